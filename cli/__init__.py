@@ -1,0 +1,1 @@
+"""The `watercooler` command line: one module per command."""

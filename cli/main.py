@@ -1,0 +1,52 @@
+"""Entry point of the `watercooler` command: dispatches to one module per command.
+
+Each command module exposes `register(subparsers)`, which adds its parser and sets `func`;
+`func(args)` returns the exit code. No traceback ever reaches the user.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# One module per command, in the order `watercooler --help` lists them.
+COMMAND_MODULES = [
+    "cli.check",
+    "cli.explain",
+    "cli.test_cases",
+    "cli.schema",
+    "cli.demo",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="watercooler",
+        description="Fair, nuanced limits on social media at work.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # last line of defence: a sentence, never a traceback
+        print(f"watercooler {args.command}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("This is a bug in Watercooler; please report it with the command you ran.", file=sys.stderr)
+        return 70
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""The policy as written, after validation: immutable values that remember where they came from.
+
+The loader (yaml → structure → schema → semantics) produces a `PolicyDoc`; the compiler turns it into
+lookup structures. Nothing here does I/O or knows about mitmproxy, Flask or SQLAlchemy.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from ipaddress import IPv4Network, IPv6Network
+from typing import Mapping
+
+ACTIONS = ("allow", "block", "warn", "quota", "read-only")
+OUTCOMES = ("allow", "block", "warn")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A place in a rules file: 1-based line and column."""
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    label: str
+    internal: bool
+    source: Source
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    label: str
+    category: str
+    domains: tuple[str, ...]   # canonical host names; each matches itself and its subdomains
+    bundle: tuple[str, ...]    # asset/CDN hosts: decided like the site, never counted as use
+    source: Source
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    members: frozenset[str]    # direct members only; `include` is resolved by the compiler
+    managers: frozenset[str]
+    include: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Network:
+    name: str
+    cidrs: tuple[IPv4Network | IPv6Network, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Window:
+    """One stretch of time. `days` (0 = Monday) or `dates`; minutes since local midnight.
+
+    `end <= start` crosses midnight; the window then belongs to the day it starts on.
+    """
+    days: frozenset[int] | None
+    dates: frozenset[date] | None
+    start: int                  # 0 .. 1439
+    end: int                    # 1 .. 1440
+    source: Source
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    windows: tuple[Window, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Quota:
+    minutes: int
+    per: str                    # "day" | "week" (weeks start on Monday)
+
+
+@dataclass(frozen=True)
+class Adjustable:
+    """What managers of the rule's groups may change for their own group (None: not adjustable)."""
+    minutes: tuple[int, int] | None
+    actions: tuple[str, ...] | None
+    when: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    who: tuple[str, ...]        # as written: user:N, group:N, network:N, anonymous, everyone; () = everyone
+    sites: tuple[str, ...]      # as written: NAME, category:NAME, domain:CANONICAL-DOMAIN
+    when: tuple[str, ...]       # schedule names; () = always
+    except_: tuple[str, ...]    # schedule names
+    action: str                 # one of ACTIONS
+    quota: Quota | None
+    remember: int | None        # warn: minutes a "Continue" lasts
+    adjustable: Adjustable | None
+    message: str | None
+    source: Source
+
+
+@dataclass(frozen=True)
+class PolicyDoc:
+    version: int
+    timezone: str               # IANA zone name
+    categories: Mapping[str, Category]
+    sites: Mapping[str, Site]
+    groups: Mapping[str, Group]
+    networks: Mapping[str, Network]
+    schedules: Mapping[str, Schedule]
+    rules: tuple[Rule, ...]     # in order: the first that matches decides
+    default: str                # "allow" | "block"
+    files: tuple[str, ...]      # the files merged into this policy

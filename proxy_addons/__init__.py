@@ -1,0 +1,1 @@
+"""mitmproxy addons that enforce the policy at the network edge."""

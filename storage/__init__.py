@@ -1,0 +1,1 @@
+"""SQLAlchemy models and database access shared by the proxy and the panel."""

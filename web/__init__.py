@@ -1,0 +1,1 @@
+"""The panel: a Flask application for admins, managers and employees."""
