@@ -1,0 +1,122 @@
+"""Case files: what loads, what is refused with file:line, and running cases against the sample policy."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import policy
+from policy.cases import DEFAULT, load_cases, run_case, run_folder
+from policy.problems import PolicyError
+
+BERLIN = ZoneInfo("Europe/Berlin")
+RULES = Path(__file__).resolve().parents[2] / "rules"
+NAMES = ["social-budget", "social-in-breaks"]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "cases.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_of(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(PolicyError) as caught:
+        load_cases(write(tmp_path, text), BERLIN, NAMES)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_a_case_reads_every_field(tmp_path):
+    path = write(tmp_path, """cases:
+  - name: budget used up
+    user: alice
+    ip: 10.1.2.3
+    url: https://m.facebook.com/
+    at: 2026-11-26T15:00
+    method: post
+    used: 30
+    continued: true
+    expect: {action: block, rule: social-budget}
+""")
+    [case] = load_cases(path, BERLIN, NAMES)
+    assert case.name == "budget used up"
+    assert (case.action, case.rule) == ("block", "social-budget")
+    request = case.request
+    assert (request.user, request.ip, request.method, request.used, request.continued) == \
+        ("alice", "10.1.2.3", "POST", 30, True)
+    assert request.at == datetime(2026, 11, 26, 15, 0, tzinfo=BERLIN)
+    assert (case.source.line, case.source.col) == (2, 5)
+
+
+def test_defaults_anonymous_get_unused_any_rule(tmp_path):
+    [case] = load_cases(write(tmp_path, "cases:\n  - {url: x.com, at: 2026-11-26T12:15Z, expect: allow}\n"),
+                        BERLIN, NAMES)
+    assert case.request.user is None and case.request.method == "GET" and case.request.used == 0
+    assert case.rule is None and case.name == "case at line 2"
+    assert case.request.at.utcoffset() == timedelta(0)   # an explicit offset is kept
+
+
+@pytest.mark.parametrize("rule", ["default", "null"])
+def test_expecting_the_default(tmp_path, rule):
+    [case] = load_cases(write(tmp_path, f"cases:\n  - {{url: x.com, at: 2026-11-26T10:00, "
+                                        f"expect: {{action: allow, rule: {rule}}}}}\n"), BERLIN, NAMES)
+    assert case.rule == DEFAULT
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("usr: alice", "cases.yaml:4:5: unknown key `usr`; did you mean `user`?"),
+    ("at: tomorrow", "cases.yaml:4:9: not a date and time: 'tomorrow'"),
+    ("at: 2026-11-26T25:00", "cases.yaml:4:9: not a date and time: '2026-11-26T25:00'"),
+    ("used: -5", "cases.yaml:4:11: minutes used cannot be negative"),
+    ("ip: 10.1.2", "cases.yaml:4:9: not an IP address: '10.1.2'"),
+    ("method: P O S T", "cases.yaml:4:13: not an HTTP method"),
+    ("continued: maybe", "cases.yaml:4:16: `continued` is true or false"),
+])
+def test_a_bad_field_is_named_with_its_place(tmp_path, line, expected):
+    text = f"cases:\n  - url: https://x.com/\n    expect: allow\n    {line}\n"
+    if not line.startswith("at:"):
+        text += "    at: 2026-11-26T10:00\n"
+    found = problems_of(tmp_path, text)
+    assert any(problem.startswith(str(tmp_path / expected)) for problem in found), found
+
+
+@pytest.mark.parametrize("expect, message", [
+    ("alow", "an expected action is one of allow, block, warn (found 'alow')"),
+    ("quota", "an expected action is one of allow, block, warn (found 'quota')"),
+    ("{action: block, rule: social-budgte}", "no rule is named 'social-budgte'"),
+    ("{action: block, because: budget}", "`expect` is an action or {action, rule}"),
+])
+def test_a_bad_expectation(tmp_path, expect, message):
+    found = problems_of(tmp_path, f"cases:\n  - url: x.com\n    at: 2026-11-26T10:00\n    expect: {expect}\n")
+    assert found == [f"{tmp_path / 'cases.yaml'}:4:13: {message}" + found[0].split(message, 1)[1]]
+
+
+def test_every_mistake_in_a_file_is_reported(tmp_path):
+    found = problems_of(tmp_path, "cases:\n  - name: one\n    at: soon\n  - name: two\n    url: \"http://a..b/\"\n"
+                                  "    at: 2026-11-26T10:00\n    expect: allow\n")
+    assert [p.split(": ", 1)[0].rsplit(":", 2)[1] for p in found] == ["2", "2", "3", "5"]
+    assert {found[0].split(": ", 1)[1], found[1].split(": ", 1)[1]} == {
+        "this case has no `url`; add `url:` to the case", "this case has no `expect`; add `expect:` to the case"}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "a test file holds a non-empty `cases:` list"),
+    ("cases: []\n", "a test file holds a non-empty `cases:` list"),
+    ("case:\n  - {url: x.com}\n", "a test file holds a non-empty `cases:` list"),
+    ("cases:\n  - just text\n", "a case is a mapping of fields"),
+    ("cases:\n  - {url: x.com, url: y.com}\n", "duplicate key 'url' (lines 2 and 2)"),
+    ("cases: !!python/object/apply:os.system [echo hi]\n", "tag '!!python/object/apply:os.system'"),
+    ("cases:\n\t- {url: x.com}\n", "tab in indentation"),
+])
+def test_a_file_that_is_not_a_list_of_cases(tmp_path, text, message):
+    found = problems_of(tmp_path, text)
+    assert any(message in problem for problem in found), found
+
+
+def test_a_case_file_that_is_not_utf8(tmp_path):
+    path = tmp_path / "cases.yaml"
+    path.write_bytes(b"cases:\n  - name: caf\xe9\n")
+    with pytest.raises(PolicyError, match="not valid UTF-8"):
+        load_cases(path, BERLIN, NAMES)
