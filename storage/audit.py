@@ -1,0 +1,91 @@
+"""The audit trail: who changed what, from what to what, when (UTC) and from where. Append-only.
+
+Nothing in the product updates or deletes a record: the ORM refuses it, and the database itself
+refuses it through triggers (created with the table, on SQLite and PostgreSQL alike), so neither a
+bulk statement nor a bug can rewrite history.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, DDL, Index, Integer, String, event, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from storage.base import Base
+from storage.utc import UTCDateTime, utcnow
+
+SIGN_IN_FAILED = "sign-in failed"
+
+
+class AuditRecord(Base):
+    __tablename__ = "audit"
+    __table_args__ = (
+        Index("ix_audit_action_target_at", "action", "target", "at"),
+        Index("ix_audit_action_source_at", "action", "source", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str | None] = mapped_column(String(100))     # account name; None: not signed in
+    action: Mapped[str] = mapped_column(String(64))            # e.g. "account created", "sign-in failed"
+    target: Mapped[str] = mapped_column(String(200))           # what it was done to, e.g. "account:alice"
+    before: Mapped[Any | None] = mapped_column(JSON)
+    after: Mapped[Any | None] = mapped_column(JSON)
+    source: Mapped[str | None] = mapped_column(String(64))     # client address
+
+
+class AuditIsAppendOnly(Exception):
+    pass
+
+
+@event.listens_for(AuditRecord, "before_update")
+@event.listens_for(AuditRecord, "before_delete")
+def _refuse_change(mapper, connection, target: AuditRecord) -> None:
+    raise AuditIsAppendOnly("audit records cannot be changed or deleted")
+
+
+# The same guard inside the database. Migrations create these with `APPEND_ONLY_DDL` too.
+APPEND_ONLY_DDL = {
+    "sqlite": [
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
+        "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
+        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+        "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'audit records are append-only'; END $$",
+        "CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit "
+        "FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
+    ],
+}
+APPEND_ONLY_DROP = {"postgresql": ["DROP FUNCTION IF EXISTS audit_append_only() CASCADE"]}
+
+for _dialect, _statements in APPEND_ONLY_DDL.items():
+    for _sql in _statements:
+        event.listen(AuditRecord.__table__, "after_create", DDL(_sql).execute_if(dialect=_dialect))
+for _dialect, _statements in APPEND_ONLY_DROP.items():
+    for _sql in _statements:
+        event.listen(AuditRecord.__table__, "after_drop", DDL(_sql).execute_if(dialect=_dialect))
+
+
+def record(db: Session, *, actor: str | None, action: str, target: str,
+           before: Any = None, after: Any = None, source: str | None = None) -> AuditRecord:
+    """Add one record to the session; it is written with the change it describes (same commit)."""
+    entry = AuditRecord(at=utcnow(), actor=actor, action=action, target=target,
+                        before=before, after=after, source=source)
+    db.add(entry)
+    return entry
+
+
+def recent_failures(db: Session, *, target: str | None = None, source: str | None = None,
+                    within: timedelta) -> int:
+    """Sign-in failures for an account name or from an address in the last `within`."""
+    query = select(func.count()).select_from(AuditRecord).where(
+        AuditRecord.action == SIGN_IN_FAILED, AuditRecord.at >= utcnow() - within)
+    if target is not None:
+        query = query.where(AuditRecord.target == target)
+    if source is not None:
+        query = query.where(AuditRecord.source == source)
+    return int(db.scalar(query) or 0)
