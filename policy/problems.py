@@ -55,3 +55,11 @@ class PolicyError(Exception):
 
 def errors_in(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.is_error]
+
+
+class Invalid(ValueError):
+    """A value that cannot be accepted, with the hint to fix it; the caller knows where it was written."""
+
+    def __init__(self, message: str, fix: str = ""):
+        super().__init__(message)
+        self.message, self.fix = message, fix

@@ -1,0 +1,157 @@
+"""Rules: every reference resolved (who, sites, when, except) and each action's settings checked.
+
+References are checked against the merged catalogue; a near miss suggests the closest name, and a
+bare name in the wrong place says which prefix it needs (`group:staff`, `category:video`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from policy.catalogue import canonical_domain
+from policy.merge import Entry
+from policy.model import Adjustable, Quota, Rule
+from policy.problems import Invalid, Problem
+from policy.wording import closest, suggest
+
+WHO_KINDS = ("user", "group", "network")
+WHO_WORDS = ("everyone", "anonymous")
+SITE_KINDS = ("category", "domain")
+REMEMBER_DEFAULT = 60
+
+
+@dataclass(frozen=True)
+class Names:
+    """What a rule may refer to."""
+    sites: dict
+    categories: dict
+    groups: dict
+    networks: dict
+    schedules: dict
+
+
+def build_rules(entries: list[Entry], names: Names, problems: list[Problem]) -> tuple[Rule, ...]:
+    rules, first_at = [], {}
+    for entry in entries:
+        name = str(entry.get("name"))
+        if name in first_at:
+            problems.append(Problem.at(entry.at("name"), f"rule name '{name}' is used twice (first at "
+                                       f"{first_at[name]})", "give each rule its own name"))
+        first_at.setdefault(name, entry.at("name"))
+        rules.append(_rule(entry, name, names, problems))
+    return tuple(rules)
+
+
+def _rule(entry: Entry, name: str, names: Names, problems: list[Problem]) -> Rule:
+    def check(key: str, parse) -> tuple[str, ...]:
+        out = []
+        for index, text in enumerate(entry.get(key) or []):
+            try:
+                out.append(parse(str(text).strip(), names))
+            except Invalid as exc:
+                problems.append(Problem.at(entry.at(key, index), f"{exc.message} in rule '{name}'", exc.fix))
+        return tuple(out)
+
+    def fail(key: str | tuple, message: str, fix: str) -> None:
+        problems.append(Problem.at(entry.at(*(key if isinstance(key, tuple) else (key,))),
+                                   f"{message} in rule '{name}'", fix))
+
+    action = entry.get("action")
+    quota = None
+    if "quota" in entry.value:
+        settings = entry.get("quota")
+        quota = Quota(int(settings["minutes"]), settings.get("per", "day"))
+        if action != "quota":
+            fail("quota", f"'quota' set but the action is {action}", "remove 'quota', or use 'action: quota'")
+        elif quota.per == "day" and quota.minutes > 24 * 60:
+            fail("quota", f"{quota.minutes} minutes a day", "a day has 1440 minutes; use 'per: week'")
+    elif action == "quota":
+        fail("action", "action quota without 'quota'", "add 'quota: {minutes: 30, per: day}'")
+    if "warn" in entry.value and action != "warn":
+        fail("warn", f"'warn' set but the action is {action}", "remove 'warn', or use 'action: warn'")
+    remember = int((entry.get("warn") or {}).get("remember", REMEMBER_DEFAULT)) if action == "warn" else None
+    return Rule(name, check("who", _who), check("sites", _site), check("when", _schedule),
+                check("except", _schedule), str(action), quota, remember,
+                _adjustable(entry, quota, names, fail), _message(entry), entry.at())
+
+
+def _who(text: str, names: Names) -> str:
+    if text in WHO_WORDS:
+        return text
+    kind, colon, ref = text.partition(":")
+    if not colon:
+        if text in names.groups:
+            raise Invalid(f"who entry '{text}' needs a kind", f"write 'group:{text}'")
+        guess = closest(text, WHO_WORDS)
+        if guess:
+            raise Invalid(f"unknown who entry '{text}'", f"did you mean '{guess}'?")
+        raise Invalid(f"who entry '{text}' needs a kind",
+                      f"write 'user:{text}', 'group:NAME', 'network:NAME', 'anonymous' or 'everyone'")
+    if kind not in WHO_KINDS:
+        guess = closest(kind, WHO_KINDS)
+        raise Invalid(f"unknown kind '{kind}' in who entry '{text}'", f"did you mean '{guess}:{ref}'?" if guess
+                      else "use user:NAME, group:NAME or network:NAME")
+    if not ref:
+        raise Invalid(f"who entry '{text}' names nobody", f"write '{kind}:NAME'")
+    known = {"group": names.groups, "network": names.networks}.get(kind)
+    if known is not None and ref not in known:
+        raise Invalid(f"unknown {kind} '{ref}'", suggest(ref, known, f"define it under '{kind}s:'"))
+    return f"{kind}:{ref}"
+
+
+def _site(text: str, names: Names) -> str:
+    kind, colon, ref = text.partition(":")
+    if colon and kind == "domain":
+        return "domain:" + canonical_domain(ref)
+    if colon and kind == "category":
+        if ref not in names.categories:
+            raise Invalid(f"unknown category '{ref}'", suggest(ref, names.categories, "define it under 'categories:'"))
+        return text
+    if colon:
+        guess = closest(kind, SITE_KINDS)
+        raise Invalid(f"unknown kind '{kind}' in sites entry '{text}'", f"did you mean '{guess}:{ref}'?" if guess
+                      else "use a site name, category:NAME or domain:DOMAIN")
+    if text in names.sites:
+        return text
+    if text in names.categories:
+        raise Invalid(f"'{text}' is a category, not a site", f"write 'category:{text}'")
+    fallback = f"write 'domain:{text}' for a domain" if "." in text else "define it under 'sites:'"
+    raise Invalid(f"unknown site '{text}'", suggest(text, names.sites, fallback))
+
+
+def _schedule(text: str, names: Names) -> str:
+    if text not in names.schedules:
+        raise Invalid(f"unknown schedule '{text}'", suggest(text, names.schedules, "define it under 'schedules:'"))
+    return text
+
+
+def _adjustable(entry: Entry, quota: Quota | None, names: Names, fail) -> Adjustable | None:
+    settings = entry.get("adjustable")
+    if settings is None:
+        return None
+    minutes = None
+    if "minutes" in settings:
+        minutes = (int(settings["minutes"]["min"]), int(settings["minutes"]["max"]))
+        if quota is None:
+            fail(("adjustable", "minutes"), "adjustable minutes without a quota", "remove 'minutes', or give the rule a quota")
+        elif minutes[0] > minutes[1]:
+            fail(("adjustable", "minutes"), f"adjustable minutes min {minutes[0]} is above max {minutes[1]}", "swap them")
+        elif not minutes[0] <= quota.minutes <= minutes[1]:
+            fail(("adjustable", "minutes"), f"quota of {quota.minutes} minutes lies outside the adjustable {minutes[0]}-"
+                 f"{minutes[1]}", "widen the bounds or change the quota")
+    actions = tuple(dict.fromkeys(settings["action"])) if "action" in settings else None
+    if actions and "quota" in actions and quota is None:
+        fail(("adjustable", "action"), "'quota' is an adjustable action but the rule has no quota",
+             "give the rule 'quota: {minutes: N}' so managers have a limit to start from")
+    when = None
+    if "when" in settings:
+        when = tuple(s for s in settings["when"] if s in names.schedules)
+        for index, s in enumerate(settings["when"]):
+            if s not in names.schedules:
+                fail(("adjustable", "when", index), f"unknown schedule '{s}' in 'adjustable.when'",
+                     suggest(s, names.schedules, "define it under 'schedules:'"))
+    return Adjustable(minutes, actions, when)
+
+
+def _message(entry: Entry) -> str | None:
+    message = entry.get("message")
+    return str(message).strip() or None if message is not None else None
