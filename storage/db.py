@@ -1,0 +1,94 @@
+"""Where usage lives: one engine factory for SQLite (the default) and PostgreSQL (several proxies).
+
+SQLite runs in WAL mode with a busy timeout, so a second proxy process on the same file works: only
+the background writer ever writes, it waits its turn, and a write that still fails stays in the spool
+and is retried — "database is locked" never reaches a request.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+SQLITE_BUSY_MS = 5000
+# Fail fast and notice dead peers: a hung database must never hold the writer for minutes.
+PG_CONNECT_ARGS = {"connect_timeout": 3, "keepalives": 1, "keepalives_idle": 5,
+                   "keepalives_interval": 2, "keepalives_count": 2, "tcp_user_timeout": 10000}
+URL_HELP = "use sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DATABASE"
+
+
+class StorageError(Exception):
+    """A problem an admin can fix (bad URL, unreachable server...), worded as one sentence."""
+
+
+def data_dir() -> Path:
+    """The data folder: `$WATERCOOLER_DATA`, or ./data (created on first use)."""
+    return Path(os.environ.get("WATERCOOLER_DATA") or "data")
+
+
+def resolve_url(url: str | None = None) -> URL:
+    """The database URL to use: the argument, `$WATERCOOLER_DB`, or SQLite in the data folder."""
+    text = url or os.environ.get("WATERCOOLER_DB") or ""
+    if not text:
+        return make_url(f"sqlite:///{(data_dir() / 'watercooler.db').resolve()}")
+    try:
+        parsed = make_url(text)
+    except ArgumentError:
+        raise StorageError(f"invalid database URL {text!r}: {URL_HELP}") from None
+    if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
+        return parsed.set(drivername="postgresql+psycopg")  # psycopg 3 is the driver we ship
+    if parsed.drivername in ("sqlite", "sqlite+pysqlite"):
+        if not parsed.database or parsed.database == ":memory:":
+            raise StorageError(f"invalid database URL {text!r}: SQLite needs a file path; {URL_HELP}")
+        return parsed
+    raise StorageError(f"unsupported database {parsed.drivername!r} in {describe(parsed)}: {URL_HELP}")
+
+
+def describe(url: URL | str) -> str:
+    """The URL with its password hidden, for logs and messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def make_engine(url: str | URL | None = None) -> Engine:
+    """An engine for `url` (see `resolve_url`); SQLite's folder is created when missing."""
+    resolved = url if isinstance(url, URL) else resolve_url(url)
+    if resolved.get_backend_name() == "sqlite":
+        return _sqlite_engine(resolved)
+    return create_engine(resolved, pool_pre_ping=True, pool_size=4, max_overflow=4,
+                         connect_args=PG_CONNECT_ARGS)
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    path = Path(url.database or "")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"cannot create the data folder {path.parent}: {exc.strerror}") from None
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit transactions defeat BEGIN IMMEDIATE).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", f"busy_timeout={SQLITE_BUSY_MS}", "foreign_keys=ON",
+                       "synchronous=NORMAL"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:
+        # Writers take the write lock up front, so two processes queue on the busy timeout instead
+        # of failing when a read transaction tries to become a write transaction.
+        immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def write_connection(engine: Engine):
+    """A connection for writing: BEGIN IMMEDIATE on SQLite, a plain transaction elsewhere."""
+    return engine.connect().execution_options(sqlite_immediate=True)

@@ -1,0 +1,64 @@
+"""Bring a database up to the newest schema; used by `watercooler db upgrade` and at proxy/panel start.
+
+Several proxies may start together on one PostgreSQL, or two processes on one SQLite file: the
+upgrade runs in one transaction behind a lock (a PostgreSQL advisory lock; SQLite's write lock via
+BEGIN IMMEDIATE), so the second waits and then finds nothing left to do.
+"""
+from __future__ import annotations
+
+import logging
+from importlib.resources import files
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from storage.db import StorageError, describe, make_engine, write_connection
+
+# Any constant will do, as long as every Watercooler process uses the same one.
+UPGRADE_LOCK_ID = 0x57415443  # "WATC"
+# Alembic announces its plugins at INFO on every run; the migrations it applies stay visible.
+logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def alembic_config() -> Config:
+    """The packaged alembic.ini, with paths that work from a checkout or an installed copy."""
+    ini = files("storage") / "alembic.ini"
+    config = Config(str(ini))
+    config.set_main_option("script_location", str(files("storage") / "migrations"))
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(target: Engine | str | None = None, revision: str = "head") -> str:
+    """Apply migrations up to `revision`; returns the revision the database is at afterwards.
+
+    Raises StorageError (one sentence, password hidden) when the database cannot be reached.
+    """
+    engine = target if isinstance(target, Engine) else make_engine(target)
+    try:
+        with write_connection(engine) as conn:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": UPGRADE_LOCK_ID})
+                config = alembic_config()
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+            return MigrationContext.configure(conn).get_current_revision() or ""
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise StorageError(f"cannot upgrade the database {describe(engine.url)}: {reason}") from None
+    finally:
+        if not isinstance(target, Engine):
+            engine.dispose()

@@ -1,0 +1,1 @@
+"""Alembic migrations for every Watercooler table (a package so installed copies ship them)."""

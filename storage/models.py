@@ -1,0 +1,8 @@
+"""Every model module, imported so `Base.metadata` is complete (Alembic and the agreement test use it).
+
+Add a line here for each new module of models.
+"""
+from storage import accounts, audit, usage  # noqa: F401  (each registers its tables)
+from storage.base import Base
+
+metadata = Base.metadata
