@@ -1,0 +1,158 @@
+"""The Watercooler addon: mitmproxy hooks wired to the policy, the pages and the usage counter.
+
+Each hook is thin: it marks the flow as seen by Watercooler (the guard refuses unmarked ones), works
+out who is asking, and hands over to `enforce` (HTTP requests) or `tunnels` (CONNECT, ClientHello,
+raw TCP). Any exception while deciding fails closed — the "policy unavailable" page — unless
+`watercooler_fail=open` is set, which is logged as a warning at start and on every such request.
+"""
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from typing import Iterator
+
+from mitmproxy import connection, ctx, exceptions, http, tcp, tls
+from mitmproxy.proxy import server_hooks
+from mitmproxy.utils import asyncio_utils
+
+from proxy_addons import answers, options
+from proxy_addons.connections import close_client
+from proxy_addons.guard import MARK, install_guard
+from proxy_addons.identity import Who, identify
+from proxy_addons.parts import Parts
+from proxy_addons.tunnels import mark_unavailable
+
+logger = logging.getLogger("watercooler")
+
+
+class Watercooler:
+    def __init__(self) -> None:
+        self.parts = Parts()
+        self._watch_task = None
+
+    # --- lifecycle -------------------------------------------------------------------------------
+    def load(self, loader) -> None:
+        options.declare(loader)
+
+    def configure(self, updated: set[str]) -> None:
+        try:
+            changed = self.parts.configure(ctx.options, updated, ctx.master.addons.get("proxyauth"))
+        except ValueError as exc:
+            raise exceptions.OptionsError(str(exc)) from None
+        if "connection_strategy" in updated and ctx.options.connection_strategy != "lazy":
+            # Eager connects to the site before the request is seen: a blocked site would be contacted.
+            ctx.options.update(connection_strategy="lazy")
+        if changed and self._watch_task is not None:
+            self._log_settings()
+
+    def running(self) -> None:
+        install_guard()
+        self._log_settings()
+        if self._watch_task is None:
+            self._watch_task = asyncio_utils.create_task(self.parts.holder.watch(), name="watercooler rules watcher",
+                                                         keep_ref=True)
+
+    def done(self) -> None:
+        if self._watch_task is not None:
+            self._watch_task.cancel()
+            self._watch_task = None
+        self.parts.close()
+
+    def _log_settings(self) -> None:
+        holder = self.parts.holder
+        logger.info(options.summary(ctx.options, holder.files if holder.policy is not None else None))
+        if ctx.options.watercooler_fail == "open":
+            logger.warning("watercooler_fail=open: requests that cannot be decided are LET THROUGH; "
+                           "use 'closed' unless you accept unfiltered traffic during failures")
+
+    # --- hooks -----------------------------------------------------------------------------------
+    def http_connect(self, flow: http.HTTPFlow) -> None:
+        if flow.response is not None:          # proxyauth asked for credentials
+            return
+        flow.metadata[MARK] = "connect"
+        who = self._who(flow.metadata, flow.client_conn)
+        with self._failsafe(f"CONNECT {flow.request.host}") as failed:
+            self.parts.tunnels.connect(flow, who)
+        if failed.closed:
+            if self.parts.no_ca:
+                flow.response = answers.unavailable(flow.request.host)
+            else:
+                mark_unavailable(self.parts.connections, flow.client_conn, who, flow.request.host)
+
+    def tls_clienthello(self, data: tls.ClientHelloData) -> None:
+        with self._failsafe(f"TLS ClientHello {data.client_hello.sni}") as failed:
+            self.parts.tunnels.client_hello(data)
+        if failed.closed:
+            state = self.parts.connections.get(data.context.client)
+            if state is not None:
+                state.unavailable = True
+        elif failed.open:
+            data.ignore_connection = True      # fail open, as configured
+
+    def request(self, flow: http.HTTPFlow) -> None:
+        if flow.response is not None or not flow.live:
+            return
+        flow.metadata[MARK] = "request"
+        who = self._who(flow.metadata, flow.client_conn)
+        with self._failsafe(f"{flow.request.method} {flow.request.host}") as failed:
+            self.parts.enforcer.request(flow, who)
+        if failed.closed:
+            flow.response = answers.unavailable(flow.request.host)
+        elif failed.open:
+            flow.response = None
+
+    def websocket_message(self, flow: http.HTTPFlow) -> None:
+        flow.metadata[MARK] = "websocket"
+        who = self._who(flow.metadata, flow.client_conn)
+        with self._failsafe(f"WebSocket {flow.request.host}") as failed:
+            decision = self.parts.decider.decide(who, flow.request.url)
+            if decision.action != "allow":
+                close_client(flow.client_conn, f"WebSocket to {flow.request.host} is no longer allowed")
+                return
+            self.parts.counter.count(who.user, decision, self.parts.clock.now())
+            self.parts.connections.close_at(flow.client_conn, who, decision.until)
+        if failed.closed:
+            close_client(flow.client_conn, "WebSocket could not be decided")
+
+    def tcp_start(self, flow: tcp.TCPFlow) -> None:
+        with self._failsafe("raw TCP in CONNECT") as failed:
+            self.parts.tunnels.raw_tcp(flow)
+        if failed.closed:
+            flow.server_conn.error = "refused by Watercooler: the policy is unavailable"
+
+    def client_disconnected(self, client: connection.Client) -> None:
+        self.parts.connections.forget(client)
+
+    def server_connect(self, data: server_hooks.ServerConnectionHookData) -> None:
+        self.parts.mapper.server_connect(data)
+
+    def server_connected(self, data: server_hooks.ServerConnectionHookData) -> None:
+        self.parts.mapper.server_connected(data)
+
+    def server_connect_error(self, data: server_hooks.ServerConnectionHookData) -> None:
+        self.parts.mapper.server_connect_error(data)
+
+    # --- helpers ---------------------------------------------------------------------------------
+    def _who(self, metadata: dict, client: connection.Client) -> Who:
+        return identify(metadata, client.peername, self.parts.users)
+
+    @contextmanager
+    def _failsafe(self, what: str) -> Iterator["Failure"]:
+        failure = Failure()
+        try:
+            yield failure
+        except Exception as exc:
+            if ctx.options.watercooler_fail == "open":
+                logger.warning(f"FAIL-OPEN: letting {what} through undecided: {type(exc).__name__}: {exc}")
+                failure.open = True
+            else:
+                logger.error(f"policy unavailable for {what}: {type(exc).__name__}: {exc}")
+                failure.closed = True
+
+
+class Failure:
+    """How a hook's deciding ended: `closed` (answer "policy unavailable") or `open` (let it through)."""
+
+    def __init__(self) -> None:
+        self.closed = False
+        self.open = False

@@ -1,0 +1,42 @@
+"""Asking the policy: who, what, when, with usage and "continued" state passed in as callables."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from proxy_addons.clock import Clock
+from proxy_addons.continued import ContinuedState
+from proxy_addons.identity import Who
+from proxy_addons.rules_watch import PolicyHolder
+from proxy_addons.usage import UsageCounter
+
+
+class PolicyUnavailable(RuntimeError):
+    """No valid policy is loaded (or a test asked deciding to fail): requests fail closed."""
+
+
+class Decider:
+    def __init__(self, holder: PolicyHolder, counter: UsageCounter, continued: ContinuedState, clock: Clock) -> None:
+        self.holder = holder
+        self.counter = counter
+        self.continued = continued
+        self.clock = clock
+        self.fault = False          # watercooler_test_fault=decide
+
+    @property
+    def policy(self) -> Any:
+        return self.holder.policy
+
+    def decide(self, who: Who, url: str, method: str = "GET", now: datetime | None = None) -> Any:
+        if self.fault:
+            raise PolicyUnavailable("deciding fails on purpose (watercooler_test_fault=decide)")
+        policy = self.holder.policy
+        if policy is None:
+            raise PolicyUnavailable("no valid policy is loaded")
+        now = now or self.clock.now()
+        key = who.key
+        return policy.decide(
+            who.user, url, now, method=method, client_ip=who.client_ip,
+            used_minutes=self.counter.used_for(who.user, now),
+            continued=lambda rule, site: self.continued.is_continued(key, rule, site, now),
+        )

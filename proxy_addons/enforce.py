@@ -1,0 +1,98 @@
+"""Deciding each HTTP request (plain, or inside an intercepted connection) and answering for the policy.
+
+A non-allow decision is answered by the proxy itself, without contacting the site: the block page,
+the warn page, the read-only page, or the one-time quota notice. Allowed page loads count as active
+minutes; an allowed connection is closed when its decision expires.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from mitmproxy import http
+
+from proxy_addons import answers
+from proxy_addons.connections import Connections
+from proxy_addons.continued import ContinuedState, QuotaNotices, notice_threshold
+from proxy_addons.continue_post import CONTINUE_PATH, handle_continue
+from proxy_addons.deciding import Decider
+from proxy_addons.hostcheck import check_hosts
+from proxy_addons.identity import Who
+from proxy_addons.tokens import TokenSigner
+from proxy_addons.usage import UsageCounter, is_page_load
+from proxy_addons.views import PageContext
+
+logger = logging.getLogger("watercooler.enforce")
+
+
+@dataclass
+class Enforcer:
+    decider: Decider
+    counter: UsageCounter
+    signer: TokenSigner
+    continued: ContinuedState
+    notices: QuotaNotices
+    connections: Connections
+    panel_url: str | None = None
+
+    def request(self, flow: http.HTTPFlow, who: Who) -> None:
+        request = flow.request
+        state = self.connections.get(flow.client_conn)
+        if state is not None and state.unavailable:
+            flow.response = answers.unavailable(request.host)
+            return
+        problem = check_hosts(flow, state.connect_host if state else None)
+        if problem is not None:
+            logger.info(f"refused {request.method} to {request.host}: {problem.reason}")
+            flow.response = answers.host_problem(problem.status, problem.reason, request.host)
+            return
+        now = self.decider.clock.now()
+        page = PageContext(self.decider.policy, now, self.panel_url, request.host)
+        if request.path.split("?", 1)[0] == CONTINUE_PATH and request.method == "POST":
+            flow.response = handle_continue(flow, who, self.decider, self.signer, self.continued,
+                                            self.counter.sink, page)
+            return
+        decision = self.decider.decide(who, request.url, request.method, now)
+        flow.metadata["watercooler"] = decision.action
+        if decision.action == "block":
+            self._attempt(who, decision, "blocked", now, request)
+            flow.response = answers.block(decision, page, request)
+        elif decision.action == "warn":
+            self._attempt(who, decision, "warned", now, request)
+            token = self.signer.issue(who.key, decision.site or decision.host, decision.rule or "", now)
+            flow.response = answers.warn(decision, page, token, _return_path(request))
+        else:
+            self._allow(flow, who, decision, page)
+
+    def _allow(self, flow: http.HTTPFlow, who: Who, decision: Any, page: PageContext) -> None:
+        if flow.websocket is None and is_page_load(flow.request):
+            self.counter.count(who.user, decision, page.now)
+            if self._notice_due(who, decision):
+                flow.response = answers.notice(decision, page, _return_path(flow.request))
+                return
+        self.connections.close_at(flow.client_conn, who, decision.until)
+
+    def _notice_due(self, who: Who, decision: Any) -> bool:
+        quota = decision.quota
+        if quota is None or decision.rule_action != "quota" or decision.bundle:
+            return False
+        if quota.remaining > notice_threshold(quota.limit) or quota.remaining <= 0:
+            return False
+        if not self.notices.due(who.key, decision.rule, quota.period_start):
+            return False
+        self.notices.mark_shown(who.key, decision.rule, quota.period_start)
+        return True
+
+    def _attempt(self, who: Who, decision: Any, kind: str, now: Any, request: http.Request) -> None:
+        """Page loads and posting count as attempts; a page's images and scripts do not."""
+        counts = is_page_load(request) or request.method not in answers.READ_METHODS
+        if counts and decision.site is not None and not decision.bundle:
+            self.counter.sink.attempt(who.user, decision.site, decision.rule, kind, now)
+
+
+def _return_path(request: http.Request) -> str:
+    """Where Continue leads back to: this page for GETs, the site's front page otherwise."""
+    if request.method == "GET" and request.path.startswith("/") and not request.path.startswith("//"):
+        return request.path
+    return "/"

@@ -1,0 +1,53 @@
+"""Refuse requests whose parts disagree about the host: the disagreement is how a host gets hidden.
+
+A client names the host up to five times: the CONNECT line, the TLS SNI, the request target
+(absolute-form or HTTP/2 `:authority`), and one or more Host headers. The policy decides one of them,
+the origin may act on another, so all that are present must name the same host (after
+canonicalisation: case, trailing dot, IDN, IP spellings). A connection-level disagreement
+(CONNECT or SNI vs the request) gets 421 Misdirected Request, which makes browsers retry on a fresh
+connection; a request that contradicts itself gets 400.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mitmproxy import http
+
+from policy.hosts import canonical_host
+
+
+@dataclass(frozen=True)
+class HostProblem:
+    status: int                     # 400 or 421
+    reason: str                     # a sentence for logs and the X-Watercooler-Reason header
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return canonical_host(a) == canonical_host(b)
+    except ValueError:
+        return False
+
+
+def check_hosts(flow: http.HTTPFlow, connect_host: str | None) -> HostProblem | None:
+    """The first disagreement among the names this request gives for its host, or None."""
+    request = flow.request
+    host_headers = request.headers.get_all("host")
+    if len(host_headers) > 1:
+        return HostProblem(400, "the request has more than one Host header")
+    try:
+        canonical_host(request.host)
+    except ValueError:
+        return HostProblem(400, "the request's host is not a valid host name")
+    if host_headers and not _same(host_headers[0], request.host):
+        return HostProblem(400, "the Host header names another host than the request target")
+    if request.authority and not _same(request.authority, request.host):
+        return HostProblem(400, "the request's :authority names another host than the request target")
+    if request.authority and host_headers and not _same(request.authority, host_headers[0]):
+        return HostProblem(400, "the request's :authority and Host header name different hosts")
+    sni = flow.client_conn.sni
+    if sni and not _same(sni, request.host):
+        return HostProblem(421, "this connection was opened for another host (TLS SNI)")
+    if connect_host and not _same(connect_host, request.host):
+        return HostProblem(421, "this connection was opened for another host (CONNECT)")
+    return None

@@ -1,0 +1,42 @@
+"""Who is asking: the proxy login, else the static address map, else anonymous; and from where.
+
+`flow.metadata["proxyauth"]` is `(user, password)`: only the user name is ever taken from it, so the
+password is never logged, stored, or passed to the policy.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import ip_address
+from typing import Any
+
+from proxy_addons.ipmap import IpUserMap
+
+
+@dataclass(frozen=True)
+class Who:
+    user: str | None           # None: anonymous
+    client_ip: str | None
+
+    @property
+    def key(self) -> str:
+        """Whom a Continue or a notice belongs to: the user, or the address for anonymous clients."""
+        return f"user:{self.user}" if self.user else f"ip:{self.client_ip}"
+
+
+def client_ip(peername: Any) -> str | None:
+    """The client's address, with IPv4-mapped IPv6 (::ffff:10.0.0.1) written as IPv4."""
+    if not peername:
+        return None
+    try:
+        address = ip_address(str(peername[0]).split("%", 1)[0])
+    except ValueError:
+        return None
+    mapped = getattr(address, "ipv4_mapped", None)
+    return str(mapped or address)
+
+
+def identify(metadata: dict, peername: Any, users: IpUserMap) -> Who:
+    ip = client_ip(peername)
+    auth = metadata.get("proxyauth")
+    user = auth[0] if auth and auth[0] else users.user_for(ip)
+    return Who(user or None, ip)

@@ -1,0 +1,91 @@
+"""Watercooler's mitmproxy options: declared once, typed, documented, and summarised in one log line.
+
+Every setting is an ordinary mitmproxy option, so it works the same with `--set name=value`, in
+mitmproxy's `config.yaml`, and through `watercooler proxy`. mitmproxy ignores a misspelt `--set`
+silently; the one-line summary at start shows what is actually in force.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Optional
+
+# (name, type, default, help, choices)
+OPTIONS: list[tuple[str, Any, Any, str, Sequence[str] | None]] = [
+    ("watercooler_rules", str, "rules",
+     "Folder of policy files (*.yaml). Reloaded within 2 s of a change; a file with errors keeps the last "
+     "good policy running and logs the error with file:line.", None),
+    ("watercooler_db", Optional[str], None,
+     "Usage database URL (sqlite:///path or postgresql+psycopg://...). Unset: usage is kept in memory, "
+     "so quotas reset when the proxy restarts.", None),
+    ("watercooler_fail", str, "closed",
+     "What happens when a request cannot be decided (an internal error): 'closed' shows the 'policy "
+     "unavailable' page; 'open' lets the request through and logs a warning for each one.", ("closed", "open")),
+    ("watercooler_users", Optional[str], None,
+     "File mapping client addresses to users, one 'IP-OR-CIDR USER' a line, for kiosks and fixed "
+     "desktops. Proxy authentication wins when both apply; unknown clients are anonymous.", None),
+    ("watercooler_secret", Optional[str], None,
+     "File with the secret that signs warn-page Continue tokens. Unset: 'watercooler-secret' in the "
+     "confdir, created on first start. Share it between proxies behind one load balancer.", None),
+    ("watercooler_panel_url", Optional[str], None,
+     "Base URL of the Watercooler panel, for the 'my policy' and 'ask for access' links on the pages "
+     "employees see (e.g. https://watercooler.corp.example).", None),
+    ("watercooler_no_ca", bool, False,
+     "For organisations that do not install the Watercooler CA on their devices: never decrypt; refuse "
+     "blocked and warned HTTPS sites at CONNECT with 403 and an X-Watercooler-Reason header (browsers "
+     "show their own error), tunnel everything else. Plain-HTTP pages still show.", None),
+    ("watercooler_ldap_cache", int, 300,
+     "Seconds a successful LDAP proxy login is remembered (0: ask the directory every time).", None),
+    ("watercooler_map_hosts", Sequence[str], [],
+     "Test only: send connections for HOST[:PORT] (or *:PORT) to IP:PORT instead, e.g. "
+     "'*:443=127.0.0.1:8443'. Never set this in production.", None),
+    ("watercooler_test_clock", str, "",
+     "Test only: run the policy clock from this moment (ISO 8601 with offset), optionally faster: "
+     "'2026-11-26T12:59:57+01:00x60'. Empty: real time.", None),
+    ("watercooler_test_fault", str, "",
+     "Test only: 'decide' makes every decision raise an error, to show that failures do not let "
+     "traffic through.", ("", "decide")),
+]
+
+SUMMARISED = ["watercooler_rules", "watercooler_db", "watercooler_fail", "watercooler_users",
+              "watercooler_secret", "watercooler_panel_url", "watercooler_no_ca", "watercooler_ldap_cache",
+              "watercooler_map_hosts", "watercooler_test_clock", "watercooler_test_fault", "proxyauth",
+              "connection_strategy", "confdir"]
+
+
+def declare(loader: Any) -> None:
+    for name, typespec, default, help_text, choices in OPTIONS:
+        loader.add_option(name, typespec, default, help_text, choices)
+
+
+def summary(options: Any, policy_files: int | None) -> str:
+    """The effective settings in one line; secrets and passwords are never printed."""
+    parts = []
+    for name in SUMMARISED:
+        value = getattr(options, name, None)
+        if name == "proxyauth" and value:
+            value = _describe_auth(value)
+        if name == "watercooler_db" and value:
+            value = _hide_password(value)
+        if isinstance(value, (list, tuple)):
+            value = ",".join(value) or "-"
+        parts.append(f"{name.removeprefix('watercooler_')}={value if value not in (None, '') else '-'}")
+    loaded = f"{policy_files} policy file(s)" if policy_files is not None else "NO POLICY"
+    return f"Watercooler is enforcing ({loaded}): " + " ".join(parts)
+
+
+def _describe_auth(spec: str) -> str:
+    if spec == "any":
+        return "any"
+    if spec.startswith("@"):
+        return "htpasswd:" + spec[1:]
+    if spec.startswith("ldap"):
+        return spec.split(":", 1)[0] + ":" + spec.split(":")[1]
+    return "single-user"
+
+
+def _hide_password(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if not at or ":" not in userinfo:
+        return url
+    return f"{scheme}{sep}{userinfo.split(':', 1)[0]}:***@{host}"

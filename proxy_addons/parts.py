@@ -1,0 +1,103 @@
+"""The addon's working parts, rebuilt from mitmproxy options: only what an option change touches.
+
+State that must outlive a rebuild — who continued, which notices were shown, used warn tokens —
+lives in objects created once per addon instance.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from proxy_addons.clock import Clock, parse_clock
+from proxy_addons.connections import Connections
+from proxy_addons.continued import ContinuedState, QuotaNotices
+from proxy_addons.deciding import Decider
+from proxy_addons.enforce import Enforcer
+from proxy_addons.ipmap import IpUserMap, load_ip_map
+from proxy_addons.ldap_cache import cache_ldap
+from proxy_addons.map_hosts import HostMapper, parse_map
+from proxy_addons.rules_watch import PolicyHolder, describe_error
+from proxy_addons.secret import load_or_create_secret, secret_path
+from proxy_addons.sinks import make_sink, tell_sink_about_policy
+from proxy_addons.tokens import TokenSigner
+from proxy_addons.tunnels import TunnelDecider
+from proxy_addons.usage import UsageCounter
+from proxy_addons.usage_sink import UsageSink
+from proxy_addons.views import policy_zone
+
+SINK_OPTIONS = {"watercooler_db"}
+SECRET_OPTIONS = {"watercooler_secret", "confdir"}
+
+
+class Parts:
+    def __init__(self) -> None:
+        self.holder = PolicyHolder(on_change=self._policy_changed)
+        self.continued = ContinuedState()
+        self.notices = QuotaNotices()
+        self.mapper = HostMapper()
+        self.users = IpUserMap()
+        self.clock: Clock = Clock()
+        self.connections = Connections(lambda moment: self.clock.seconds_until(moment))
+        self.sink: UsageSink | None = None
+        self.signer: TokenSigner | None = None
+        self.no_ca = False
+        self.counter: UsageCounter
+        self.decider: Decider
+        self.enforcer: Enforcer
+        self.tunnels: TunnelDecider
+
+    def configure(self, opts: Any, updated: set[str], proxyauth: Any) -> bool:
+        """Apply changed options (ValueError with a readable sentence on bad input); True if any applied."""
+        if "watercooler_test_clock" in updated:
+            self.clock = parse_clock(opts.watercooler_test_clock)
+        if "watercooler_users" in updated:
+            self.users = load_ip_map(opts.watercooler_users) if opts.watercooler_users else IpUserMap()
+        if "watercooler_map_hosts" in updated:
+            self.mapper.mapping = parse_map(opts.watercooler_map_hosts)
+        if updated & SECRET_OPTIONS or self.signer is None:
+            self.signer = TokenSigner(load_or_create_secret(secret_path(opts.watercooler_secret or "",
+                                                                        opts.confdir)))
+        if "proxyauth" in updated or "watercooler_ldap_cache" in updated:
+            cache_ldap(proxyauth, opts.watercooler_ldap_cache)
+        if "watercooler_rules" in updated:
+            try:
+                self.holder.load_now(opts.watercooler_rules)
+            except Exception as exc:
+                raise ValueError(f"rules in {opts.watercooler_rules} not loaded:\n"
+                                 + "\n".join(describe_error(exc))) from None
+        if updated & SINK_OPTIONS or self.sink is None:
+            try:
+                new_sink = make_sink(opts.watercooler_db, self._zone())
+            except Exception as exc:
+                raise ValueError(f"watercooler_db: {exc}") from None
+            old, self.sink = self.sink, new_sink
+            if old is not None:
+                old.close()
+            self._policy_changed(self.holder.policy)
+        self.no_ca = bool(opts.watercooler_no_ca)
+        self._wire(opts)
+        return any(name.startswith("watercooler_") or name == "proxyauth" for name in updated)
+
+    def _wire(self, opts: Any) -> None:
+        assert self.sink is not None and self.signer is not None
+        self.counter = UsageCounter(self.sink) if getattr(self, "counter", None) is None \
+            or self.counter.sink is not self.sink else self.counter
+        self.decider = Decider(self.holder, self.counter, self.continued, self.clock)
+        self.decider.fault = opts.watercooler_test_fault == "decide"
+        self.enforcer = Enforcer(self.decider, self.counter, self.signer, self.continued, self.notices,
+                                 self.connections, opts.watercooler_panel_url)
+        self.tunnels = TunnelDecider(self.decider, self.counter, self.connections, self.no_ca)
+
+    def _zone(self) -> Any:
+        return policy_zone(self.holder.policy) if self.holder.policy is not None else None
+
+    def _policy_changed(self, policy: Any) -> None:
+        """After a reload (good or bad): durable sinks learn the zone and what to report on the panel."""
+        if self.sink is None or policy is None:
+            return
+        tell_sink_about_policy(self.sink, policy_zone(policy), self.holder.version,
+                               self.holder.last_error[0] if self.holder.last_error else None)
+
+    def close(self) -> None:
+        if self.sink is not None:
+            self.sink.close()
+            self.sink = None

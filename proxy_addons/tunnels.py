@@ -1,0 +1,93 @@
+"""HTTPS before decryption: decide at CONNECT (host and user) and again at the TLS ClientHello (SNI).
+
+A plain allow that needs no per-request control is tunnelled untouched (`ignore_connection`): the
+browser talks to the site with the site's own certificate and nothing is decrypted. Everything else
+(a page to show, methods to check, minutes to count, a host disagreement, a failure) is intercepted
+with the Watercooler CA, and every request inside is decided again. With `watercooler_no_ca` nothing
+is decrypted: what would need a page is refused at CONNECT with 403 and X-Watercooler-Reason.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from mitmproxy import http, tcp, tls
+
+from proxy_addons import pages
+from proxy_addons.connections import ClientState, Connections
+from proxy_addons.deciding import Decider
+from proxy_addons.identity import Who
+from proxy_addons.usage import UsageCounter
+from policy.hosts import canonical_host
+
+logger = logging.getLogger("watercooler.tunnels")
+
+
+def _https_url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"https://{shown}/" if port == 443 else f"https://{shown}:{port}/"
+
+
+@dataclass
+class TunnelDecider:
+    decider: Decider
+    counter: UsageCounter
+    connections: Connections
+    no_ca: bool = False
+
+    def connect(self, flow: http.HTTPFlow, who: Who) -> None:
+        """CONNECT host:port — remember who and where; with no CA, refuse what would need a page."""
+        self.connections.remember(flow.client_conn, ClientState(who, flow.request.host))
+        try:
+            canonical_host(flow.request.host)
+        except ValueError:
+            flow.response = pages.plain_response(400, "the CONNECT target is not a valid host name")
+            return
+        decision = self.decider.decide(who, _https_url(flow.request.host, flow.request.port))
+        flow.metadata["watercooler"] = decision.action
+        if self.no_ca and decision.action != "allow":
+            kind = "blocked" if decision.action == "block" else "warned"
+            if decision.site is not None and not decision.bundle:
+                self.counter.sink.attempt(who.user, decision.site, decision.rule, kind, self.decider.clock.now())
+            flow.response = pages.plain_response(403, decision.reason)
+
+    def client_hello(self, data: tls.ClientHelloData) -> None:
+        """Tunnel a plain allow for the SNI (and CONNECT host); intercept everything else."""
+        client = data.context.client
+        state = self.connections.get(client)
+        if state is None or state.unavailable or state.connect_host is None:
+            return                                  # no CONNECT seen: intercept and decide per request
+        sni = data.client_hello.sni
+        if sni and not _same_host(sni, state.connect_host):
+            logger.info(f"SNI {sni!r} differs from CONNECT {state.connect_host!r}: intercepting")
+            return
+        port = data.context.server.address[1] if data.context.server.address else 443
+        now = self.decider.clock.now()
+        decision = self.decider.decide(state.who, _https_url(sni or state.connect_host, port), now=now)
+        plain = decision.action == "allow" and (self.no_ca or not decision.needs_interception)
+        if plain:
+            data.ignore_connection = True
+            self.counter.count(state.who.user, decision, now)
+            self.connections.close_at(client, state.who, decision.until)
+
+    def raw_tcp(self, flow: tcp.TCPFlow) -> None:
+        """A non-HTTP stream inside CONNECT to a host that is not plainly allowed: never relay it."""
+        state = self.connections.get(flow.client_conn)
+        if state is None or state.connect_host is None:
+            return
+        decision = self.decider.decide(state.who, _https_url(state.connect_host, 443))
+        if state.unavailable or decision.action != "allow" or decision.needs_interception:
+            flow.server_conn.error = "refused by Watercooler: not an HTTP request to a site allowed right now"
+
+
+def _same_host(a: str, b: str) -> bool:
+    try:
+        return canonical_host(a) == canonical_host(b)
+    except ValueError:
+        return False
+
+
+def mark_unavailable(connections: Connections, client: Any, who: Who, host: str | None) -> None:
+    state = connections.get(client) or connections.remember(client, ClientState(who, host))
+    state.unavailable = True

@@ -1,0 +1,1 @@
+"""Helpers shared by the test suites: ports, certificates, origin servers, processes."""

@@ -1,0 +1,69 @@
+"""A real `mitmdump -s proxy_addons/watercooler.py` on a free loopback port, for end-to-end tests."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support.net import free_port, poll, port_open
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "proxy_addons" / "watercooler.py"
+MITMDUMP = Path(sys.executable).with_name("mitmdump")
+READY_LINE = "Watercooler is enforcing"
+
+
+class ProxyProcess:
+    """Start with `options` (mitmproxy option name -> value); `url`, `log()`, `wait_for_log()`, `stop()`."""
+
+    def __init__(self, workdir: Path, options: dict[str, str], *, ready_line: str = READY_LINE,
+                 extra_args: list[str] | None = None) -> None:
+        self.port = free_port()
+        self.confdir = workdir / "confdir"
+        self.confdir.mkdir(parents=True, exist_ok=True)
+        self.log_path = workdir / f"mitmdump-{self.port}.log"
+        args = [str(MITMDUMP), "--set", "termlog_verbosity=info",
+                "--listen-host", "127.0.0.1", "--listen-port", str(self.port),
+                "--set", f"confdir={self.confdir}", "-s", str(SCRIPT), *(extra_args or [])]
+        for name, value in options.items():
+            args += ["--set", f"{name}={value}"]
+        self._log = open(self.log_path, "wb")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_PROXY": "", "no_proxy": ""}
+        self.process = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, cwd=REPO, env=env,
+                                        start_new_session=True)
+        try:
+            poll(lambda: self.process.poll() is not None or (port_open(self.port) and ready_line in self.log()),
+                 timeout=30, what=f"mitmdump on port {self.port} to be ready")
+            if self.process.poll() is not None:
+                raise AssertionError(f"mitmdump exited with {self.process.returncode}:\n{self.log()}")
+        except BaseException:
+            self.stop()
+            raise
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ca_pem(self) -> Path:
+        return self.confdir / "mitmproxy-ca-cert.pem"
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_for_log(self, text: str, timeout: float = 10.0, after: int = 0) -> str:
+        """Wait until `text` appears in the log (beyond character offset `after`); returns the log."""
+        return poll(lambda: (log := self.log()) if text in log[after:] else None, timeout=timeout,
+                    what=f"{text!r} in the proxy log")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
