@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Callable, Iterable
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,32 @@ class Alternative:
     url: str
 
 
+class _Trace:
+    """`Decision.trace` is a tuple; the engine may hand over a function that builds it instead, and
+    the tuple is then built on first read. Most decisions are enforced without anyone reading why,
+    and walking every rule to explain costs more than deciding."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, decision: Any, owner: type | None = None) -> tuple[TraceStep, ...]:
+        if decision is None:
+            return ()           # the dataclass default
+        steps = decision.__dict__[self.slot]
+        if callable(steps):
+            steps = decision.__dict__[self.slot] = tuple(steps())
+        return steps
+
+    def __set__(self, decision: Any, steps: Iterable[TraceStep] | Callable[[], Iterable[TraceStep]]) -> None:
+        decision.__dict__[self.slot] = steps if callable(steps) else tuple(steps)
+
+
 @dataclass(frozen=True)
 class Decision:
     action: str                 # the outcome for this request: allow | block | warn
     rule: str | None            # the deciding rule, None when the default decided
     rule_action: str            # that rule's action (allow, block, warn, quota, read-only) or the default
-    site: str | None
+    site: str | None            # the site's name; "domain:D" for a host known only from a rule entry
     category: str | None
     host: str                   # the canonical host that was decided
     bundle: bool                # an asset host of the site: decided like it, never counted as use
@@ -45,7 +66,7 @@ class Decision:
     until: datetime | None      # next moment the decision for this user and site changes (≤ 7 days)
     quota: QuotaStatus | None
     alternatives: tuple[Alternative, ...] = ()
-    trace: tuple[TraceStep, ...] = ()
+    trace: tuple[TraceStep, ...] = _Trace()  # type: ignore[assignment]
     remember: int | None = None  # warn: minutes a Continue lasts
     internal: bool = False       # the site is part of the company's own community
     extra: dict = field(default_factory=dict, compare=False)
@@ -57,4 +78,68 @@ class Decision:
 
     def to_json(self) -> dict:
         """A JSON-ready dict (datetimes as ISO 8601 with offset)."""
-        raise NotImplementedError  # filled in by the engine work (issue #2)
+        quota = self.quota
+        return {
+            "action": self.action, "rule": self.rule, "rule_action": self.rule_action,
+            "site": self.site, "category": self.category, "host": self.host, "bundle": self.bundle,
+            "reason": self.reason, "message": self.message, "until": _iso(self.until),
+            "quota": None if quota is None else {
+                "limit": quota.limit, "used": quota.used, "remaining": quota.remaining, "per": quota.per,
+                "period_start": _iso(quota.period_start), "resets_at": _iso(quota.resets_at)},
+            "alternatives": [{"site": a.site, "label": a.label, "url": a.url} for a in self.alternatives],
+            "trace": [{"rule": s.rule, "matched": s.matched, "why": s.why} for s in self.trace],
+            "remember": self.remember, "internal": self.internal,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Decision:
+        """The inverse of `to_json`."""
+        quota = data.get("quota")
+        return cls(
+            action=data["action"], rule=data["rule"], rule_action=data["rule_action"],
+            site=data["site"], category=data["category"], host=data["host"], bundle=data["bundle"],
+            reason=data["reason"], message=data["message"], until=_time(data["until"]),
+            quota=None if quota is None else QuotaStatus(
+                quota["limit"], quota["used"], quota["remaining"], quota["per"],
+                _time(quota["period_start"]), _time(quota["resets_at"])),
+            alternatives=tuple(Alternative(**a) for a in data.get("alternatives", ())),
+            trace=tuple(TraceStep(**s) for s in data.get("trace", ())),
+            remember=data.get("remember"), internal=data.get("internal", False),
+        )
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def build(action: str, rule: str | None, rule_action: str, site: str | None, category: str | None,
+          host: str, bundle: bool, reason: str, message: str | None, until: datetime | None,
+          quota: QuotaStatus | None, alternatives: tuple[Alternative, ...],
+          trace: tuple[TraceStep, ...] | Callable[[], Iterable[TraceStep]],
+          remember: int | None, internal: bool) -> Decision:
+    """`Decision(...)` with every field given, for the engine's hot path: a frozen dataclass sets its
+    fields one `object.__setattr__` at a time, which costs more than the rest of a decision."""
+    decision = _new(Decision)
+    _set(decision, "__dict__", {
+        "action": action, "rule": rule, "rule_action": rule_action, "site": site, "category": category,
+        "host": host, "bundle": bundle, "reason": reason, "message": message, "until": until,
+        "quota": quota, "alternatives": alternatives, "_trace": trace, "remember": remember,
+        "internal": internal, "extra": {}})
+    return decision
+
+
+def build_quota(limit: int, used: int, remaining: int, per: str, period_start: datetime,
+                resets_at: datetime) -> QuotaStatus:
+    """`QuotaStatus(...)` for the hot path, like `build`."""
+    quota = _new(QuotaStatus)
+    _set(quota, "__dict__", {"limit": limit, "used": used, "remaining": remaining, "per": per,
+                             "period_start": period_start, "resets_at": resets_at})
+    return quota
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _time(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)

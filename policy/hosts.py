@@ -19,7 +19,8 @@ _WIDE_DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
 _LABEL = re.compile(r"[a-z0-9_-]{1,63}")
 # WHATWG URL: a host whose last label is a number is an IPv4 address (or garbage), never a name.
 _NUMERIC = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)")
-_AUTHORITY_END = re.compile(r"[/?#\\]")
+# The authority: after `scheme://` or `//`, else from the start; it ends at / ? # or \ (as browsers read \).
+_AUTHORITY = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?//([^/?#\\]*)|([^/?#\\]*)")
 
 
 def canonical_host(text: str) -> str:
@@ -31,12 +32,11 @@ def canonical_host(text: str) -> str:
 
 def host_of(url: str) -> str:
     """The canonical host of a URL (`https://x/...`, `//x/...` or a bare `x/...`); ValueError on garbage."""
-    if not isinstance(url, str):
-        raise ValueError(f"a URL must be text, not {type(url).__name__}")
-    start = url.find("://")
-    start = start + 3 if start >= 0 else (2 if url.startswith("//") else 0)
-    end = _AUTHORITY_END.search(url, start)   # backslash ends it too, as in browsers
-    return _canonical(url[start:end.start() if end else len(url)])
+    try:
+        found = _AUTHORITY.match(url)
+    except TypeError:
+        raise ValueError(f"a URL must be text, not {type(url).__name__}") from None
+    return _canonical(found.group(found.lastindex))
 
 
 @lru_cache(maxsize=16384)

@@ -1,0 +1,92 @@
+"""The sentence an employee reads: what was decided for this site, and when it is open to them.
+
+Built from the deciding rule and the schedules of the rules that would let the person in, e.g.
+"Facebook is closed to you now. Open to you: lunch (Mon–Fri 12:00–13:00) and evenings (Mon–Fri
+18:00–07:00)." Schedules are described from their windows, so the sentence follows the rules.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+from policy.decision import QuotaStatus
+from policy.model import Rule, Schedule, Window
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def reason(action: str, rule: Rule | None, label: str, known: bool, default: str,
+           opens: str, quota: QuotaStatus | None = None) -> str:
+    """`known`: the host belongs to a site or a rule's `domain:` entry. `opens`: see `opens_text`."""
+    if rule is None:
+        if not known:
+            return (f"{label} is not a social site, so it is not limited." if default == "allow"
+                    else f"{label} is not among the sites open at work.")
+        return f"{label} is open to you." if action == "allow" else f"{label} is closed to you now.{opens}"
+    kind = rule.action
+    if kind == "read-only":
+        if action == "allow":
+            return f"{label} is read-only for you: reading is fine; posting, uploading and editing are not."
+        return f"{label} is read-only for you: posting, uploading and editing are blocked.{opens}"
+    if kind == "quota" and quota is not None:
+        if action == "allow":
+            return (f"{label} is on a budget of {quota.limit} minutes a {quota.per}; "
+                    f"{quota.remaining} minutes left.")
+        when = ("today; it opens again at " + f"{quota.resets_at:%H:%M}" if quota.per == "day"
+                else "this week; it opens again on " + f"{quota.resets_at:%A at %H:%M}")
+        return f"You have used your {quota.limit} minutes of {label} for {when}.{opens}"
+    if kind == "warn":
+        return (f"You chose to continue to {label}." if action == "allow"
+                else f"{label} is best in small doses at work; continue if you need it.")
+    if action == "allow":
+        return f"{label} is open to you now ({_names(rule.when)})." if rule.when else f"{label} is open to you."
+    return f"{label} is closed to you{' during ' + _names(rule.when) if rule.when else ' now'}.{opens}"
+
+
+def opens_text(rules: Iterable[Rule], schedules: Mapping[str, Schedule]) -> str:
+    """' Open to you: lunch (Mon–Fri 12:00–13:00) and evenings (…).' from the allowing rules' `when`."""
+    names: list[str] = []
+    for rule in rules:
+        if rule.action in ("allow", "quota", "warn") and rule.when:
+            names += [name for name in rule.when if name not in names]
+    if not names:
+        return ""
+    return " Open to you: " + _join([describe_schedule(schedules[name]) for name in names]) + "."
+
+
+def describe_schedule(schedule: Schedule) -> str:
+    windows = [describe_window(window) for window in schedule.windows[:3]]
+    more = len(schedule.windows) - 3
+    return f"{schedule.name} ({'; '.join(windows)}{f'; and {more} more' if more > 0 else ''})"
+
+
+def describe_window(window: Window) -> str:
+    parts = []
+    if window.dates is not None:
+        dates = sorted(window.dates)
+        shown = ", ".join(f"{day.day} {day:%b %Y}" for day in dates[:3])
+        parts.append(shown + (f" and {len(dates) - 3} more days" if len(dates) > 3 else ""))
+    if window.days is not None and len(window.days) < 7:
+        parts.append(_days(sorted(window.days)))
+    elif window.days is not None and window.dates is None:
+        parts.append("daily")
+    if (window.start, window.end) != (0, 1440):
+        parts.append(f"{_clock(window.start)}–{_clock(window.end)}")
+    return " ".join(parts) or "all day"
+
+
+def _days(days: list[int]) -> str:
+    if len(days) >= 3 and days[-1] - days[0] == len(days) - 1:
+        return f"{_DAYS[days[0]]}–{_DAYS[days[-1]]}"
+    return ", ".join(_DAYS[day] for day in days)
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return _join(list(names))
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
