@@ -38,7 +38,7 @@ def reason(action: str, rule: Rule | None, label: str, known: bool, default: str
         return (f"You chose to continue to {label}." if action == "allow"
                 else f"{label} is best in small doses at work; continue if you need it.")
     if action == "allow":
-        return f"{label} is open to you now ({_names(rule.when)})." if rule.when else f"{label} is open to you."
+        return f"{label} is open to you during {_names(rule.when)}." if rule.when else f"{label} is open to you."
     return f"{label} is closed to you{' during ' + _names(rule.when) if rule.when else ' now'}.{opens}"
 
 
