@@ -55,4 +55,6 @@ class HostMapper:
     def _restore(self, data: server_hooks.ServerConnectionHookData) -> None:
         original = self._original.pop(data.server.id, None)
         if original is not None:
-            data.server.address = original
+            # mitmproxy refuses to rename an open connection; the socket is connected already and the
+            # name is all that later requests on this connection read, so it is restored directly.
+            data.server.__dict__["address"] = original

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import unicodedata
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -20,6 +21,9 @@ _CSS_HASH = base64.b64encode(hashlib.sha256(_CSS.encode("utf-8")).digest()).deco
 
 CSP = (f"default-src 'none'; style-src 'sha256-{_CSS_HASH}'; img-src data:; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
+
+_ASCII_PUNCTUATION = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'",
+                                    "\u201c": '"', "\u201d": '"', "\u2026": "..."})
 
 _env = Environment(loader=FileSystemLoader(PAGES), autoescape=select_autoescape(default=True),
                    undefined=StrictUndefined, trim_blocks=False)
@@ -36,9 +40,14 @@ def _headers(content_type: str, reason: str) -> dict[str, str]:
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
         "X-Frame-Options": "DENY",
-        # Header values must be one printable line: the reason is the engine's sentence, kept short.
-        "X-Watercooler-Reason": " ".join(reason.split())[:300].encode("ascii", "replace").decode("ascii"),
+        "X-Watercooler-Reason": header_text(reason),
     }
+
+
+def header_text(text: str) -> str:
+    """A sentence as one printable ASCII header line: dashes and quotes simplified, accents dropped."""
+    plain = unicodedata.normalize("NFKD", " ".join(text.split()).translate(_ASCII_PUNCTUATION))
+    return plain.encode("ascii", "ignore").decode("ascii")[:300]
 
 
 def render(template: str, **context: object) -> str:

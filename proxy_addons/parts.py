@@ -94,7 +94,7 @@ class Parts:
         """After a reload (good or bad): durable sinks learn the zone and what to report on the panel."""
         if self.sink is None or policy is None:
             return
-        tell_sink_about_policy(self.sink, policy_zone(policy), self.holder.version,
+        tell_sink_about_policy(self.sink, policy_zone(policy), getattr(policy, "version", self.holder.version),
                                self.holder.last_error[0] if self.holder.last_error else None)
 
     def close(self) -> None:

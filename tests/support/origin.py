@@ -87,8 +87,15 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.tls = tls
         self.seen: list[Seen] = []
+        self.accepted = 0             # TCP connections, whether or not a request followed
         self.lock = threading.Lock()
 
+
+    def get_request(self):
+        request = super().get_request()
+        with self.lock:
+            self.accepted += 1
+        return request
 
     def finish_request(self, request, client_address) -> None:
         # The TLS handshake runs in the request's own thread, so a silent client never stalls accept().
@@ -118,12 +125,18 @@ class Origin:
         with self._server.lock:
             return list(self._server.seen)
 
+    @property
+    def accepted(self) -> int:
+        with self._server.lock:
+            return self._server.accepted
+
     def seen_for(self, host: str) -> list[Seen]:
         return [s for s in self.seen if s.host.split(":")[0] == host]
 
     def clear(self) -> None:
         with self._server.lock:
             self._server.seen.clear()
+            self._server.accepted = 0
 
     def close(self) -> None:
         self._server.shutdown()

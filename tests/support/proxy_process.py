@@ -18,7 +18,7 @@ READY_LINE = "Watercooler is enforcing"
 class ProxyProcess:
     """Start with `options` (mitmproxy option name -> value); `url`, `log()`, `wait_for_log()`, `stop()`."""
 
-    def __init__(self, workdir: Path, options: dict[str, str], *, ready_line: str = READY_LINE,
+    def __init__(self, workdir: Path, options: dict[str, str | list[str]], *, ready_line: str = READY_LINE,
                  extra_args: list[str] | None = None) -> None:
         self.port = free_port()
         self.confdir = workdir / "confdir"
@@ -28,7 +28,8 @@ class ProxyProcess:
                 "--listen-host", "127.0.0.1", "--listen-port", str(self.port),
                 "--set", f"confdir={self.confdir}", "-s", str(SCRIPT), *(extra_args or [])]
         for name, value in options.items():
-            args += ["--set", f"{name}={value}"]
+            for one in (value if isinstance(value, list) else [value]):
+                args += ["--set", f"{name}={one}"]
         self._log = open(self.log_path, "wb")
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_PROXY": "", "no_proxy": ""}
         self.process = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, cwd=REPO, env=env,

@@ -1,0 +1,63 @@
+"""HTTPS decided before decryption: allowed sites tunnelled untouched, the rest intercepted for a page."""
+from __future__ import annotations
+
+import ssl
+
+import pytest
+
+from tests.support.net import poll
+from tests.support.proxy_clients import https_via_proxy, open_tunnel
+from tests.support.proxy_env import start_env
+
+pytestmark = pytest.mark.e2e
+
+
+def test_allowed_https_arrives_with_the_sites_own_certificate(origins):
+    seen = https_via_proxy(origins.port, "www.example.org", "/news", cafiles=[origins.pki.ca_pem])
+    assert seen.status == 200 and "origin page for www.example.org GET /news" in seen.text
+    assert seen.cert_fingerprint == origins.pki.fingerprint             # not decrypted: the origin's own
+    assert "Test origins CA" in seen.cert_issuer
+
+
+def test_an_allowed_tunnel_cannot_be_checked_against_the_proxy_ca(origins):
+    # Only the origin's CA is trusted here; a tunnel that was secretly intercepted would fail.
+    with pytest.raises(ssl.SSLCertVerificationError):
+        https_via_proxy(origins.port, "www.example.org", cafiles=[origins.proxy.ca_pem])
+
+
+def test_blocked_https_gets_the_block_page_signed_by_the_proxy_ca(origins):
+    seen = https_via_proxy(origins.port, "www.facebook.com", "/", cafiles=[origins.proxy.ca_pem])
+    assert seen.status == 403 and "Facebook is closed right now" in seen.text
+    assert seen.cert_fingerprint != origins.pki.fingerprint
+    assert origins.https_origin.accepted == 0                          # the site was never contacted
+
+
+def test_non_http_traffic_to_a_blocked_host_is_not_relayed(origins):
+    sock, status, _ = open_tunnel(origins.port, "www.facebook.com", 443)
+    assert status == 200
+    sock.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+    sock.settimeout(5)
+    assert sock.recv(100) == b""                                       # closed without an answer
+    sock.close()
+    assert origins.https_origin.accepted == 0
+    # The same bytes to a plainly allowed host are relayed (the origin sees a connection).
+    sock, status, _ = open_tunnel(origins.port, "www.example.org", 443)
+    sock.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+    poll(lambda: origins.https_origin.accepted == 1, what="the allowed raw stream to reach the origin")
+    sock.close()
+
+
+def test_without_the_ca_blocked_https_is_refused_at_connect_with_a_reason(tmp_path):
+    env = start_env(tmp_path, options={"watercooler_no_ca": "true"})
+    try:
+        sock, status, head = open_tunnel(env.port, "www.facebook.com")
+        sock.close()
+        assert status == 403 and b"X-Watercooler-Reason: Facebook is closed to you now" in head
+        warned = https_via_proxy(env.port, "www.youtube.com", cafiles=[env.pki.ca_pem])
+        assert warned.status == 403                                    # no page possible: refused too
+        readonly = https_via_proxy(env.port, "www.linkedin.com", cafiles=[env.pki.ca_pem])
+        assert readonly.status == 200 and readonly.cert_fingerprint == env.pki.fingerprint   # tunnelled
+        assert env.https_origin.seen_for("www.facebook.com") == []
+        poll(lambda: "no_ca=True" in env.proxy.log(), what="the setting in the start line")
+    finally:
+        env.stop()

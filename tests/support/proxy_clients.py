@@ -1,0 +1,95 @@
+"""Clients that go through the proxy the way browsers do, and report what they saw (status, certificate)."""
+from __future__ import annotations
+
+import base64
+import http.client
+import socket
+import ssl
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+
+
+@dataclass
+class Seen:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    cert_fingerprint: bytes | None = None      # SHA-256 of the certificate the client was shown
+    cert_issuer: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+
+def _auth_header(auth: tuple[str, str] | None) -> str:
+    if not auth:
+        return ""
+    token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+    return f"Proxy-Authorization: Basic {token}\r\n"
+
+
+def open_tunnel(proxy_port: int, host: str, port: int = 443, auth: tuple[str, str] | None = None,
+                timeout: float = 10) -> tuple[socket.socket, int, bytes]:
+    """Send CONNECT; returns the socket, the proxy's status and the raw answer head."""
+    sock = socket.create_connection(("127.0.0.1", proxy_port), timeout=timeout)
+    sock.sendall(f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n{_auth_header(auth)}\r\n".encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        head += chunk
+    status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else 0
+    return sock, status, head
+
+
+def https_via_proxy(proxy_port: int, host: str, path: str = "/", *, cafiles: list[Path], method: str = "GET",
+                    headers: dict[str, str] | None = None, body: bytes = b"", sni: str | None = None,
+                    auth: tuple[str, str] | None = None, connect_host: str | None = None) -> Seen:
+    """One HTTPS request through a CONNECT tunnel, verifying the server against `cafiles`."""
+    sock, status, head = open_tunnel(proxy_port, connect_host or host, auth=auth)
+    if status != 200:
+        sock.close()
+        text = head.split(b"\r\n\r\n", 1)
+        return Seen(status, _parse_headers(text[0]), text[1] if len(text) > 1 else b"")
+    context = ssl.create_default_context()
+    for cafile in cafiles:
+        context.load_verify_locations(cafile=str(cafile))
+    context.check_hostname = sni is None or sni == host
+    tls = context.wrap_socket(sock, server_hostname=sni or host)
+    der = tls.getpeercert(binary_form=True)
+    cert = x509.load_der_x509_certificate(der)
+    request_headers = {"Host": host, "Accept": "text/html", "Connection": "close", **(headers or {})}
+    if body:
+        request_headers["Content-Length"] = str(len(body))
+    lines = "".join(f"{k}: {v}\r\n" for k, v in request_headers.items())
+    tls.sendall(f"{method} {path} HTTP/1.1\r\n{lines}\r\n".encode() + body)
+    response = http.client.HTTPResponse(tls)
+    response.begin()
+    seen = Seen(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read(),
+                cert.fingerprint(hashes.SHA256()), cert.issuer.rfc4514_string())
+    tls.close()
+    return seen
+
+
+def http_via_proxy(proxy_port: int, raw_request: bytes) -> Seen:
+    """Send a hand-written plain-HTTP proxy request (absolute-form etc.) and read the answer."""
+    with socket.create_connection(("127.0.0.1", proxy_port), timeout=10) as sock:
+        sock.sendall(raw_request)
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return Seen(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+
+
+def _parse_headers(head: bytes) -> dict[str, str]:
+    headers = {}
+    for line in head.decode("latin-1").split("\r\n")[1:]:
+        name, _, value = line.partition(":")
+        if value:
+            headers[name.strip().lower()] = value.strip()
+    return headers
