@@ -1,0 +1,60 @@
+"""Panel tables: accounts (argon2id hashes, session generation) and the append-only audit trail.
+
+Revision ID: 0002_panel
+Revises: 0001_usage
+Create Date: 2026-11-26
+"""
+from typing import Sequence, Union
+
+import sqlalchemy as sa
+from alembic import op
+
+from storage.audit import APPEND_ONLY_DDL, APPEND_ONLY_DROP
+
+revision: str = "0002_panel"
+down_revision: Union[str, Sequence[str], None] = "0001_usage"
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+Stamp = sa.DateTime(timezone=True)   # storage.utc.UTCDateTime: aware UTC on both databases
+
+
+def upgrade() -> None:
+    op.create_table(
+        "accounts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("role", sa.String(length=16), nullable=False),
+        sa.Column("password_hash", sa.String(length=255), nullable=False),
+        sa.Column("session_generation", sa.Integer(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", Stamp, nullable=False),
+        sa.Column("password_changed_at", Stamp, nullable=False),
+        sa.CheckConstraint("role IN ('admin', 'manager', 'employee')", name=op.f("ck_accounts_role")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
+        sa.UniqueConstraint("name", name=op.f("uq_accounts_name")),
+    )
+    op.create_table(
+        "audit",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", Stamp, nullable=False),
+        sa.Column("actor", sa.String(length=100), nullable=True),
+        sa.Column("action", sa.String(length=64), nullable=False),
+        sa.Column("target", sa.String(length=200), nullable=False),
+        sa.Column("before", sa.JSON(), nullable=True),
+        sa.Column("after", sa.JSON(), nullable=True),
+        sa.Column("source", sa.String(length=64), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit")),
+    )
+    op.create_index("ix_audit_at", "audit", ["at"])
+    op.create_index("ix_audit_action_target_at", "audit", ["action", "target", "at"])
+    op.create_index("ix_audit_action_source_at", "audit", ["action", "source", "at"])
+    for statement in APPEND_ONLY_DDL.get(op.get_bind().dialect.name, []):
+        op.execute(statement)
+
+
+def downgrade() -> None:
+    for statement in APPEND_ONLY_DROP.get(op.get_bind().dialect.name, []):
+        op.execute(statement)
+    op.drop_table("audit")  # its indexes and SQLite triggers go with it
+    op.drop_table("accounts")

@@ -1,0 +1,77 @@
+"""Accounts: argon2id hashes, session generations, name rules — on SQLite and PostgreSQL after migrating."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.accounts import User, authenticate, find_user, new_user
+from storage.db import make_engine
+from storage.migrate import upgrade
+from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def db(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def test_passwords_are_stored_as_argon2id_hashes(db):
+    db.add(new_user("alice", "manager", PASSWORD))
+    db.commit()
+    stored = find_user(db, "alice").password_hash
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_only_the_right_password_of_an_active_account_authenticates(db):
+    db.add(new_user("alice", "employee", PASSWORD))
+    db.commit()
+    assert authenticate(db, "alice", PASSWORD).name == "alice"
+    assert authenticate(db, "alice", PASSWORD + "!") is None
+    assert authenticate(db, "nobody", PASSWORD) is None
+    assert authenticate(db, "alice", "x" * 5000) is None
+    find_user(db, "alice").active = False
+    assert authenticate(db, "alice", PASSWORD) is None
+
+
+def test_a_new_password_and_a_sign_out_raise_the_session_generation(db):
+    user = new_user("alice", "employee", PASSWORD)
+    db.add(user)
+    db.commit()
+    first = user.get_id()
+    user.set_password("another passphrase")
+    second = user.get_id()
+    user.end_sessions()
+    assert len({first, second, user.get_id()}) == 3
+    assert first.startswith(f"{user.id}:")
+
+
+def test_names_are_unique_and_roles_are_checked_by_the_database(db):
+    db.add(new_user("alice", "employee", PASSWORD))
+    db.commit()
+    db.add(new_user("alice", "admin", PASSWORD))
+    with pytest.raises(IntegrityError):
+        db.commit()
+    db.rollback()
+    db.add(User(name="bob", role="root", password_hash="x", session_generation=0, active=True))
+    with pytest.raises(IntegrityError):
+        db.commit()
+
+
+@pytest.mark.parametrize("name", ["", "-alice", "al ice", "alice!", "a" * 101])
+def test_bad_names_are_refused_with_the_rule(name):
+    with pytest.raises(ValueError, match="letters, digits"):
+        new_user(name, "employee", PASSWORD)
+
+
+def test_short_passwords_and_unknown_roles_are_refused():
+    with pytest.raises(ValueError, match="10 to 1024 characters"):
+        new_user("alice", "employee", "short")
+    with pytest.raises(ValueError, match="role must be one of admin, manager, employee"):
+        new_user("alice", "owner", PASSWORD)

@@ -1,0 +1,74 @@
+"""The audit trail is append-only: neither the ORM nor plain SQL can change or delete a record."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from storage import audit
+from storage.audit import AuditIsAppendOnly, AuditRecord
+from storage.db import make_engine
+from storage.migrate import upgrade
+from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def db(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def _one(db) -> AuditRecord:
+    audit.record(db, actor="carol", action="adjustment", target="rule:social-budget/group:marketing",
+                 before={"minutes": 30}, after={"minutes": 45}, source="10.0.0.7")
+    db.commit()
+    return db.scalars(select(AuditRecord)).one()
+
+
+def test_a_record_keeps_who_what_before_after_when_and_where(db):
+    entry = _one(db)
+    assert (entry.actor, entry.action, entry.before, entry.after, entry.source) == \
+        ("carol", "adjustment", {"minutes": 30}, {"minutes": 45}, "10.0.0.7")
+    assert entry.at.utcoffset() == timedelta(0)  # aware UTC on both databases
+
+
+def test_the_orm_refuses_to_change_or_delete_records(db):
+    entry = _one(db)
+    entry.after = {"minutes": 90}
+    with pytest.raises(AuditIsAppendOnly):
+        db.commit()
+    db.rollback()
+    db.delete(entry)
+    with pytest.raises(AuditIsAppendOnly):
+        db.commit()
+
+
+@pytest.mark.parametrize("statement", [
+    update(AuditRecord).values(actor="mallory"),
+    delete(AuditRecord),
+    text("UPDATE audit SET actor = 'mallory'"),
+    text("DELETE FROM audit"),
+])
+def test_the_database_refuses_bulk_and_raw_changes(db, statement):
+    _one(db)
+    with pytest.raises(DBAPIError, match="append-only"):
+        db.execute(statement)
+        db.commit()
+    db.rollback()
+    assert db.scalars(select(AuditRecord.actor)).one() == "carol"
+
+
+def test_recent_sign_in_failures_count_by_name_and_by_address(db):
+    for name, address in (("erin", "10.0.0.1"), ("erin", "10.0.0.2"), ("ghost", "10.0.0.1")):
+        audit.record(db, actor=None, action=audit.SIGN_IN_FAILED, target=f"account:{name}", source=address)
+    db.commit()
+    window = timedelta(minutes=15)
+    assert audit.recent_failures(db, target="account:erin", within=window) == 2
+    assert audit.recent_failures(db, source="10.0.0.1", within=window) == 2
+    assert audit.recent_failures(db, target="account:erin", within=timedelta(0)) == 0

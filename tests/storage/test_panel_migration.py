@@ -1,0 +1,44 @@
+"""Revision 0002_panel: creates what the panel's models describe, and goes back down cleanly."""
+from __future__ import annotations
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import MetaData, inspect
+
+import storage.accounts
+import storage.audit
+from storage.db import make_engine, write_connection
+from storage.migrate import alembic_config, upgrade
+from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
+
+PANEL_TABLES = {"accounts", "audit"}
+
+
+def _panel_only(name, type_, parent_names) -> bool:
+    return type_ != "table" or name in PANEL_TABLES  # the usage tables belong to another revision
+
+
+def _downgrade(engine, revision: str) -> None:
+    config = alembic_config()
+    with write_connection(engine) as conn, conn.begin():
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+
+
+def test_the_migration_matches_the_models_and_round_trips(db_url):
+    engine = make_engine(db_url)
+    try:
+        assert upgrade(engine, "0002_panel") == "0002_panel"
+        panel_only = MetaData()
+        for table in (storage.accounts.User.__table__, storage.audit.AuditRecord.__table__):
+            table.to_metadata(panel_only)
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": _panel_only})
+            assert compare_metadata(context, panel_only) == []
+        _downgrade(engine, "0001_usage")
+        assert PANEL_TABLES.isdisjoint(inspect(engine).get_table_names())
+        assert upgrade(engine, "0002_panel") == "0002_panel"  # triggers and function were dropped too
+        assert PANEL_TABLES <= set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
