@@ -1,1 +1,53 @@
-"""The panel: a Flask application for admins, managers and employees."""
+"""The panel: a Flask application for admins, managers and employees.
+
+`create_app(config)` builds it from layered settings (see `web.config`); `flask --app web run` and
+`watercooler panel` both use it.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask, redirect, url_for
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFProtect
+
+from web import cookies, db, errors, headers
+from web.auth import sessions
+from web.auth.forms import SignOutForm
+from web.config import load_config
+
+csrf = CSRFProtect()  # every POST, PUT, PATCH and DELETE needs the form's token
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    load_config(app, config)
+    cookies.init_app(app)
+    headers.init_app(app)
+    db.init_app(app)
+    sessions.init_app(app)
+    csrf.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app)
+
+    @app.get("/")
+    @login_required
+    def home():
+        if current_user.role == "admin":
+            return redirect(url_for("admin.accounts"))
+        return redirect(url_for("me.account"))
+
+    @app.context_processor
+    def layout_values() -> dict:
+        return {"sign_out_form": SignOutForm() if current_user.is_authenticated else None}
+
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from web.admin import bp as admin
+    from web.auth import bp as auth
+    from web.me import bp as me
+
+    for blueprint in (auth, admin, me):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,75 @@
+"""Panel fixtures in the flaskr style: `app` (own SQLite file, seeded accounts), `client`, `auth`."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from storage.accounts import User, new_user
+from web import create_app
+from web.db import db
+
+PASSWORD = "correct horse battery"
+ACCOUNTS = {"ada": "admin", "carol": "manager", "erin": "employee"}
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the (first) form in a page, as a browser would submit it."""
+    found = CSRF_FIELD.search(html)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """One argon2id hash of PASSWORD, reused: hashing is slow on purpose."""
+    return new_user("seed", "employee", PASSWORD).password_hash
+
+
+@pytest.fixture
+def app(tmp_path, password_hash) -> Flask:
+    app = create_app({
+        "TESTING": True,
+        "DB": f"sqlite:///{tmp_path / 'panel.db'}",
+        "DATA": str(tmp_path),
+        "SECRET_KEY": "test secret",
+        "DB_SETUP": "create",
+    })
+    with app.app_context():
+        for name, role in ACCOUNTS.items():
+            db().add(User(name=name, role=role, password_hash=password_hash, session_generation=1, active=True))
+        db().commit()
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, name: str = "erin", password: str = PASSWORD, next_url: str | None = None):
+        url = "/auth/login" + (f"?next={next_url}" if next_url else "")
+        token = csrf_token(self.client.get("/auth/login").get_data(as_text=True))
+        return self.client.post(url, data={"name": name, "password": password, "csrf_token": token})
+
+    def logout(self):
+        token = csrf_token(self.client.get("/me/account").get_data(as_text=True))
+        return self.client.post("/auth/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+def post_form(client: FlaskClient, page: str, data: dict, action: str | None = None):
+    """Open `page`, take its form's CSRF token, and post `data` to `action` (default: the page)."""
+    token = csrf_token(client.get(page).get_data(as_text=True))
+    return client.post(action or page, data={**data, "csrf_token": token})

@@ -1,0 +1,123 @@
+"""The panel in a real browser: signing in, forged forms, open redirects, copied cookies, phone layout.
+
+Chromium (Debian's package) drives the panel served by waitress on a free loopback port. Screenshots
+of the main pages go to test-output/screenshots/.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.support.browser import DESKTOP, PHONE, browser, screenshot  # noqa: F401  (fixture)
+from tests.support.live_panel import serve
+from tests.web.conftest import PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def panel(app):
+    with serve(app) as url:
+        yield url
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport=DESKTOP)
+    yield context
+    context.close()
+
+
+def sign_in(page, panel: str, name: str, password: str = PASSWORD, path: str = "/"):
+    page.goto(panel + path)
+    page.get_by_label("Account name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_an_employee_signs_in_and_sees_their_account(context, panel):
+    page = context.new_page()
+    page.goto(panel + "/")
+    assert page.url.startswith(panel + "/auth/login")
+    screenshot(page, "sign-in")
+    sign_in(page, panel, "erin", "not the password")
+    assert page.get_by_role("alert").inner_text() == "Wrong account name or password."
+    sign_in(page, panel, "erin")
+    assert page.url == panel + "/me/account"
+    assert page.get_by_role("heading", name="Your account").is_visible()
+    assert "Employee" in page.locator(".facts").inner_text()
+
+
+def test_an_admin_creates_an_account_in_the_browser(context, panel):
+    page = context.new_page()
+    sign_in(page, panel, "ada")
+    assert page.url == panel + "/admin/accounts"
+    page.get_by_label("Account name (as in the rules' member lists)").fill("frank")
+    page.get_by_label("Role").select_option("manager")
+    page.get_by_label("First password").fill("a long enough passphrase")
+    page.get_by_role("button", name="Create account").click()
+    assert page.get_by_role("status").inner_text() == "Account frank created."
+    assert page.get_by_role("link", name="frank").is_visible()
+    screenshot(page, "admin-accounts")
+
+
+def test_a_form_posted_from_another_page_is_refused(context, panel, app):
+    """A page on another origin (same site: cookies go along) submits a form to the panel."""
+    forged = (f'<form method="post" action="{panel}/admin/accounts">'
+              '<input name="name" value="mallory"><input name="role" value="admin">'
+              '<input name="password" value="mallory-password"><button>Win a prize</button></form>')
+
+    def evil_site(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/html")])
+        return [forged.encode()]
+
+    page = context.new_page()
+    sign_in(page, panel, "ada")
+    with serve(evil_site) as evil:
+        page.goto(evil)
+        page.get_by_role("button", name="Win a prize").click()
+        assert page.get_by_role("heading", name="Form refused").is_visible()
+    page.goto(panel + "/admin/accounts")
+    assert page.get_by_role("link", name="mallory").count() == 0
+
+
+def test_sign_in_never_redirects_to_another_site(context, panel):
+    page = context.new_page()
+    for evil in ("//evil.example/", "/%5Cevil.example", "https:evil.example"):
+        sign_in(page, panel, "erin", path=f"/auth/login?next={evil}")
+        assert page.url == panel + "/me/account", evil
+        page.get_by_role("button", name="Sign out").click()
+
+
+def test_after_sign_out_a_copied_cookie_no_longer_works(browser, context, panel):
+    page = context.new_page()
+    sign_in(page, panel, "erin")
+    copied = context.cookies()
+    page.get_by_role("button", name="Sign out").click()
+    assert page.get_by_role("status").inner_text() == "You are signed out."
+    thief = browser.new_context()
+    thief.add_cookies(copied)
+    stolen = thief.new_page()
+    stolen.goto(panel + "/me/account")
+    assert stolen.url.startswith(panel + "/auth/login")
+    thief.close()
+
+
+def test_pages_fit_a_phone_screen(browser, panel):
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    sign_in(page, panel, "ada")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], "the page scrolls sideways on a phone"
+    assert page.get_by_role("button", name="Create account").is_visible()
+    screenshot(page, "admin-accounts-phone")
+    phone.close()
+
+
+def test_the_browser_runs_no_inline_script(context, panel):
+    """The CSP blocks inline script: a page that carried one would report a violation."""
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    sign_in(page, panel, "ada")
+    page.goto(panel + "/admin/accounts")
+    assert violations == []

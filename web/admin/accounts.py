@@ -1,0 +1,75 @@
+"""Account administration: list, create, change role or access, reset password. Every change audited."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from storage import audit
+from storage.accounts import User, find_user, new_user
+from web.admin import bp
+from web.admin.forms import AccountForm, NewAccountForm, ResetPasswordForm
+from web.auth.throttle import account_target
+from web.db import db
+from web.roles import role_required
+
+
+def _audit(action: str, user: User, before=None, after=None) -> None:
+    audit.record(db(), actor=current_user.name, action=action, target=account_target(user.name),
+                 before=before, after=after, source=request.remote_addr)
+
+
+def _state(user: User) -> dict:
+    return {"role": user.role, "active": user.active}
+
+
+@bp.route("/accounts", methods=["GET", "POST"])
+@role_required("admin")
+def accounts():
+    form = NewAccountForm()
+    if form.validate_on_submit():
+        if find_user(db(), form.name.data) is not None:
+            form.name.errors.append("An account with this name exists; open it below to change it.")
+        else:
+            user = new_user(form.name.data, form.role.data, form.password.data)
+            db().add(user)
+            _audit("account created", user, after=_state(user))
+            db().commit()
+            flash(f"Account {user.name} created.", "success")
+            return redirect(url_for("admin.accounts"))
+    users = db().scalars(select(User).order_by(User.name)).all()
+    return render_template("admin/accounts.html", form=form, users=users), 400 if form.errors else 200
+
+
+@bp.route("/accounts/<int:account_id>", methods=["GET", "POST"])
+@role_required("admin")
+def account(account_id: int):
+    user = db().get(User, account_id) or abort(404)
+    form = AccountForm(obj=user)
+    if form.validate_on_submit():
+        if user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
+            form.role.errors.append("You cannot take away your own admin access; ask another admin.")
+        else:
+            before = _state(user)
+            user.role, user.active = form.role.data, form.active.data
+            if before != _state(user):
+                _audit("account changed", user, before=before, after=_state(user))
+                db().commit()
+                flash(f"Account {user.name} changed.", "success")
+            return redirect(url_for("admin.account", account_id=user.id))
+    status = 400 if form.errors else 200
+    return render_template("admin/account.html", user=user, form=form, reset=ResetPasswordForm()), status
+
+
+@bp.post("/accounts/<int:account_id>/password")
+@role_required("admin")
+def reset_password(account_id: int):
+    user = db().get(User, account_id) or abort(404)
+    reset = ResetPasswordForm()
+    if not reset.validate_on_submit():
+        return render_template("admin/account.html", user=user, form=AccountForm(obj=user), reset=reset), 400
+    user.set_password(reset.password.data)  # also signs the account out everywhere
+    _audit("password reset", user, before={"sessions": "open"}, after={"sessions": "ended"})
+    db().commit()
+    flash(f"Password of {user.name} reset; their open sessions were signed out.", "success")
+    return redirect(url_for("admin.account", account_id=user.id))

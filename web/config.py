@@ -1,0 +1,68 @@
+"""The panel's settings, in layers: built-in defaults, then `WATERCOOLER_*` variables, then a mapping.
+
+Keys are the environment names without their prefix: `WATERCOOLER_DB` sets `DB`, `WATERCOOLER_RULES`
+sets `RULES`, `WATERCOOLER_DATA` sets `DATA` (the data folder the proxy uses too),
+`WATERCOOLER_SECRET_KEY` sets `SECRET_KEY`. Values in the environment are read as JSON
+when they parse (`WATERCOOLER_MIN_GROUP_SIZE=5` is a number), otherwise as text.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from storage.db import data_dir
+
+DEFAULTS: dict[str, Any] = {
+    "DATA": None,                       # the data folder (generated secret, SQLite); None: ./data
+    "DB": None,                         # SQLAlchemy URL; None: SQLite in the data folder
+    "RULES": "rules",                   # the policy folder the panel reads
+    "SECRET_KEY": None,                 # None: generated once and kept in the data folder
+    "DB_SETUP": "upgrade",              # at start: "upgrade" (run migrations), "create" (tests), "none"
+    "LOGIN_MAX_FAILURES": 5,            # failed sign-ins per account name within LOGIN_WINDOW_SECONDS
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    "LOGIN_WINDOW_SECONDS": 900,
+    "TRUSTED_PROXIES": 0,               # reverse proxies in front of the panel whose X-Forwarded-* we trust
+    "MIN_GROUP_SIZE": 5,                # usage summaries only for groups at least this large
+    # Flask and its extensions
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "watercooler_session",
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+}
+
+SECRET_FILE = "panel-secret-key"
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Fill `app.config` from the three layers, then derive what was left open."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("WATERCOOLER")
+    if overrides:
+        app.config.from_mapping(overrides)
+    data = Path(app.config["DATA"]) if app.config["DATA"] else data_dir()
+    if app.config["DATA"] and not app.config["DB"]:
+        app.config["DB"] = f"sqlite:///{(data / 'watercooler.db').resolve()}"
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _kept_secret(data / SECRET_FILE)
+
+
+def _kept_secret(path: Path) -> str:
+    """A random key made once and kept, so sessions survive a restart of the panel."""
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Created readable by the owner only: the key signs every session cookie.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another panel process made it a moment ago
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key + "\n")
+    return key

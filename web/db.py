@@ -1,0 +1,43 @@
+"""The panel's database: one engine per app, one session per request (closed when the request ends)."""
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+# Importing the models registers their tables on Base.metadata.
+import storage.accounts  # noqa: F401
+import storage.audit  # noqa: F401
+from storage.base import Base
+from storage.db import make_engine
+from storage.migrate import upgrade
+
+EXTENSION = "watercooler.db"
+
+
+def init_app(app: Flask) -> None:
+    engine = make_engine(app.config["DB"])  # None: $WATERCOOLER_DB, else SQLite in the data folder
+    setup = app.config["DB_SETUP"]
+    if setup == "upgrade":
+        upgrade(engine)  # under a lock: proxies and panels starting together migrate once
+    elif setup == "create":
+        Base.metadata.create_all(engine)  # throwaway databases in tests: no migration history needed
+    app.extensions[EXTENSION] = sessionmaker(engine, expire_on_commit=False)
+    app.teardown_appcontext(_close_session)
+
+
+def engine() -> Engine:
+    return current_app.extensions[EXTENSION].kw["bind"]
+
+
+def db() -> Session:
+    """This request's session (opened on first use)."""
+    if "db" not in g:
+        g.db = current_app.extensions[EXTENSION]()
+    return g.db
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("db", None)
+    if session is not None:
+        session.close()
