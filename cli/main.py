@@ -16,6 +16,8 @@ COMMAND_MODULES = [
     "cli.test_cases",
     "cli.schema",
     "cli.demo",
+    "cli.panel",
+    "cli.user",
 ]
 
 

@@ -1,0 +1,78 @@
+"""`watercooler user add|passwd`: create panel accounts and reset passwords from the command line.
+
+For the first admin (before anyone can sign in) and for scripts: `--password-stdin` reads the
+password from the first line of standard input, otherwise it is asked for twice on the terminal.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from storage.accounts import ROLES
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("user", help="create panel accounts and reset their passwords")
+    actions = parser.add_subparsers(dest="user_action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="create an account")
+    add.add_argument("name", metavar="NAME", help="account name, as the rules' member lists spell it")
+    add.add_argument("--role", choices=ROLES, required=True)
+    passwd = actions.add_parser("passwd", help="set a new password (signs the account out everywhere)")
+    passwd.add_argument("name", metavar="NAME")
+    for sub in (add, passwd):
+        sub.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+        sub.add_argument("--db", metavar="URL", help="database URL (default: $WATERCOOLER_DB, or SQLite in ./data)")
+        sub.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    from storage import audit
+    from storage.accounts import check_name, check_password_rules, find_user, new_user
+    from storage.db import StorageError, make_engine
+
+    prog = f"watercooler user {args.user_action}"
+    try:
+        check_name(args.name)
+        password = _read_password(args.password_stdin)
+        check_password_rules(password)
+        engine = make_engine(args.db)
+        with Session(engine, expire_on_commit=False) as db:
+            user = find_user(db, args.name)
+            if args.user_action == "add":
+                if user is not None:
+                    raise ValueError(f"account {args.name} exists; use `watercooler user passwd {args.name}`")
+                user = new_user(args.name, args.role, password)
+                db.add(user)
+                action, after = "account created", {"role": user.role, "active": True}
+            else:
+                if user is None:
+                    raise ValueError(f"no account named {args.name}; create it with `watercooler user add`")
+                user.set_password(password)
+                action, after = "password reset", {"sessions": "ended"}
+            audit.record(db, actor=None, action=action, target=f"account:{user.name}", after=after,
+                         source=f"command line ({getpass.getuser()})")
+            db.commit()
+    except (ValueError, StorageError) as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 1
+    except OperationalError as exc:
+        print(f"{prog}: cannot use the database ({str(exc.orig).strip().splitlines()[0]}); "
+              "check --db, and run `watercooler db upgrade` first", file=sys.stderr)
+        return 1
+    print(f"{action.capitalize()}: {user.name} ({user.role}).")
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise ValueError("no terminal to ask for the password; pipe it in with --password-stdin")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        raise ValueError("the two passwords differ; nothing was changed")
+    return first

@@ -1,0 +1,75 @@
+"""`watercooler user add|passwd`, run as an admin would on the panel's host."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.accounts import authenticate
+from storage.audit import AuditRecord
+from storage.db import make_engine
+from storage.migrate import upgrade
+from tests.support.cli_run import watercooler
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def db_url(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'panel.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+def _session(url: str) -> Session:
+    return Session(make_engine(url))
+
+
+def test_add_creates_an_account_that_signs_in_and_is_audited(db_url):
+    result = watercooler("user", "add", "carol", "--role", "manager", "--password-stdin", "--db", db_url,
+                         stdin=PASSWORD + "\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Account created: carol (manager)."
+    with _session(db_url) as db:
+        assert authenticate(db, "carol", PASSWORD).role == "manager"
+        entry = db.scalars(select(AuditRecord)).one()
+        assert (entry.action, entry.target, entry.after) == ("account created", "account:carol",
+                                                             {"role": "manager", "active": True})
+        assert entry.source.startswith("command line")
+
+
+def test_passwd_sets_a_new_password(db_url):
+    watercooler("user", "add", "carol", "--role", "manager", "--password-stdin", "--db", db_url, stdin=PASSWORD)
+    result = watercooler("user", "passwd", "carol", "--password-stdin", "--db", db_url, stdin="a new passphrase\n")
+    assert result.returncode == 0, result.stderr
+    with _session(db_url) as db:
+        assert authenticate(db, "carol", PASSWORD) is None
+        assert authenticate(db, "carol", "a new passphrase") is not None
+
+
+@pytest.mark.parametrize(("args", "stdin", "message"), [
+    (["add", "carol", "--role", "manager"], PASSWORD, "no terminal to ask for the password"),
+    (["add", "bad name", "--role", "employee", "--password-stdin"], PASSWORD, "letters, digits"),
+    (["add", "carol", "--role", "employee", "--password-stdin"], "short", "10 to 1024 characters"),
+    (["passwd", "nobody", "--password-stdin"], PASSWORD, "no account named nobody"),
+])
+def test_mistakes_get_one_sentence_and_exit_1(db_url, args, stdin, message):
+    result = watercooler("user", *args, "--db", db_url, stdin=stdin)
+    assert result.returncode == 1
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_adding_an_existing_name_points_to_passwd(db_url):
+    watercooler("user", "add", "carol", "--role", "manager", "--password-stdin", "--db", db_url, stdin=PASSWORD)
+    again = watercooler("user", "add", "carol", "--role", "admin", "--password-stdin", "--db", db_url, stdin=PASSWORD)
+    assert again.returncode == 1
+    assert "account carol exists; use `watercooler user passwd carol`" in again.stderr
+
+
+def test_an_unmigrated_database_says_what_to_run(tmp_path):
+    result = watercooler("user", "add", "carol", "--role", "manager", "--password-stdin",
+                         "--db", f"sqlite:///{tmp_path / 'empty.db'}", stdin=PASSWORD)
+    assert result.returncode == 1
+    assert "no such table: accounts" in result.stderr and "run `watercooler db upgrade` first" in result.stderr
