@@ -82,7 +82,8 @@ class Coverage:
             if any(under(domain, e[7:]) for e in earlier if e.startswith("domain:")):
                 return True
             # The hosts under it belong to the site owning it, or to sites with more specific domains.
-            involved = [s for s in self.doc.sites if any(under(h, domain) or under(domain, h) for h in self.hosts(s))]
+            involved = [s for s in self.doc.sites
+                        if any(under(h, domain) or under(domain, h) for h in self.hosts(s))]
             owns = [s for s in involved if any(under(domain, h) for h in self.hosts(s))]
             return bool(owns) and all(self.site_in(s, earlier) for s in involved)
         return self.site_in(entry, earlier)

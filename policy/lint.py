@@ -31,7 +31,7 @@ def _shadowed(doc: PolicyDoc, cover: Coverage) -> list[Problem]:
             if (_always(earlier) and cover.who_covers(earlier.who, rule.who)
                     and cover.sites_cover(earlier.sites, rule.sites)):
                 problems.append(_warn(rule.source, f"rule '{rule.name}' can never match: rule '{earlier.name}' "
-                                      f"(line {earlier.source.line}) comes first and matches all it would",
+                                      f"(at {earlier.source}) comes first and matches all it would",
                                       f"move it above '{earlier.name}', or narrow '{earlier.name}' "
                                       "with who, sites, when or except"))
                 break

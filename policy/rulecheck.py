@@ -104,7 +104,8 @@ def _site(text: str, names: Names) -> str:
         return "domain:" + canonical_domain(ref)
     if colon and kind == "category":
         if ref not in names.categories:
-            raise Invalid(f"unknown category '{ref}'", suggest(ref, names.categories, "define it under 'categories:'"))
+            raise Invalid(f"unknown category '{ref}'",
+                          suggest(ref, names.categories, "define it under 'categories:'"))
         return text
     if colon:
         guess = closest(kind, SITE_KINDS)
@@ -130,14 +131,15 @@ def _adjustable(entry: Entry, quota: Quota | None, names: Names, fail) -> Adjust
         return None
     minutes = None
     if "minutes" in settings:
-        minutes = (int(settings["minutes"]["min"]), int(settings["minutes"]["max"]))
+        low, high = minutes = (int(settings["minutes"]["min"]), int(settings["minutes"]["max"]))
+        where = ("adjustable", "minutes")
         if quota is None:
-            fail(("adjustable", "minutes"), "adjustable minutes without a quota", "remove 'minutes', or give the rule a quota")
-        elif minutes[0] > minutes[1]:
-            fail(("adjustable", "minutes"), f"adjustable minutes min {minutes[0]} is above max {minutes[1]}", "swap them")
-        elif not minutes[0] <= quota.minutes <= minutes[1]:
-            fail(("adjustable", "minutes"), f"quota of {quota.minutes} minutes lies outside the adjustable {minutes[0]}-"
-                 f"{minutes[1]}", "widen the bounds or change the quota")
+            fail(where, "adjustable minutes without a quota", "remove 'minutes', or give the rule a quota")
+        elif low > high:
+            fail(where, f"adjustable minutes min {low} is above max {high}", "swap them")
+        elif not low <= quota.minutes <= high:
+            fail(where, f"quota of {quota.minutes} minutes lies outside the adjustable {low}-{high}",
+                 "widen the bounds or change the quota")
     actions = tuple(dict.fromkeys(settings["action"])) if "action" in settings else None
     if actions and "quota" in actions and quota is None:
         fail(("adjustable", "action"), "'quota' is an adjustable action but the rule has no quota",

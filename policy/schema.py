@@ -56,7 +56,6 @@ def named_map(what: str, value: dict, description: str) -> dict:
 
 
 def _document(root: str, schema_id: str) -> dict:
-    import policy.schema_elements  # noqa: F401  (registers the elements on first use)
     top = REGISTRY[root]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": schema_id,
             "title": top.title, "description": top.description, **top.schema,
@@ -74,3 +73,6 @@ def policy_schema() -> dict:
 def cases_schema() -> dict:
     """The schema of one test-case file in `rules/tests/`."""
     return _document("case-file", SCHEMA_ID.replace("rules.json", "cases.json"))
+
+
+from policy import schema_elements  # noqa: E402,F401  (registers the elements; it uses the helpers above)

@@ -129,16 +129,22 @@ case = element("case", "Test case", "A request and the outcome the admin expects
   used: 30
   expect: {action: block, rule: social-budget}
 """, strict({
-    "name": {"type": "string"}, "user": {"type": "string", "description": "omit for anonymous"},
-    "ip": {"type": "string"}, "url": {"type": "string"}, "method": {"type": "string"},
+    "name": {"type": "string", "description": "what the case checks, shown as PASS/FAIL"},
+    "user": {"type": "string", "description": "who asks; omit for anonymous"},
+    "ip": {"type": "string", "description": "the client's address (for network: rules)"},
+    "url": {"type": "string", "description": "the address requested"},
+    "method": {"type": "string", "description": "HTTP method (default GET)"},
     "at": {"type": "string", "description": "ISO 8601; without an offset: local to the policy's zone"},
-    "used": MINUTES | {"description": "minutes already used"}, "continued": {"type": "boolean"},
+    "used": MINUTES | {"description": "minutes already used in the quota period"},
+    "continued": {"type": "boolean", "description": "the user already pressed Continue"},
     "expect": {"oneOf": [{"enum": list(OUTCOMES)},
                          strict({"action": {"enum": list(OUTCOMES)}, "rule": {"type": ["string", "null"]}},
-                                required=("action",))]},
+                                required=("action",))],
+               "description": "an outcome, or {action, rule} (rule: default when no rule should match)"},
 }, required=("url", "at", "expect")))
 
 element("case-file", "Watercooler test cases", "A file in rules/tests/: cases that `watercooler test` runs.", """
 cases:
   - {name: lunch is free, user: alice, url: https://www.facebook.com/, at: 2026-11-26T12:15, expect: allow}
-""", strict({"cases": {"type": "array", "items": case, "minItems": 1}}, required=("cases",)))
+""", strict({"cases": {"type": "array", "items": case, "minItems": 1, "description": "the cases, run in order"}},
+       required=("cases",)))

@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from policy import wording as w
 from policy.problems import Problem
 from policy.schema import cases_schema, policy_schema
+from policy.timeparse import DAY_NAMES
 from policy.yamltree import YamlDoc
 
 TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
@@ -40,8 +41,7 @@ def _explain(error: ValidationError, doc: YamlDoc, data) -> list[Problem]:
         allowed = list(schema.get("properties", {}))
         where = f"in {w.place(path, data)}" if path else "at the top level"
         return [Problem.at(doc.key_at(path + (key,)), f"unknown key '{key}' {where}",
-                           w.suggest(key, allowed, f"valid keys here: {w.one_of(allowed)}"))
-                for key in value if key not in allowed]
+                           _unknown_key_fix(key, allowed)) for key in value if key not in allowed]
     if "propertyNames" in error.schema_path:   # a name defined under sites:, groups:, ...
         return [Problem.at(doc.key_at(path + (value,)), f"invalid name '{value}' in {w.place(path, data)}",
                            schema.get("x-fix", ""))]
@@ -71,6 +71,12 @@ def _explain(error: ValidationError, doc: YamlDoc, data) -> list[Problem]:
         return [Problem.at(at, f"{where} is too {size} (found {value})", f"use {error.validator_value} {bound}")]
     return [Problem.at(at, f"{where} is not valid ({w.found(value)})",
                        schema.get("description") or error.message)]
+
+
+def _unknown_key_fix(key: str, allowed: list[str]) -> str:
+    if "days" in allowed and key.strip().lower()[:3] in DAY_NAMES:   # {days: sat,sun} reads as two keys
+        return 'inside { } a comma separates keys: write days: [sat, sun], or quote "sat,sun"'
+    return w.suggest(key, allowed, f"valid keys here: {w.one_of(allowed)}")
 
 
 def _type_fix(expected, value) -> str:

@@ -31,10 +31,11 @@ def one_of(choices: Iterable[Any]) -> str:
 
 def element(path: tuple, data: Any) -> tuple[str | None, tuple]:
     """The element holding `path` ("rule 'x'", "window 2 of schedule 'lunch'") and the path inside it."""
-    if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
-        rule = _get(data, path[:2])
-        name = rule.get("name") if isinstance(rule, dict) else None
-        label = f"rule '{name}'" if isinstance(name, str) else f"rule {path[1] + 1}"
+    if len(path) >= 2 and path[0] in ("rules", "cases") and isinstance(path[1], int):
+        item = _get(data, path[:2])
+        name = item.get("name") if isinstance(item, dict) else None
+        kind = path[0][:-1]
+        label = f"{kind} '{name}'" if isinstance(name, str) else f"{kind} {path[1] + 1}"
         return label, path[2:]
     if len(path) >= 2 and path[0] in SECTIONS:
         label = f"{SECTIONS[path[0]]} '{path[1]}'"

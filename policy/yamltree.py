@@ -54,6 +54,14 @@ class _Composer(Reader, Scanner, Parser, Composer, _CoreResolver):
         Parser.__init__(self)
         Composer.__init__(self)
         _CoreResolver.__init__(self)
+        self.anchor_names: dict[int, str] = {}   # node id → its anchor, for messages about aliases
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        node = super().compose_node(parent, index)
+        if event.anchor is not None and not isinstance(event, yaml.AliasEvent):
+            self.anchor_names[id(node)] = event.anchor
+        return node
 
 
 @dataclass(frozen=True)
@@ -87,12 +95,13 @@ def compose_document(name: str, text: str) -> YamlDoc:
                                        "keep one document per file: remove the '---', or use another file")])
     finally:
         composer.dispose()
-    return _Builder(name).document(node)
+    return _Builder(name, composer.anchor_names).document(node)
 
 
 class _Builder:
-    def __init__(self, name: str):
+    def __init__(self, name: str, anchor_names: dict[int, str]):
         self.name = name
+        self.anchor_names = anchor_names
         self.marks: dict[Path, tuple[int, int]] = {}
         self.key_marks: dict[Path, tuple[int, int]] = {}
         self.problems: list[Problem] = []
@@ -115,8 +124,9 @@ class _Builder:
 
     def value(self, node: Node, path: Path) -> Any:
         if id(node) in self.open:
-            raise self.fail(node, "recursive anchor: a value contains itself",
-                            "an alias (*name) cannot be used inside the anchor (&name) it refers to")
+            anchor = self.anchor_names.get(id(node), "name")
+            raise self.fail(node, f"recursive anchor '&{anchor}': the value contains itself",
+                            f"an alias (*{anchor}) cannot be used inside the anchor it refers to")
         if id(node) in self.seen:
             self.alias_values += 1
             if self.alias_values > MAX_ALIAS_VALUES:

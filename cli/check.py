@@ -1,0 +1,38 @@
+"""`watercooler check`: validate the rules and print every problem as FILE:LINE:COL: what; how to fix.
+
+Exit 1 on any error (and, with --strict, on any warning); 0 otherwise. Never a traceback: a missing
+folder, an unreadable file or a file that is a folder are problems like any other.
+"""
+from __future__ import annotations
+
+import argparse
+
+from cli import rules_folder
+from policy.loader import check_policy
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("check", help="validate the rules and list every problem",
+                                   description=__doc__.split("\n\n")[0].split(": ", 1)[1])
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    rules_folder.add_argument(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    where = rules_folder.folder(args)
+    doc, problems = check_policy(where)
+    for problem in problems:
+        print(problem)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    summary = f"{where}: {_count(errors, 'error')}, {_count(warnings, 'warning')}"
+    if doc is not None:
+        summary += (f" ({_count(len(doc.files), 'file')}, {_count(len(doc.sites), 'site')}, "
+                    f"{_count(len(doc.rules), 'rule')})")
+    print(summary)
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"

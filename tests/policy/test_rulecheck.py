@@ -1,0 +1,94 @@
+"""Rules: references resolved with the closest name suggested, and each action's settings checked."""
+from __future__ import annotations
+
+from policy.model import Adjustable, Quota
+from tests.support.rule_files import CATALOGUE, loaded, place, problems, with_header, write_rules
+
+
+def policy_with(tmp_path, rules: str):
+    return write_rules(tmp_path, main=with_header(CATALOGUE + rules))
+
+
+def test_rules_as_written(tmp_path):
+    folder = policy_with(tmp_path, """
+rules:
+  - name: budget
+    who: [group:staff, user:erin, network:guest-wifi, anonymous]
+    sites: [facebook, category:social, domain:Vimeo.COM.]
+    when: [lunch]
+    except: [lunch]
+    action: quota
+    quota: {minutes: 30}
+    adjustable: {minutes: {min: 0, max: 90}, action: [quota, block, quota], when: [lunch]}
+    message: "  Thirty minutes a day.  "
+  - {name: nudge, sites: [linkedin], action: warn}
+  - {name: ro, who: [everyone], sites: [linkedin], action: read-only}
+""")
+    budget, nudge, read_only = loaded(folder).rules
+    assert budget.who == ("group:staff", "user:erin", "network:guest-wifi", "anonymous")
+    assert budget.sites == ("facebook", "category:social", "domain:vimeo.com")
+    assert (budget.when, budget.except_, budget.action) == (("lunch",), ("lunch",), "quota")
+    assert budget.quota == Quota(30, "day") and budget.remember is None
+    assert budget.adjustable == Adjustable((0, 90), ("quota", "block"), ("lunch",))
+    assert budget.message == "Thirty minutes a day."
+    assert budget.source.line == CATALOGUE.count("\n") + 5
+    assert (nudge.remember, nudge.who, nudge.message, nudge.adjustable) == (60, (), None, None)
+    assert read_only.who == ("everyone",)
+
+
+def test_unknown_references_suggest_the_closest_name(tmp_path):
+    folder = policy_with(tmp_path, """
+rules:
+  - name: r
+    who: [usr:alice, marketing, group:markting, network:guest, everone, "user:"]
+    sites: [facebok, category:socal, social, cat:x, x.com, domain:bad_host!]
+    when: [lnch]
+    except: [nothing]
+    action: allow
+""")
+    main = folder / "main.yaml"
+    assert problems(folder) == [
+        f"{place(main, 'usr:')}: unknown kind 'usr' in who entry 'usr:alice' in rule 'r'; did you mean 'user:alice'?",
+        f"{place(main, 'marketing,')}: who entry 'marketing' needs a kind in rule 'r'; write 'group:marketing'",
+        f"{place(main, 'group:markting')}: unknown group 'markting' in rule 'r'; did you mean 'marketing'?",
+        f"{place(main, 'network:guest,')}: unknown network 'guest' in rule 'r'; did you mean 'guest-wifi'?",
+        f"{place(main, 'everone')}: unknown who entry 'everone' in rule 'r'; did you mean 'everyone'?",
+        f"{place(main, '\"user:')}: who entry 'user:' names nobody in rule 'r'; write 'user:NAME'",
+        f"{place(main, 'facebok')}: unknown site 'facebok' in rule 'r'; did you mean 'facebook'?",
+        f"{place(main, 'category:socal')}: unknown category 'socal' in rule 'r'; did you mean 'social'?",
+        f"{place(main, 'social, cat')}: 'social' is a category, not a site in rule 'r'; write 'category:social'",
+        f"{place(main, 'cat:x')}: unknown kind 'cat' in sites entry 'cat:x' in rule 'r'; "
+        "use a site name, category:NAME or domain:DOMAIN",
+        f"{place(main, 'x.com')}: unknown site 'x.com' in rule 'r'; write 'domain:x.com' for a domain",
+        f"{place(main, 'domain:bad')}: not a host name: 'bad_host!' (label 'bad_host!' has characters other than "
+        "letters, digits, '-' and '_') in rule 'r'; write a host name such as facebook.com",
+        f"{place(main, 'lnch')}: unknown schedule 'lnch' in rule 'r'; did you mean 'lunch'?",
+        f"{place(main, 'nothing')}: unknown schedule 'nothing' in rule 'r'; define it under 'schedules:'"]
+
+
+def test_action_settings(tmp_path):
+    folder = policy_with(tmp_path, """
+rules:
+  - {name: q, sites: [facebook], action: quota}
+  - {name: a, sites: [facebook], action: allow, quota: {minutes: 10}, warn: {remember: 5}}
+  - {name: big, sites: [facebook], action: quota, quota: {minutes: 2000}}
+  - {name: adj, sites: [facebook], action: quota, quota: {minutes: 30}, adjustable: {minutes: {min: 50, max: 10}}}
+  - {name: out, sites: [facebook], action: quota, quota: {minutes: 30}, adjustable: {minutes: {min: 40, max: 90}}}
+  - {name: nq, sites: [facebook], action: block, adjustable: {minutes: {min: 0, max: 9}, action: [quota], when: [x]}}
+""")
+    main = folder / "main.yaml"
+    assert problems(folder) == [
+        f"{place(main, 'quota}')}: action quota without 'quota' in rule 'q'; add 'quota: {{minutes: 30, per: day}}'",
+        f"{place(main, '{minutes: 10')}: 'quota' set but the action is allow in rule 'a'; "
+        "remove 'quota', or use 'action: quota'",
+        f"{place(main, '{remember')}: 'warn' set but the action is allow in rule 'a'; "
+        "remove 'warn', or use 'action: warn'",
+        f"{place(main, '{minutes: 2000')}: 2000 minutes a day in rule 'big'; a day has 1440 minutes; use 'per: week'",
+        f"{place(main, '{min: 50')}: adjustable minutes min 50 is above max 10 in rule 'adj'; swap them",
+        f"{place(main, '{min: 40')}: quota of 30 minutes lies outside the adjustable 40-90 in rule 'out'; "
+        "widen the bounds or change the quota",
+        f"{place(main, '{min: 0')}: adjustable minutes without a quota in rule 'nq'; "
+        "remove 'minutes', or give the rule a quota",
+        f"{place(main, '[quota]')}: 'quota' is an adjustable action but the rule has no quota in rule 'nq'; "
+        "give the rule 'quota: {minutes: N}' so managers have a limit to start from",
+        f"{place(main, 'x]')}: unknown schedule 'x' in 'adjustable.when' in rule 'nq'; define it under 'schedules:'"]
