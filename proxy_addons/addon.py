@@ -46,9 +46,10 @@ class Watercooler:
             self._log_settings()
 
     def running(self) -> None:
-        install_guard()
-        self._log_settings()
+        # mitmproxy may announce `running` twice to a script loaded while the proxy starts.
         if self._watch_task is None:
+            install_guard()
+            self._log_settings()
             self._watch_task = asyncio_utils.create_task(self.parts.holder.watch(), name="watercooler rules watcher",
                                                          keep_ref=True)
 

@@ -26,6 +26,7 @@ from proxy_addons.views import policy_zone
 
 SINK_OPTIONS = {"watercooler_db"}
 SECRET_OPTIONS = {"watercooler_secret", "confdir"}
+CHOICES = {"watercooler_fail": ("closed", "open"), "watercooler_test_fault": ("", "decide")}
 
 
 class Parts:
@@ -47,6 +48,10 @@ class Parts:
 
     def configure(self, opts: Any, updated: set[str], proxyauth: Any) -> bool:
         """Apply changed options (ValueError with a readable sentence on bad input); True if any applied."""
+        for name, allowed in CHOICES.items():
+            if getattr(opts, name) not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(repr(a) for a in allowed)}, "
+                                 f"not {getattr(opts, name)!r}")
         if "watercooler_test_clock" in updated:
             self.clock = parse_clock(opts.watercooler_test_clock)
         if "watercooler_users" in updated:

@@ -93,3 +93,37 @@ def _parse_headers(head: bytes) -> dict[str, str]:
         if value:
             headers[name.strip().lower()] = value.strip()
     return headers
+
+
+def h2_via_proxy(proxy_port: int, host: str, headers: list[tuple[str, str]], *, cafiles: list[Path]) -> int:
+    """One HTTP/2 request (the given pseudo-headers and headers, in order) through CONNECT; its status."""
+    import h2.config
+    import h2.connection
+    import h2.events
+
+    sock, status, _ = open_tunnel(proxy_port, host)
+    assert status == 200, status
+    context = ssl.create_default_context()
+    for cafile in cafiles:
+        context.load_verify_locations(cafile=str(cafile))
+    context.set_alpn_protocols(["h2"])
+    tls = context.wrap_socket(sock, server_hostname=host)
+    assert tls.selected_alpn_protocol() == "h2"
+    conn = h2.connection.H2Connection(config=h2.config.H2Configuration(client_side=True,
+                                                                       validate_outbound_headers=False))
+    conn.initiate_connection()
+    conn.send_headers(1, headers, end_stream=True)
+    tls.sendall(conn.data_to_send())
+    try:
+        while True:
+            data = tls.recv(65536)
+            if not data:
+                return 0
+            for event in conn.receive_data(data):
+                if isinstance(event, h2.events.ResponseReceived):
+                    return int(dict(event.headers)[b":status"])
+                if isinstance(event, (h2.events.StreamReset, h2.events.ConnectionTerminated)):
+                    return -1
+            tls.sendall(conn.data_to_send())
+    finally:
+        tls.close()

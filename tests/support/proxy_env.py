@@ -89,7 +89,8 @@ def write_rules(folder: Path, text: str = TEST_RULES) -> Path:
     return folder
 
 
-def start_env(workdir: Path, rules: str = TEST_RULES, options: dict | None = None) -> ProxyEnv:
+def start_env(workdir: Path, rules: str = TEST_RULES, options: dict | None = None,
+              script: Path | None = None) -> ProxyEnv:
     pki = make_pki(workdir / "pki", NAMES)
     http_origin, https_origin = Origin(), Origin(str(pki.cert_pem), str(pki.key_pem))
     folder = write_rules(workdir / "rules", rules)
@@ -101,7 +102,7 @@ def start_env(workdir: Path, rules: str = TEST_RULES, options: dict | None = Non
             "watercooler_test_clock": "2026-11-26T10:00:00+01:00",   # a Thursday morning in Berlin
             "watercooler_panel_url": "https://panel.corp.example",
             **(options or {}),
-        })
+        }, **({"script": script} if script else {}))
     except BaseException:
         http_origin.close()
         https_origin.close()

@@ -19,14 +19,14 @@ class ProxyProcess:
     """Start with `options` (mitmproxy option name -> value); `url`, `log()`, `wait_for_log()`, `stop()`."""
 
     def __init__(self, workdir: Path, options: dict[str, str | list[str]], *, ready_line: str = READY_LINE,
-                 extra_args: list[str] | None = None) -> None:
+                 extra_args: list[str] | None = None, script: Path = SCRIPT) -> None:
         self.port = free_port()
         self.confdir = workdir / "confdir"
         self.confdir.mkdir(parents=True, exist_ok=True)
         self.log_path = workdir / f"mitmdump-{self.port}.log"
         args = [str(MITMDUMP), "--set", "termlog_verbosity=info",
                 "--listen-host", "127.0.0.1", "--listen-port", str(self.port),
-                "--set", f"confdir={self.confdir}", "-s", str(SCRIPT), *(extra_args or [])]
+                "--set", f"confdir={self.confdir}", "-s", str(script), *(extra_args or [])]
         for name, value in options.items():
             for one in (value if isinstance(value, list) else [value]):
                 args += ["--set", f"{name}={one}"]
@@ -56,8 +56,10 @@ class ProxyProcess:
 
     def wait_for_log(self, text: str, timeout: float = 10.0, after: int = 0) -> str:
         """Wait until `text` appears in the log (beyond character offset `after`); returns the log."""
-        return poll(lambda: (log := self.log()) if text in log[after:] else None, timeout=timeout,
-                    what=f"{text!r} in the proxy log")
+        def found() -> str | None:
+            log = self.log()
+            return log if text in log[after:] else None
+        return poll(found, timeout=timeout, what=f"{text!r} in the proxy log")
 
     def stop(self) -> None:
         if self.process.poll() is None:
