@@ -22,6 +22,7 @@ URL_HELP = "use sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DATABASE"
 
 class StorageError(Exception):
     """A problem an admin can fix (bad URL, unreachable server...), worded as one sentence."""
+    reason: str | None = None   # the underlying cause alone, for messages that name the database already
 
 
 def data_dir() -> Path:

@@ -58,7 +58,9 @@ def upgrade(target: Engine | str | None = None, revision: str = "head") -> str:
             return MigrationContext.configure(conn).get_current_revision() or ""
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise StorageError(f"cannot upgrade the database {describe(engine.url)}: {reason}") from None
+        error = StorageError(f"cannot upgrade the database {describe(engine.url)}: {reason}")
+        error.reason = reason
+        raise error from None
     finally:
         if not isinstance(target, Engine):
             engine.dispose()

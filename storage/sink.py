@@ -1,0 +1,112 @@
+"""`DatabaseUsageSink`: the durable `UsageSink` — what the proxy sees, kept in SQLite or PostgreSQL.
+
+Every method runs on mitmproxy's event loop and touches memory only: records go to the writer's
+queue (spool, then database, on threads), quota answers come from the quota cache. Creating the
+sink opens no connection, so a database that is down at start delays nothing: the proxy enforces
+from memory, spools, logs the outage and shows it in `status()`.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import socket
+from datetime import date, datetime, timezone, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from storage.db import data_dir, describe, make_engine
+from storage.nodes import NodeState, beat
+from storage.quota_cache import QuotaCache
+from storage.records import AttemptRecord, ChargeRecord, MinuteRecord
+from storage.spool import Spool
+from storage.writer import UsageWriter
+
+log = logging.getLogger("watercooler.storage")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+SEEN_MINUTES = 5   # remember recent minutes, so a busy page does not queue the same minute 100 times
+
+
+class DatabaseUsageSink:
+    def __init__(self, url: str | None = None, *, data: Path | None = None, node: str | None = None,
+                 zone: str | tzinfo | None = None, max_delay: float = 1.0, max_rows: int = 500,
+                 refresh_every: float = 2.0) -> None:
+        self.engine = make_engine(url)
+        self.spool = Spool((data or data_dir()) / "spool", node or socket.gethostname())
+        self.node = NodeState(self.spool.node)
+        self.zone: tzinfo = timezone.utc
+        self.use_zone(zone)
+        self.quotas = QuotaCache(self.engine, refresh_every)
+        self.writer = UsageWriter(self.engine, self.spool, max_delay=max_delay, max_rows=max_rows,
+                                  jobs=self._beat)
+        self.quotas.start()
+        self._seen: dict[datetime, set[tuple]] = {}
+        log.info("usage is stored in %s as node %s (spool: %s)", describe(self.engine.url),
+                 self.node.node_id, self.spool.folder)
+        if self.spool.leftover:
+            log.warning("replaying %d usage records left in the spool by the previous run",
+                        self.spool.leftover)
+
+    def use_zone(self, zone: str | tzinfo | None) -> None:
+        """The policy's zone: days in the records are policy-local days. Call again after a reload."""
+        self.zone = ZoneInfo(zone) if isinstance(zone, str) else zone or timezone.utc
+
+    def set_node_state(self, policy_version: str | None = None, reload_error: str | None = None) -> None:
+        """What the heartbeat reports on the panel's status page (policy in force, last reload error)."""
+        self.node.policy_version, self.node.last_reload_error = policy_version, reload_error
+
+    def minute(self, user: str | None, site: str, category: str, at: datetime,
+               quota_rule: str | None = None) -> None:
+        moment = _utc_minute(at)
+        who, day = _name(user), self._day(at)
+        if self._first("m", who, site, moment):
+            self.writer.put(MinuteRecord(who, _name(site), _name(category), moment, day))
+        if quota_rule is not None and self._first("q", who, quota_rule, moment):
+            self.writer.put(ChargeRecord(who, _name(quota_rule), moment, day))
+            self.quotas.charge(who, _name(quota_rule), moment)
+
+    def attempt(self, user: str | None, site: str, rule: str | None, kind: str, at: datetime) -> None:
+        self.writer.put(AttemptRecord(_name(user), _name(site), _name(rule), self._day(at), _name(kind)[:32]))
+
+    def used_minutes(self, user: str | None, rule: str, period_start: datetime) -> int:
+        return self.quotas.used(_name(user), _name(rule), period_start)
+
+    def status(self) -> dict:
+        return {"sink": "database", "database_url": describe(self.engine.url), "node": self.node.node_id,
+                **self.writer.status(), **self.quotas.status()}
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until everything recorded so far is in the database (tests and tools; not for the loop)."""
+        return self.writer.flush(timeout)
+
+    def close(self, timeout: float = 10.0) -> None:
+        self.quotas.close()
+        self.writer.close(timeout)
+        self.engine.dispose()
+
+    def _beat(self, conn) -> None:
+        self.node.spooled = self.spool.backlog
+        beat(conn, self.node)
+
+    def _day(self, at: datetime) -> date:
+        return at.astimezone(self.zone).date()
+
+    def _first(self, *key) -> bool:
+        moment = key[-1]
+        seen = self._seen.get(moment)
+        if seen is None:
+            seen = self._seen[moment] = set()
+            for old in [m for m in self._seen if (moment - m).total_seconds() > 60 * SEEN_MINUTES]:
+                del self._seen[old]
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
+
+def _utc_minute(at: datetime) -> datetime:
+    return at.astimezone(timezone.utc).replace(second=0, microsecond=0)
+
+
+def _name(value: str | None) -> str:
+    """Policy and user names as stored: control characters dropped, at most 255 characters."""
+    return CONTROL.sub("", value or "")[:255]

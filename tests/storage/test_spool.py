@@ -1,0 +1,136 @@
+"""The spool: batches come back whole and in order, survive the process, and leave nothing behind
+once the database has them."""
+from __future__ import annotations
+
+import errno
+import json
+from datetime import date, datetime, timezone
+
+import pytest
+
+import storage.spool
+from storage.records import MinuteRecord, to_line
+from storage.spool import Spool
+
+DAY = date(2026, 11, 26)
+
+
+def records(n: int, user: str = "alice") -> list[MinuteRecord]:
+    return [MinuteRecord(user, "facebook", "external-social",
+                         datetime(2026, 11, 26, 10, i % 60, tzinfo=timezone.utc), DAY) for i in range(n)]
+
+
+def drain(spool: Spool) -> list[str]:
+    """Batch ids in the order the database would get them, consuming them."""
+    seen = []
+    while chunk := spool.read():
+        seen.extend(chunk.batches)
+        spool.consumed(chunk)
+    return seen
+
+
+def segment_files(spool: Spool) -> list[str]:
+    return sorted(p.name for p in spool.folder.glob("*.jsonl"))
+
+
+def test_batches_come_back_in_order_and_vanish_once_consumed(tmp_path):
+    spool = Spool(tmp_path, "node-a")
+    spool.append("b1", records(3))
+    spool.append("b2", records(2, "bob"))
+    assert spool.backlog == 5
+    chunk = spool.read()
+    assert list(chunk.batches) == ["b1", "b2"] and chunk.batches["b2"] == records(2, "bob")
+    spool.consumed(chunk)
+    assert spool.backlog == 0 and spool.read() is None
+    spool.close()
+    assert segment_files(spool) == []
+
+
+def test_a_second_process_gets_its_own_slot(tmp_path):
+    first, second = Spool(tmp_path, "node-a"), Spool(tmp_path, "node-a")
+    assert (first.node, second.node) == ("node-a", "node-a.2")
+    first.close()
+    second.close()
+
+
+def test_what_the_database_never_got_is_replayed_by_the_next_process(tmp_path):
+    spool = Spool(tmp_path, "node-a")
+    spool.append("b1", records(2))
+    spool.append("b2", records(1))
+    spool.close()                      # the database was down: the spool keeps both batches
+    again = Spool(tmp_path, "node-a")
+    assert again.leftover == 3 and again.backlog == 3
+    again.append("b3", records(1))
+    assert drain(again) == ["b1", "b2", "b3"]
+    again.close()
+    assert segment_files(again) == []
+
+
+def test_a_line_torn_by_a_kill_is_ignored_and_the_rest_replayed(tmp_path):
+    folder = tmp_path / "node-a"
+    folder.mkdir()
+    lines = [json.dumps(to_line("b1", r)) + "\n" for r in records(2)]
+    (folder / "0000000001.jsonl").write_text("".join(lines) + lines[0][:25])
+    spool = Spool(tmp_path, "node-a")
+    assert spool.leftover == 2
+    chunk = spool.read()
+    assert chunk.batches == {"b1": records(2)}
+    spool.consumed(chunk)
+    assert spool.read() is None and spool.backlog == 0
+    assert segment_files(spool) == []   # the torn line went with its segment
+    spool.close()
+
+
+def test_an_unreadable_line_is_skipped_with_a_warning(tmp_path, caplog):
+    folder = tmp_path / "node-a"
+    folder.mkdir()
+    good = json.dumps(to_line("b1", records(1)[0])) + "\n"
+    (folder / "0000000001.jsonl").write_text(good + "{not json\n" + good.replace("b1", "b2"))
+    spool = Spool(tmp_path, "node-a")
+    assert drain(spool) == ["b1", "b2"]
+    assert "skipping an unreadable line" in caplog.text
+    spool.close()
+
+
+def test_full_segments_rotate_and_are_deleted_once_read(tmp_path):
+    spool = Spool(tmp_path, "node-a", rotate_bytes=500)
+    for i in range(6):
+        spool.append(f"b{i}", records(3))
+    assert len(segment_files(spool)) >= 3
+    assert drain(spool) == [f"b{i}" for i in range(6)]
+    assert len(segment_files(spool)) <= 1   # only the one still being written
+    spool.close()
+    assert segment_files(spool) == []
+
+
+def test_old_segments_rotate_even_when_small(tmp_path):
+    spool = Spool(tmp_path, "node-a", rotate_seconds=0)
+    spool.append("b1", records(1))
+    spool.append("b2", records(1))
+    assert len(segment_files(spool)) == 2
+    spool.close()
+
+
+def test_reads_stop_at_a_batch_boundary(tmp_path):
+    spool = Spool(tmp_path, "node-a")
+    for i in range(3):
+        spool.append(f"b{i}", records(3))
+    chunk = spool.read(max_records=4)
+    assert list(chunk.batches) == ["b0", "b1"] and chunk.records == 6
+    spool.close()
+
+
+def test_a_failed_write_leaves_no_half_batch(tmp_path, monkeypatch):
+    spool = Spool(tmp_path, "node-a")
+    spool.append("b1", records(1))
+
+    def disk_full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(storage.spool.os, "fsync", disk_full)
+    with pytest.raises(OSError):
+        spool.append("b2", records(5))
+    monkeypatch.undo()
+    spool.append("b3", records(1))
+    assert drain(spool) == ["b1", "b3"]
+    spool.close()

@@ -1,0 +1,151 @@
+"""The background writer: batches bounded in time and size, nothing lost or doubled when the database
+goes away under load, and everything left in the spool picked up by the next writer."""
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+import storage.writer_db
+from storage.db import make_engine
+from storage.migrate import upgrade
+from storage.records import AttemptRecord, MinuteRecord
+from storage.spool import Spool
+from storage.usage import ActiveMinute, AppliedBatch, Attempt
+from storage.writer import UsageWriter
+from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
+from tests.support.net import poll
+from tests.support.outage import database_outage
+
+DAY = date(2026, 11, 26)
+START = datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc)
+
+
+def minute(i: int, user: str = "alice") -> MinuteRecord:
+    return MinuteRecord(user, "facebook", "external-social", START + timedelta(minutes=i), DAY)
+
+
+def attempt(user: str = "alice") -> AttemptRecord:
+    return AttemptRecord(user, "facebook", "social-budget", DAY, "blocked")
+
+
+def rows(engine, model) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(model))
+
+
+def attempts(engine) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(select(func.coalesce(func.sum(Attempt.count), 0)))
+
+
+@pytest.fixture
+def engine(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def test_a_record_reaches_the_database_without_being_asked_to(engine, tmp_path):
+    writer = UsageWriter(engine, Spool(tmp_path, "node-a"), max_delay=0.2)
+    try:
+        writer.put(minute(0))
+        poll(lambda: rows(engine, ActiveMinute) == 1, timeout=10, what="the batch to be written")
+    finally:
+        writer.close()
+
+
+def test_batches_hold_at_most_max_rows(engine, tmp_path):
+    writer = UsageWriter(engine, Spool(tmp_path, "node-a"), max_delay=30, max_rows=500)
+    try:
+        for i in range(1200):
+            writer.put(minute(i))
+        assert writer.flush(timeout=30)
+        assert rows(engine, ActiveMinute) == 1200
+        assert rows(engine, AppliedBatch) == 3        # 500 + 500 + 200
+        status = writer.status()
+        assert status["database"] == "up" and status["written"] == 1200 and status["spooled"] == 0
+        assert status["written_per_second"] > 0
+    finally:
+        writer.close()
+
+
+def test_an_outage_under_steady_load_loses_nothing_and_doubles_nothing(db_url, tmp_path, monkeypatch):
+    monkeypatch.setattr(storage.writer_db, "MAX_BACKOFF", 0.5)   # recover quickly once it is back
+    upgrade(db_url)
+    with database_outage(db_url) as (writer_url, outage):
+        engine = make_engine(writer_url)
+        writer = UsageWriter(engine, Spool(tmp_path, "node-a"), max_delay=0.05)
+        sent, stop = [0], threading.Event()
+
+        def load():
+            while not stop.is_set():
+                writer.put(minute(sent[0]))
+                writer.put(attempt())
+                sent[0] += 1
+                stop.wait(0.002)
+
+        loader = threading.Thread(target=load)
+        loader.start()
+        try:
+            poll(lambda: writer.status()["written"] > 100, what="records to flow")
+            outage.cut()
+            poll(lambda: writer.status()["database"] == "down", timeout=20, what="the writer to notice")
+            at_cut = sent[0]
+            poll(lambda: sent[0] > at_cut + 200 and writer.status()["spooled"] > 0, what="spooling")
+            outage.restore()
+            poll(lambda: writer.status()["database"] == "up", timeout=20, what="the writer to recover")
+        finally:
+            stop.set()
+            loader.join()
+        assert writer.flush(timeout=30)
+        writer.close()
+        engine.dispose()
+    check = make_engine(db_url)
+    try:
+        assert rows(check, ActiveMinute) == sent[0]     # every minute, once
+        assert attempts(check) == sent[0]               # every attempt counted exactly once
+    finally:
+        check.dispose()
+
+
+def test_what_a_closing_writer_could_not_store_is_stored_by_the_next(db_url, tmp_path, caplog):
+    upgrade(db_url)
+    with database_outage(db_url) as (writer_url, outage):
+        outage.cut()
+        engine = make_engine(writer_url)
+        writer = UsageWriter(engine, Spool(tmp_path, "node-a"), max_delay=0.05)
+        for i in range(50):
+            writer.put(minute(i))
+            writer.put(attempt())
+        poll(lambda: writer.status()["spooled"] == 51, timeout=20, what="the records to be spooled")
+        assert writer.close(timeout=1) is False
+        assert "51 records stay in the spool" in caplog.text
+        outage.restore()
+        again = UsageWriter(engine, Spool(tmp_path, "node-a"), max_delay=0.05)
+        assert again.flush(timeout=30)
+        again.close()
+        assert (rows(engine, ActiveMinute), attempts(engine)) == (50, 50)
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_batch_the_database_keeps_refusing_is_set_aside(pg_database, tmp_path, monkeypatch):
+    monkeypatch.setattr(storage.writer_db, "REJECT_AFTER", 2)
+    monkeypatch.setattr(storage.writer_db, "MAX_BACKOFF", 0.1)
+    engine = make_engine(pg_database)
+    try:
+        upgrade(engine)
+        writer = UsageWriter(engine, Spool(tmp_path, "node-a"), max_delay=30)
+        writer.put(minute(0, user="x" * 300))    # longer than the column: PostgreSQL refuses it
+        assert writer.flush(timeout=30)
+        writer.put(minute(1))
+        assert writer.flush(timeout=30)
+        writer.close()
+        assert rows(engine, ActiveMinute) == 1
+        assert "x" * 300 in (tmp_path / "node-a" / "rejected.jsonl").read_text()
+    finally:
+        engine.dispose()
