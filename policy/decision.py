@@ -1,7 +1,7 @@
 """What the engine answers, and why: the contract between the engine, the proxy and the panel."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Callable, Iterable
 
@@ -32,24 +32,37 @@ class Alternative:
     url: str
 
 
-class _Trace:
-    """`Decision.trace` is a tuple; the engine may hand over a function that builds it instead, and
-    the tuple is then built on first read. Most decisions are enforced without anyone reading why,
-    and walking every rule to explain costs more than deciding."""
+class _Explained:
+    """A field the engine may leave to be worked out on first read, and then kept.
+
+    Most decisions are enforced without anyone reading the sentence (`reason`), where else to go
+    (`alternatives`) or why (`trace`), and working those out costs more than deciding. The engine's
+    `build` stores `_why`, a tuple whose first item has an `explain_<field>(why)` method; a Decision
+    made the ordinary way holds its values like any dataclass."""
+
+    def __init__(self, make=None, default: Any = AttributeError) -> None:
+        self.make = make            # turns what is given or explained into the stored value
+        self.default = default      # AttributeError: the field has no default
 
     def __set_name__(self, owner: type, name: str) -> None:
-        self.slot = f"_{name}"
+        self.name, self.slot, self.method = name, f"_{name}", f"explain_{name}"
 
-    def __get__(self, decision: Any, owner: type | None = None) -> tuple[TraceStep, ...]:
+    def __get__(self, decision: Any, owner: type | None = None) -> Any:
         if decision is None:
-            return ()           # the dataclass default
-        steps = decision.__dict__[self.slot]
-        if callable(steps):
-            steps = decision.__dict__[self.slot] = tuple(steps())
-        return steps
+            if self.default is AttributeError:
+                raise AttributeError(self.name)
+            return self.default
+        values = decision.__dict__
+        try:
+            return values[self.slot]
+        except KeyError:
+            why = values["_why"]
+            value = getattr(why[0], self.method)(why)
+            value = values[self.slot] = self.make(value) if self.make else value
+            return value
 
-    def __set__(self, decision: Any, steps: Iterable[TraceStep] | Callable[[], Iterable[TraceStep]]) -> None:
-        decision.__dict__[self.slot] = steps if callable(steps) else tuple(steps)
+    def __set__(self, decision: Any, value: Any) -> None:
+        decision.__dict__[self.slot] = self.make(value) if self.make else value
 
 
 @dataclass(frozen=True)
@@ -61,12 +74,12 @@ class Decision:
     category: str | None
     host: str                   # the canonical host that was decided
     bundle: bool                # an asset host of the site: decided like it, never counted as use
-    reason: str                 # a sentence for the employee
+    reason: str = _Explained()  # type: ignore[assignment]  # a sentence for the employee
     message: str | None         # the rule's own message
     until: datetime | None      # next moment the decision for this user and site changes (≤ 7 days)
     quota: QuotaStatus | None
-    alternatives: tuple[Alternative, ...] = ()
-    trace: tuple[TraceStep, ...] = _Trace()  # type: ignore[assignment]
+    alternatives: tuple[Alternative, ...] = _Explained(tuple, ())  # type: ignore[assignment]
+    trace: tuple[TraceStep, ...] = _Explained(tuple, ())  # type: ignore[assignment]
     remember: int | None = None  # warn: minutes a Continue lasts
     internal: bool = False       # the site is part of the company's own community
     extra: dict = field(default_factory=dict, compare=False)
@@ -75,6 +88,14 @@ class Decision:
     def needs_interception(self) -> bool:
         """True when the proxy must see each request (a page to show, methods or minutes to count)."""
         return self.rule_action != "allow" or self.action != "allow"
+
+    def __getstate__(self) -> dict:
+        """Pickle and copy the values, explained, not the engine that could explain them."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def __setstate__(self, state: dict) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
     def to_json(self) -> dict:
         """A JSON-ready dict (datetimes as ISO 8601 with offset)."""
@@ -113,18 +134,16 @@ _set = object.__setattr__
 
 
 def build(action: str, rule: str | None, rule_action: str, site: str | None, category: str | None,
-          host: str, bundle: bool, reason: str, message: str | None, until: datetime | None,
-          quota: QuotaStatus | None, alternatives: tuple[Alternative, ...],
-          trace: tuple[TraceStep, ...] | Callable[[], Iterable[TraceStep]],
-          remember: int | None, internal: bool) -> Decision:
-    """`Decision(...)` with every field given, for the engine's hot path: a frozen dataclass sets its
-    fields one `object.__setattr__` at a time, which costs more than the rest of a decision."""
+          host: str, bundle: bool, message: str | None, until: datetime | None,
+          quota: QuotaStatus | None, remember: int | None, internal: bool, why: tuple) -> Decision:
+    """A Decision whose `reason`, `alternatives` and `trace` are explained on first read from `why`
+    (see `_Explained`). Also skips the frozen dataclass's one `object.__setattr__` per field, which
+    costs more than the rest of a decision: the engine builds one per request."""
     decision = _new(Decision)
     _set(decision, "__dict__", {
         "action": action, "rule": rule, "rule_action": rule_action, "site": site, "category": category,
-        "host": host, "bundle": bundle, "reason": reason, "message": message, "until": until,
-        "quota": quota, "alternatives": alternatives, "_trace": trace, "remember": remember,
-        "internal": internal, "extra": {}})
+        "host": host, "bundle": bundle, "message": message, "until": until, "quota": quota,
+        "remember": remember, "internal": internal, "extra": {}, "_why": why})
     return decision
 
 

@@ -7,17 +7,17 @@ decides when). Quota usage and "continued" state come in as arguments: deciding 
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 from typing import Callable, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from policy.compiler import Compiled, CompiledRule, compile_doc
 from policy.decision import Decision, build
-from policy.hosts import canonical_host, host_of
-from policy.localtime import Periods
+from policy.hosts import authority_of, canonical_host
+from policy.localtime import HORIZON, Periods
 from policy.model import PolicyDoc, Site
 from policy.outcomes import alternatives, outcome, reason_for
 from policy.overrides import Adjustment, Grant, grant_table, variants
+from policy.sitemap import HostMatch
 from policy.timeline import Timeline
 from policy.trace import trace_steps
 from policy.versions import doc_version
@@ -38,6 +38,8 @@ class Policy:
         self.periods = Periods(self.timezone)
         self._timelines: dict[int, Timeline] = {}
         self._ip_masks: dict[str, int] = {}
+        self._matches: dict[str, HostMatch] = {}     # authority as written → what the policy knows of it
+        self._anonymous = self._compiled.everyone | self._compiled.anonymous
         self.alternatives_seen: dict[int, tuple[float, float, tuple]] = {}
         self.version = doc_version(doc)
         self.internal_sites = [
@@ -79,23 +81,46 @@ class Policy:
         """Decide one request. `at` naive means wall-clock time in the policy's zone; a URL whose host
         is garbage raises ValueError (callers must then refuse the request, never let it through)."""
         ts = (at if at.tzinfo is not None else at.replace(tzinfo=self.timezone)).timestamp()
+        authority = authority_of(url)
+        match = self._matches.get(authority) or self._match(authority)
         compiled = self._compiled
-        match = compiled.sitemap.match(host_of(url))
-        principal = self._principal(user, client_ip)
-        grant = self._grants.get((user, match.key)) if self._grants else None
-        if grant is not None and ts < grant[0]:
-            return self._granted(user, client_ip, match, principal, ts, method, grant)
-        timeline = self.timeline(principal & match.mask)
+        principal = compiled.users.get(user, compiled.everyone) if user is not None else self._anonymous
+        if client_ip is not None and compiled.networks:
+            ip_mask = self._ip_masks.get(client_ip)
+            principal |= ip_mask if ip_mask is not None else self._ip_mask(client_ip)
+        if self._grants:
+            grant = self._grants.get((user, match.key))
+            if grant is not None and ts < grant[0]:
+                return self._granted(user, client_ip, match, principal, ts, method, grant)
+        mask = principal & match.mask
+        timeline = self._timelines.get(mask) or self.timeline(mask)
         rule, _, end, until = timeline.at(ts)
-        action, quota, until = outcome(self, rule, match, ts, method, used_minutes, continued, end, until)
-        written = rule.rule if rule is not None else None
-        return build(action, written and written.name, written.action if written else self.doc.default,
-                     match.key, match.category, match.host, match.bundle,
-                     reason_for(self, timeline, rule, action, match, quota), written and written.message,
-                     until, quota, alternatives(self, principal, ts),
-                     partial(trace_steps, compiled, self.doc.default, user, client_ip, match, principal, ts,
-                             method, rule, action, quota, None),
-                     written.remember if written else None, match.internal)
+        if rule is None:
+            written, action, quota = None, self.doc.default, None
+        else:
+            written = rule.rule
+            action, quota = written.action, None
+            if action != "allow" and action != "block":
+                action, quota, until = outcome(self, rule, match, ts, method, used_minutes, continued, end, until)
+        return build(action, written and written.name, written.action if written else action,
+                     match.key, match.category, match.host, match.bundle, written and written.message,
+                     until, quota, written.remember if written else None, match.internal,
+                     (self, timeline, rule, action, match, quota, user, client_ip, principal, ts, method, None))
+
+    # What a Decision works out only when read (see `policy.decision._Explained`).
+    def explain_reason(self, why: tuple) -> str:
+        _, timeline, rule, action, match, quota, *_, grant = why
+        if grant is not None:
+            return f"{match.label} is open to you until {grant:%a %d %b %H:%M} (granted by a manager)."
+        return reason_for(self, timeline, rule, action, match, quota)
+
+    def explain_alternatives(self, why: tuple) -> tuple:
+        return alternatives(self, why[8], why[9])
+
+    def explain_trace(self, why: tuple) -> list:
+        _, _, rule, action, match, quota, user, client_ip, principal, ts, method, grant = why
+        return trace_steps(self._compiled, self.doc.default, user, client_ip, match, principal, ts, method,
+                           rule, action, quota, grant)
 
     def timeline(self, mask: int) -> Timeline:
         """The timeline of the rules in `mask`, shared by every request with the same rules."""
@@ -107,32 +132,27 @@ class Policy:
             found = self._timelines[mask] = Timeline(rules, self.timezone)
         return found
 
-    def _principal(self, user: str | None, client_ip: object) -> int:
+    def _match(self, authority: str) -> HostMatch:
+        match = self._compiled.sitemap.match(canonical_host(authority))
+        if len(self._matches) > 65536:
+            self._matches.clear()
+        self._matches[authority] = match
+        return match
+
+    def _ip_mask(self, client_ip: object) -> int:
+        """The rules covering a client address through its networks (0 is a valid answer)."""
         compiled = self._compiled
-        if user is None:
-            mask = compiled.everyone | compiled.anonymous
-        else:
-            mask = compiled.users.get(user, compiled.everyone)
-        if client_ip is not None and compiled.networks:
-            key = str(client_ip)
-            ip_mask = self._ip_masks.get(key)
-            if ip_mask is None:
-                if len(self._ip_masks) > 65536:
-                    self._ip_masks.clear()
-                ip_mask = 0
-                for name in compiled.nets.of(key):
-                    ip_mask |= compiled.networks.get(name, 0)
-                self._ip_masks[key] = ip_mask
-            mask |= ip_mask
+        mask = 0
+        for name in compiled.nets.of(str(client_ip)):
+            mask |= compiled.networks.get(name, 0)
+        if len(self._ip_masks) > 65536:
+            self._ip_masks.clear()
+        self._ip_masks[client_ip] = mask
         return mask
 
     def _granted(self, user, client_ip, match, principal, ts, method, grant) -> Decision:
         expires_ts, expires = grant
-        until = expires if expires_ts <= ts + 7 * 86400 else None
-        label = match.label
-        return build("allow", None, "allow", match.key, match.category, match.host, match.bundle,
-                     f"{label} is open to you until {expires:%a %d %b %H:%M} (granted by a manager).",
-                     None, until, None, alternatives(self, principal, ts),
-                     partial(trace_steps, self._compiled, self.doc.default, user, client_ip, match, principal,
-                             ts, method, None, "allow", None, expires),
-                     None, match.internal)
+        until = expires if expires_ts <= ts + HORIZON else None
+        return build("allow", None, "allow", match.key, match.category, match.host, match.bundle, None,
+                     until, None, None, match.internal,
+                     (self, None, None, "allow", match, None, user, client_ip, principal, ts, method, expires))

@@ -20,7 +20,7 @@ _LABEL = re.compile(r"[a-z0-9_-]{1,63}")
 # WHATWG URL: a host whose last label is a number is an IPv4 address (or garbage), never a name.
 _NUMERIC = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)")
 # The authority: after `scheme://` or `//`, else from the start; it ends at / ? # or \ (as browsers read \).
-_AUTHORITY = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?//([^/?#\\]*)|([^/?#\\]*)")
+_authority = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?//([^/?#\\]*)|([^/?#\\]*)").match
 
 
 def canonical_host(text: str) -> str:
@@ -32,11 +32,16 @@ def canonical_host(text: str) -> str:
 
 def host_of(url: str) -> str:
     """The canonical host of a URL (`https://x/...`, `//x/...` or a bare `x/...`); ValueError on garbage."""
+    return _canonical(authority_of(url))
+
+
+def authority_of(url: str) -> str:
+    """The URL's authority as written (`user@host:port`), not yet checked or canonical."""
     try:
-        found = _AUTHORITY.match(url)
+        found = _authority(url)
     except TypeError:
         raise ValueError(f"a URL must be text, not {type(url).__name__}") from None
-    return _canonical(found.group(found.lastindex))
+    return found[found.lastindex]
 
 
 @lru_cache(maxsize=16384)

@@ -50,15 +50,14 @@ def outcome(policy: Policy, rule: CompiledRule | None, match: HostMatch, ts: flo
 def reason_for(policy: Policy, timeline: Timeline, rule: CompiledRule | None, action: str,
                match: HostMatch, quota: QuotaStatus | None) -> str:
     """The employee's sentence; the same for every request alike but for quota figures, so cached."""
-    key = (rule, action, match.label, match.key is not None) if quota is None else (
-        rule, action, match.label, quota.used, quota.limit, quota.resets_at)
+    key = (rule, action, match) if quota is None else (rule, action, match, quota.used, quota.limit, quota.resets_at)
     found = timeline.reasons.get(key)
     if found is None:
         written = rule.rule if rule is not None else None
         opens = "" if action == "allow" else opens_text(
             (other.rule for other in timeline.rules if other is not rule), policy.doc.schedules)
         found = reason(action, written, match.label, match.key is not None, policy.doc.default, opens, quota)
-        if len(timeline.reasons) > 4096:
+        if len(timeline.reasons) > 65536:
             timeline.reasons.clear()
         timeline.reasons[key] = found
     return found

@@ -14,7 +14,7 @@ from typing import Mapping
 from policy.model import Category, Site
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)   # compared by identity: one per host, cheap to hash
 class HostMatch:
     host: str
     site: Site | None
