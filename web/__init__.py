@@ -11,7 +11,7 @@ from flask import Flask, redirect, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFProtect
 
-from web import cookies, db, errors, headers
+from web import cookies, db, errors, headers, policy_source
 from web.auth import sessions
 from web.auth.forms import SignOutForm
 from web.config import load_config
@@ -25,6 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cookies.init_app(app)
     headers.init_app(app)
     db.init_app(app)
+    policy_source.init_app(app)
     sessions.init_app(app)
     csrf.init_app(app)
     errors.init_app(app)
@@ -35,7 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     def home():
         if current_user.role == "admin":
             return redirect(url_for("admin.accounts"))
-        return redirect(url_for("me.account"))
+        return redirect(url_for("me.index"))
 
     @app.context_processor
     def layout_values() -> dict:

@@ -5,10 +5,8 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-# Importing the models registers their tables on Base.metadata.
-import storage.accounts  # noqa: F401
-import storage.audit  # noqa: F401
 from storage.base import Base
+from storage.models import metadata  # noqa: F401  (registers every table on Base.metadata)
 from storage.db import make_engine
 from storage.migrate import upgrade
 

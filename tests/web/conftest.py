@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -13,6 +16,9 @@ from web.db import db
 
 PASSWORD = "correct horse battery"
 ACCOUNTS = {"ada": "admin", "carol": "manager", "erin": "employee"}
+RULES = Path(__file__).parent / "panel_rules"
+# A Thursday morning at work in the test policy's zone: facebook on its budget, lunch at 12:00.
+THURSDAY_10 = datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -36,6 +42,8 @@ def app(tmp_path, password_hash) -> Flask:
         "DB": f"sqlite:///{tmp_path / 'panel.db'}",
         "DATA": str(tmp_path),
         "SECRET_KEY": "test secret",
+        "RULES": str(RULES),
+        "CLOCK": lambda: THURSDAY_10,
         "DB_SETUP": "create",
     })
     with app.app_context():

@@ -34,7 +34,7 @@ def sign_in(page, panel: str, name: str, password: str = PASSWORD, path: str = "
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_an_employee_signs_in_and_sees_their_account(context, panel):
+def test_an_employee_signs_in_and_sees_what_they_can_use(context, panel):
     page = context.new_page()
     page.goto(panel + "/")
     assert page.url.startswith(panel + "/auth/login")
@@ -42,9 +42,15 @@ def test_an_employee_signs_in_and_sees_their_account(context, panel):
     sign_in(page, panel, "erin", "not the password")
     assert page.get_by_role("alert").inner_text() == "Wrong account name or password."
     sign_in(page, panel, "erin")
-    assert page.url == panel + "/me/account"
+    assert page.url == panel + "/me/"
+    community = page.get_by_role("region", name="Our community")
+    assert "Company forum" in community.inner_text() and "Open" in community.inner_text()
+    facebook = page.locator(".site", has_text="Facebook")
+    assert "Open · 30 of 30 min left today" in facebook.inner_text()
+    assert "until today at 12:00" in facebook.inner_text()
+    screenshot(page, "my-policy")
+    page.get_by_role("link", name="erin").click()
     assert page.get_by_role("heading", name="Your account").is_visible()
-    assert "Employee" in page.locator(".facts").inner_text()
 
 
 def test_an_admin_creates_an_account_in_the_browser(context, panel):
@@ -84,7 +90,7 @@ def test_sign_in_never_redirects_to_another_site(context, panel):
     page = context.new_page()
     for evil in ("//evil.example/", "/%5Cevil.example", "https:evil.example"):
         sign_in(page, panel, "erin", path=f"/auth/login?next={evil}")
-        assert page.url == panel + "/me/account", evil
+        assert page.url == panel + "/me/", evil
         page.get_by_role("button", name="Sign out").click()
 
 
@@ -102,14 +108,16 @@ def test_after_sign_out_a_copied_cookie_no_longer_works(browser, context, panel)
     thief.close()
 
 
-def test_pages_fit_a_phone_screen(browser, panel):
+@pytest.mark.parametrize(("name", "path", "shot"), [("ada", "/admin/accounts", "admin-accounts-phone"),
+                                                   ("erin", "/me/", "my-policy-phone")])
+def test_pages_fit_a_phone_screen(browser, panel, name, path, shot):
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = phone.new_page()
-    sign_in(page, panel, "ada")
+    sign_in(page, panel, name, path=f"/auth/login?next={path}")
+    assert page.url == panel + path
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], "the page scrolls sideways on a phone"
-    assert page.get_by_role("button", name="Create account").is_visible()
-    screenshot(page, "admin-accounts-phone")
+    screenshot(page, shot)
     phone.close()
 
 

@@ -1,10 +1,34 @@
-"""The person's own account page."""
+"""The person's own pages: what they may use right now and their usage this week; their account."""
 from __future__ import annotations
 
 from flask import render_template
 from flask_login import current_user, login_required
 
+from web.clock import now
+from web.db import db
 from web.me import bp
+from web.me.overview import overview
+from web.me.usage import quota_minutes, week_start, week_usage
+from web.policy_source import PolicyUnavailable, current_policy
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@bp.get("/")
+@login_required
+def index():
+    try:
+        policy = current_policy()
+    except PolicyUnavailable:
+        return render_template("me/unavailable.html"), 503
+    user, moment = current_user.name, now()
+    local = moment.astimezone(policy.timezone)
+    labels = {name: site.label for name, site in policy.sites.items()}
+    usage = week_usage(db(), user, local.date(), labels)
+    return render_template(
+        "me/index.html", sections=overview(policy, user, moment, quota_minutes(db(), user)),
+        usage=usage, most=max((week.minutes for week in usage), default=0), weekdays=WEEKDAYS,
+        monday=week_start(local.date()), local=local, groups=sorted(policy.groups_of(user)))
 
 
 @bp.get("/account")

@@ -1,0 +1,79 @@
+"""The policy the panel shows: loaded from the rules folder, reloaded when a file there changes.
+
+A change is noticed by the files' names, sizes and modification times, checked at most once a second.
+A folder that stops loading (an edit in progress, a typo) keeps the last good policy in use and keeps
+the error for the status page — the same choice the proxy makes.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask, current_app
+
+import policy
+from policy.engine import Policy
+from policy.loader import rule_files
+from policy.problems import PolicyError
+
+EXTENSION = "watercooler.policy"
+CHECK_EVERY = 1.0  # seconds between looks at the folder
+
+
+class PolicyUnavailable(Exception):
+    """No policy has loaded yet; the message says why (file:line: what is wrong)."""
+
+
+@dataclass
+class PolicySource:
+    folder: Path
+    policy: Policy | None = None
+    error: str | None = None          # the last load error, "" when the current files loaded
+    _fingerprint: tuple = ()
+    _checked: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def current(self) -> Policy:
+        with self._lock:
+            if time.monotonic() - self._checked >= CHECK_EVERY or self.policy is None:
+                self._refresh()
+            if self.policy is None:
+                raise PolicyUnavailable(self.error or "the policy has not loaded")
+            return self.policy
+
+    def _refresh(self) -> None:
+        self._checked = time.monotonic()
+        fingerprint = _fingerprint(self.folder)
+        if fingerprint == self._fingerprint and (self.policy is not None or self.error):
+            return
+        self._fingerprint = fingerprint
+        try:
+            self.policy, self.error = policy.load(self.folder), ""
+        except PolicyError as exc:
+            self.error = "; ".join(str(problem) for problem in exc.problems[:3])
+
+
+def _fingerprint(folder: Path) -> tuple:
+    try:
+        files = rule_files(folder)
+    except PolicyError as exc:
+        return ("unreadable", str(exc))
+    stamps = []
+    for file in files:
+        try:
+            stat = file.stat()
+        except OSError:
+            continue
+        stamps.append((str(file), stat.st_size, stat.st_mtime_ns))
+    return tuple(stamps)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = PolicySource(Path(app.config["RULES"]))
+
+
+def current_policy() -> Policy:
+    """The policy in force; PolicyUnavailable when none has ever loaded."""
+    return current_app.extensions[EXTENSION].current()
