@@ -1,67 +1,27 @@
 """Stage 1b: a YAML document → plain Python values, plus the place of every key and value.
 
-PyYAML only composes nodes here; values are built by this module, so no tag is ever executed
-(`!!python/...` is an error, not a call). Scalars follow the YAML 1.2 core schema: `17:30` stays
+Nodes come from policy/yamlcompose.py; values are built here, never by a YAML constructor, so no
+tag is ever executed (`!!python/...` is an error, not a call). Scalars follow the YAML 1.2 core schema: `17:30` stays
 the text "17:30" (YAML 1.1 would read 1050), `2026-12-24` stays text, and `no`/`on` are not booleans.
 Aliases are expanded with a budget, so "billion laughs" files and self-containing anchors fail fast.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.parser import Parser
-from yaml.reader import Reader
-from yaml.resolver import BaseResolver
-from yaml.scanner import Scanner
 
 from policy.model import Source
 from policy.problems import PolicyError, Problem
+from policy.yamlcompose import MAX_DEPTH, compose
+from policy.yamlresolve import CORE
 
 MAX_ALIAS_VALUES = 50_000   # values reached again through aliases; real files reuse a few lists
-MAX_DEPTH = 64
-CORE = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
-
 _KIND_NAMES = {"bool": "true/false", "null": "null", "int": "whole number", "float": "number"}
+
 Path = tuple[str | int, ...]
-
-
-class _CoreResolver(BaseResolver):
-    """YAML 1.2 core schema: only true/false, null, decimal/0o/0x integers and floats are not text."""
-    yaml_implicit_resolvers: dict = {}
-
-
-for _tag, _pattern, _first in [
-    ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
-    ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
-    ("int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
-    ("float", r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)"
-              r"|\.(?:nan|NaN|NAN)", "-+0123456789."),
-    ("merge", r"<<", "<"),
-]:
-    _CoreResolver.add_implicit_resolver(CORE + _tag, re.compile(rf"^(?:{_pattern})$"), list(_first))
-
-
-class _Composer(Reader, Scanner, Parser, Composer, _CoreResolver):
-    def __init__(self, text: str):
-        Reader.__init__(self, text)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-        Composer.__init__(self)
-        _CoreResolver.__init__(self)
-        self.anchor_names: dict[int, str] = {}   # node id → its anchor, for messages about aliases
-
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        node = super().compose_node(parent, index)
-        if event.anchor is not None and not isinstance(event, yaml.AliasEvent):
-            self.anchor_names[id(node)] = event.anchor
-        return node
 
 
 @dataclass(frozen=True)
@@ -86,16 +46,8 @@ class YamlDoc:
 
 
 def compose_document(name: str, text: str) -> YamlDoc:
-    composer = _Composer(text)
-    try:
-        node = composer.get_node() if composer.check_node() else None
-        if not composer.check_event(yaml.StreamEndEvent):
-            mark = composer.peek_event().start_mark
-            raise PolicyError([Problem(name, mark.line + 1, mark.column + 1, "a second YAML document starts here",
-                                       "keep one document per file: remove the '---', or use another file")])
-    finally:
-        composer.dispose()
-    return _Builder(name, composer.anchor_names).document(node)
+    node, anchor_names = compose(name, text)
+    return _Builder(name, anchor_names).document(node)
 
 
 class _Builder:
@@ -132,7 +84,7 @@ class _Builder:
             if self.alias_values > MAX_ALIAS_VALUES:
                 raise self.fail(node, f"aliases expand to more than {MAX_ALIAS_VALUES} values",
                                 "write the values out, or stop nesting aliases inside anchors")
-        if len(path) > MAX_DEPTH:
+        if len(path) > MAX_DEPTH:   # reachable through aliases only: composing bounds the written depth
             raise self.fail(node, f"values nested more than {MAX_DEPTH} levels deep", "flatten the structure")
         self.seen.add(id(node))
         self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
