@@ -18,6 +18,8 @@ COMMAND_MODULES = [
     "cli.demo",
     "cli.panel",
     "cli.user",
+    "cli.db",
+    "cli.usage",
 ]
 
 
