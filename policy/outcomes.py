@@ -57,7 +57,7 @@ def reason_for(policy: Policy, timeline: Timeline, rule: CompiledRule | None, ac
         opens = "" if action == "allow" else opens_text(
             (other.rule for other in timeline.rules if other is not rule), policy.doc.schedules)
         found = reason(action, written, match.label, match.key is not None, policy.doc.default, opens, quota)
-        if len(timeline.reasons) > 65536:
+        if len(timeline.reasons) > 4096:
             timeline.reasons.clear()
         timeline.reasons[key] = found
     return found
