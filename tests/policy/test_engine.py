@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import policy
+from bench.naive_engine import NaiveEngine
 from policy.decision import Alternative, Decision, TraceStep
 from policy.engine import Policy
 from tests.support.policies import doc, rule, sample_doc, schedule, site, window
@@ -236,3 +238,24 @@ default: allow
     assert loaded.decide("zed", "https://m.facebook.com/", at(12, 59)).action == "allow"
     closed = loaded.decide("zed", "https://m.facebook.com/", at(13, 0))
     assert (closed.action, closed.until) == ("block", at(12, 0, day=(2026, 11, 27)))
+
+
+people = st.sampled_from([None, "alice", "bob", "cleo", "dave", "erin", "zed"])
+urls = st.sampled_from([FB, "https://static.fbcdn.net/x.js", "https://www.linkedin.com/", "https://youtube.com/",
+                        "https://vimeo.com/", "https://forum.corp.example/", "https://example.org/"])
+moments = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(timezone.utc))
+
+
+@settings(max_examples=150, deadline=None)
+@given(people, urls, moments, st.sampled_from(["GET", "POST"]), st.sampled_from([None, "10.20.0.9", "10.9.0.1"]),
+       st.integers(0, 40), st.booleans())
+def test_agrees_with_the_naive_loop_and_until_is_exact(sample, user, url, moment, method, ip, used, continued):
+    asked = dict(method=method, client_ip=ip, used_minutes=used, continued=continued)
+    decision = sample.decide(user, url, moment, **asked)
+    assert (decision.action, decision.rule) == NaiveEngine(sample.doc).decide(user, url, moment, **asked)
+    end = decision.until or moment + timedelta(days=7)
+    step = (end - moment) / 13
+    for n in range(13):                      # nothing changes before `until`…
+        assert sample.decide(user, url, moment + step * n, **asked).rule == decision.rule
+    if decision.until is not None and decision.quota is None:   # …and at `until` the deciding rule does
+        assert sample.decide(user, url, decision.until, **asked).rule != decision.rule
