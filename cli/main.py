@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "cli.test_cases",
     "cli.schema",
     "cli.demo",
+    "cli.proxy",
     "cli.panel",
     "cli.user",
     "cli.db",

@@ -1,0 +1,52 @@
+"""Running mitmproxy in this process with the Watercooler addons (what `watercooler proxy` does).
+
+No script file, so no reloader and none of its traps; the rules folder is still watched and reloaded.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import Any, Callable
+
+from mitmproxy import ctx, exceptions, options
+from mitmproxy.tools.dump import DumpMaster
+
+from proxy_addons.addon import Watercooler
+
+
+class Announce:
+    """Once the proxy listens: print where, the CA certificate to install, and a line to try."""
+
+    def __init__(self, lines: Callable[[list[tuple[str, int]]], list[str]]) -> None:
+        self.lines = lines
+
+    def running(self) -> None:
+        proxyserver: Any = ctx.master.addons.get("proxyserver")
+        addresses = [(str(a[0]), int(a[1])) for a in proxyserver.listen_addrs()] if proxyserver else []
+        for line in self.lines(addresses):
+            print(line, flush=True)
+
+
+async def serve(settings: dict[str, Any], extra: list[str], announce: Callable[[list[tuple[str, int]]], list[str]],
+                on_error: Callable[[str], None]) -> int:
+    """Run until SIGINT/SIGTERM; 0 on a clean stop, 2 when a setting is refused at start."""
+    # As mitmdump does: everything reaches the terminal log, which filters by `termlog_verbosity`.
+    logging.getLogger().setLevel(logging.DEBUG)
+    for noisy in ("tornado", "asyncio", "hpack", "quic", "urwid", "sqlalchemy", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    master = DumpMaster(options.Options(), with_termlog=True, with_dumper=True)
+    master.addons.add(Watercooler(), Announce(announce))
+    try:
+        master.options.update(**settings)
+        if extra:
+            master.options.set(*extra)
+    except (exceptions.OptionsError, KeyError) as exc:
+        on_error(str(exc).strip().strip('"'))
+        await master.done()
+        return 2
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(number, master.shutdown)
+    await master.run()
+    return 0

@@ -1,0 +1,93 @@
+"""`watercooler proxy` and `watercooler demo`: start on the sample rules, print how to try it, enforce."""
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+
+from tests.support.net import free_port, poll
+
+ROOT = Path(__file__).resolve().parents[2]
+WATERCOOLER = Path(sys.executable).parent / "watercooler"
+pytestmark = pytest.mark.e2e
+
+
+class Running:
+    def __init__(self, args: list[str], data: Path) -> None:
+        self.output = data / "output.txt"
+        data.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "WATERCOOLER_DATA": str(data)}
+        env.pop("WATERCOOLER_RULES", None)
+        self.handle = open(self.output, "wb")
+        self.process = subprocess.Popen([str(WATERCOOLER), *args], cwd=ROOT, env=env, stdout=self.handle,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+
+    def text(self) -> str:
+        return self.output.read_text(errors="replace")
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=20)
+        self.handle.close()
+        return code
+
+
+def try_line(running: Running) -> list[str]:
+    line = poll(lambda: next((l for l in running.text().splitlines() if l.startswith("Try it:")), None),
+                timeout=60, what="the 'Try it' line")
+    return shlex.split(line.removeprefix("Try it:"))
+
+
+def test_the_proxy_prints_a_curl_line_that_shows_a_block_page(tmp_path):
+    port = free_port()
+    running = Running(["proxy", "--rules", "rules", "--listen", f"127.0.0.1:{port}"], tmp_path / "data")
+    try:
+        command = try_line(running)
+        assert command == ["curl", "-x", f"http://127.0.0.1:{port}", "http://www.facebook.com/"]
+        page = subprocess.run(command + ["-sS", "-i"], capture_output=True, timeout=20).stdout.decode()
+        assert page.startswith("HTTP/1.1 403") and "Facebook is closed right now" in page
+        text = running.text()
+        ca = tmp_path / "data" / "proxy" / "mitmproxy-ca-cert.pem"
+        assert f"CA certificate for HTTPS pages (install it on devices): {ca}" in text
+        subject = x509.load_pem_x509_certificate(ca.read_bytes()).subject.rfc4514_string()
+        assert "CN=Watercooler CA" in subject
+        assert "Watercooler is enforcing (4 policy file(s))" in text
+    finally:
+        assert running.stop() == 0
+    assert "Traceback" not in running.text()
+
+
+def test_a_missing_rules_folder_is_one_sentence(tmp_path):
+    done = subprocess.run([str(WATERCOOLER), "proxy", "--rules", str(tmp_path / "nope")], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"watercooler proxy: no rules folder at {tmp_path / 'nope'}; " \
+                                  "give --rules DIR or set WATERCOOLER_RULES"
+
+
+def test_a_bad_setting_is_one_sentence(tmp_path):
+    done = subprocess.run([str(WATERCOOLER), "proxy", "--listen", f"127.0.0.1:{free_port()}",
+                           "--set", "watercooler_fail=sometimes"], capture_output=True, text=True, timeout=60,
+                          cwd=ROOT, env={**os.environ, "WATERCOOLER_DATA": str(tmp_path)})
+    assert done.returncode == 2 and "Traceback" not in done.stdout + done.stderr
+    assert "watercooler_fail must be one of 'closed', 'open', not 'sometimes'" in done.stderr
+
+
+def test_the_demo_checks_the_sample_rules_then_starts_the_proxy(tmp_path):
+    port = free_port()
+    running = Running(["demo", "--listen", f"127.0.0.1:{port}"], tmp_path / "data")
+    try:
+        command = try_line(running)
+        text = running.text()
+        assert text.index("1. Checking the rules") < text.index("4. Starting the proxy") < text.index("Try it:")
+        page = subprocess.run(command + ["-sS"], capture_output=True, timeout=20).stdout.decode()
+        assert "Facebook is closed right now" in page
+    finally:
+        assert running.stop() == 0
