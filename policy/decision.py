@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import Any
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Callable, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from policy.compiler import Compiled, CompiledRule, compile_doc
+from policy.compiler import Compiled, compile_doc
 from policy.decision import Decision, build
 from policy.hosts import authority_of, canonical_host
 from policy.localtime import HORIZON, Periods
@@ -51,8 +51,9 @@ class Policy:
         return cls(doc)
 
     def with_overrides(self, adjustments: Iterable[Adjustment] = (), grants: Iterable[Grant] = ()) -> Policy:
-        """This policy with the panel's per-group adjustments and per-user grants (see `policy.overrides`);
-        ValueError, with a sentence for the panel, when an adjustment breaks its rule's bounds."""
+        """The rules as written with exactly these per-group adjustments and per-user grants (see
+        `policy.overrides`), replacing any this policy has; ValueError, with a sentence for the panel,
+        when an adjustment breaks its rule's bounds or a grant names no site."""
         return Policy(self.doc, adjustments, grants)
 
     @property
@@ -102,6 +103,7 @@ class Policy:
             action, quota = written.action, None
             if action != "allow" and action != "block":
                 action, quota, until = outcome(self, rule, match, ts, method, used_minutes, continued, end, until)
+        # The last argument is `why`: what explain_* below need, should the Decision be asked.
         return build(action, written and written.name, written.action if written else action,
                      match.key, match.category, match.host, match.bundle, written and written.message,
                      until, quota, written.remember if written else None, match.internal,
