@@ -104,6 +104,9 @@ def compile_doc(doc: PolicyDoc, zone: tzinfo,
 
 def _add(rules: list[CompiledRule], rule: Rule, schedules: dict[str, CompiledSchedule],
          groups: tuple[str, ...]) -> int:
+    unknown = [name for name in rule.when + rule.except_ if name not in schedules]
+    if unknown:   # the loader refuses this first; a hand-made PolicyDoc may not have been checked
+        raise ValueError(f"rule {rule.name} ({rule.source}) names unknown schedule {unknown[0]!r}")
     when = tuple(schedules[name] for name in rule.when)
     except_ = tuple(schedules[name] for name in rule.except_)
     rules.append(CompiledRule(len(rules), rule, when, except_, groups))
@@ -120,5 +123,7 @@ def _cover_sites(rule: Rule, bit: int, doc: PolicyDoc, site_masks: dict[str, int
             for site in doc.sites.values():
                 if site.category == name:
                     site_masks[site.name] = site_masks.get(site.name, 0) | bit
-        else:
+        elif entry in doc.sites:
             site_masks[entry] = site_masks.get(entry, 0) | bit
+        else:
+            raise ValueError(f"rule {rule.name} ({rule.source}) names unknown site {entry!r}")

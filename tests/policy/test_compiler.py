@@ -4,8 +4,10 @@ from __future__ import annotations
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from policy.compiler import Variant, compile_doc
-from tests.support.policies import sample_doc
+from tests.support.policies import doc, rule, sample_doc
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -50,3 +52,10 @@ def test_rules_know_when_they_always_apply():
     always = {rule.name: rule.always for rule in compiled.rules}
     assert always["no-social-otherwise"] and not always["social-at-lunch"]
     assert not always["linkedin-no-posting-at-work"]           # except: holidays
+
+
+def test_unchecked_references_are_refused_with_a_sentence():
+    with pytest.raises(ValueError, match=r"rule r \(test.yaml:1:1\) names unknown schedule 'lunch'"):
+        compile_doc(doc(rules=[rule("r", ["category:x"], when=["lunch"])]), BERLIN)
+    with pytest.raises(ValueError, match=r"rule r \(test.yaml:1:1\) names unknown site 'myspace'"):
+        compile_doc(doc(rules=[rule("r", ["myspace"])]), BERLIN)
