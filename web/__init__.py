@@ -11,7 +11,7 @@ from flask import Flask, redirect, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFProtect
 
-from web import cookies, db, errors, headers, policy_source
+from web import cookies, db, errors, headers, overrides, policy_source
 from web.auth import sessions
 from web.auth.forms import SignOutForm
 from web.config import load_config
@@ -26,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     headers.init_app(app)
     db.init_app(app)
     policy_source.init_app(app)
+    overrides.init_app(app)
     sessions.init_app(app)
     csrf.init_app(app)
     errors.init_app(app)
@@ -49,6 +50,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.admin import bp as admin
     from web.auth import bp as auth
     from web.me import bp as me
+    from web.requests import bp as requests
 
-    for blueprint in (auth, admin, me):
+    for blueprint in (auth, admin, me, requests):
         app.register_blueprint(blueprint)

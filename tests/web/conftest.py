@@ -15,7 +15,8 @@ from web import create_app
 from web.db import db
 
 PASSWORD = "correct horse battery"
-ACCOUNTS = {"ada": "admin", "carol": "manager", "erin": "employee"}
+# carol manages marketing (erin's team), grace manages engineering (frank's team); see panel_rules/.
+ACCOUNTS = {"ada": "admin", "carol": "manager", "grace": "manager", "erin": "employee", "frank": "employee"}
 RULES = Path(__file__).parent / "panel_rules"
 # A Thursday morning at work in the test policy's zone: facebook on its budget, lunch at 12:00.
 THURSDAY_10 = datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))

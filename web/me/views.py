@@ -9,7 +9,9 @@ from web.db import db
 from web.me import bp
 from web.me.overview import overview
 from web.me.usage import quota_minutes, week_start, week_usage
-from web.policy_source import PolicyUnavailable, current_policy
+from web.me.requests import my_requests
+from web.overrides import effective_policy
+from web.policy_source import PolicyUnavailable
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -17,18 +19,19 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 @bp.get("/")
 @login_required
 def index():
+    user, moment = current_user.name, now()
     try:
-        policy = current_policy()
+        policy = effective_policy(db(), moment)
     except PolicyUnavailable:
         return render_template("me/unavailable.html"), 503
-    user, moment = current_user.name, now()
     local = moment.astimezone(policy.timezone)
     labels = {name: site.label for name, site in policy.sites.items()}
     usage = week_usage(db(), user, local.date(), labels)
     return render_template(
         "me/index.html", sections=overview(policy, user, moment, quota_minutes(db(), user)),
         usage=usage, most=max((week.minutes for week in usage), default=0), weekdays=WEEKDAYS,
-        monday=week_start(local.date()), local=local, groups=sorted(policy.groups_of(user)))
+        monday=week_start(local.date()), local=local, groups=sorted(policy.groups_of(user)),
+        requests=my_requests(db(), user, labels))
 
 
 @bp.get("/account")

@@ -1,4 +1,5 @@
-"""Panel tables: accounts (argon2id hashes, session generation) and the append-only audit trail.
+"""Panel tables: accounts (argon2id hashes, session generation), the append-only audit trail, access
+requests and temporary grants.
 
 Revision ID: 0002_panel
 Revises: 0001_usage
@@ -52,9 +53,44 @@ def upgrade() -> None:
     for statement in APPEND_ONLY_DDL.get(op.get_bind().dialect.name, []):
         op.execute(statement)
 
+    op.create_table(
+        "access_requests",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_name", sa.String(length=100), nullable=False),
+        sa.Column("site", sa.String(length=255), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("hours", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_at", Stamp, nullable=False),
+        sa.Column("decided_by", sa.String(length=100), nullable=True),
+        sa.Column("decided_at", Stamp, nullable=True),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.CheckConstraint("status IN ('pending', 'approved', 'declined')", name=op.f("ck_access_requests_status")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_access_requests")),
+    )
+    op.create_index("ix_access_requests_status_created_at", "access_requests", ["status", "created_at"])
+    op.create_index("ix_access_requests_user_name_created_at", "access_requests", ["user_name", "created_at"])
+    op.create_table(
+        "grants",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_name", sa.String(length=100), nullable=False),
+        sa.Column("site", sa.String(length=255), nullable=False),
+        sa.Column("starts_at", Stamp, nullable=False),
+        sa.Column("expires_at", Stamp, nullable=False),
+        sa.Column("granted_by", sa.String(length=100), nullable=False),
+        sa.Column("request_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["request_id"], ["access_requests.id"],
+                                name=op.f("fk_grants_request_id_access_requests")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_grants")),
+    )
+    op.create_index("ix_grants_expires_at", "grants", ["expires_at"])
+    op.create_index("ix_grants_user_name", "grants", ["user_name"])
+
 
 def downgrade() -> None:
     for statement in APPEND_ONLY_DROP.get(op.get_bind().dialect.name, []):
         op.execute(statement)
-    op.drop_table("audit")  # its indexes and SQLite triggers go with it
+    op.drop_table("grants")  # indexes go with their tables
+    op.drop_table("access_requests")
+    op.drop_table("audit")  # its SQLite triggers go with it
     op.drop_table("accounts")

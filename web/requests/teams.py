@@ -1,0 +1,27 @@
+"""Who decides for whom: a manager decides for members of the groups whose `managers:` names them."""
+from __future__ import annotations
+
+from policy.engine import Policy
+from storage.accounts import User
+
+
+def may_decide_for(policy: Policy, account: User, person: str) -> bool:
+    """Admins decide for everyone; managers for people in a group they manage (at any depth)."""
+    if account.role == "admin":
+        return True
+    if account.role != "manager":
+        return False
+    return bool(policy.groups_of(person) & policy.groups_managed_by(account.name))
+
+
+def deciders_of(policy: Policy, person: str) -> list[str]:
+    """The managers a request from `person` goes to."""
+    return sorted({manager for group in policy.groups_of(person) for manager in policy.managers_of(group)})
+
+
+def site_choices(policy: Policy, internal: bool = False) -> list[tuple[str, str]]:
+    """(name, label) of the catalogue's sites; the community's own sites need no request."""
+    categories = policy.doc.categories
+    return sorted(((name, site.label) for name, site in policy.sites.items()
+                   if internal or not (categories.get(site.category) and categories[site.category].internal)),
+                  key=lambda choice: choice[1].lower())
