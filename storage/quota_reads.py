@@ -1,6 +1,7 @@
-"""The one query the quota cache runs: which minutes each user has been charged since a moment."""
+"""The quota cache's queries: which minutes each user has been charged since a moment."""
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -25,3 +26,19 @@ def charged_minutes(engine: Engine, rule: str, start: datetime,
             for user, minute in rows:
                 found.setdefault(user, set()).add(minute)
     return found
+
+
+def all_charges_since(engine: Engine, start: datetime) -> dict[tuple[str, str], array]:
+    """(user, rule) -> sorted epoch minutes charged at or after `start`: compact, for a start-up preload."""
+    found: dict[tuple[str, str], array] = {}
+    with engine.connect() as conn:
+        rows = conn.execution_options(yield_per=5000).execute(
+            select(QuotaCharge.user_name, QuotaCharge.rule, QuotaCharge.minute)
+            .where(QuotaCharge.minute >= start).order_by(QuotaCharge.minute))
+        for user, rule, minute in rows:
+            found.setdefault((user, rule), array("q")).append(epoch_minute(minute))
+    return found
+
+
+def epoch_minute(moment: datetime) -> int:
+    return int(moment.timestamp()) // 60

@@ -2,6 +2,7 @@
 also on days with 23 or 25 hours, without a local midnight, or with midnight twice."""
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -31,14 +32,27 @@ def at(i: int) -> datetime:
     return NOON + timedelta(minutes=i)
 
 
-def test_a_first_read_answers_from_memory_and_is_seeded_moments_later(usage_engine):
+def test_a_first_read_answers_from_memory_and_the_refresher_seeds_it(usage_engine):
     store_charges(usage_engine, "alice", [at(i) for i in range(7)], "b1")
+    cache = QuotaCache(usage_engine, refresh_every=60)
+    assert cache.used("alice", "social-budget", DAY_START) == 0     # memory only: never waits on I/O
+    cache.refresh()
+    assert cache.used("alice", "social-budget", DAY_START) == 7
+    assert cache.status()["quota_unseeded"] == 0
+
+
+def test_after_a_restart_the_preload_knows_every_charge_before_the_first_question(usage_engine, caplog):
+    caplog.set_level(logging.INFO)
+    recent = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
+    store_charges(usage_engine, "alice", [recent + timedelta(minutes=i) for i in range(7)], "b1")
+    store_charges(usage_engine, "alice", [recent - timedelta(days=9)], "b2")     # older than any period
     cache = QuotaCache(usage_engine, refresh_every=60)
     cache.start()
     try:
-        assert cache.used("alice", "social-budget", DAY_START) == 0     # memory only: no waiting on I/O
-        poll(lambda: cache.used("alice", "social-budget", DAY_START) == 7, what="the seed")
-        assert cache.status()["quota_unseeded"] == 0
+        poll(lambda: cache.status()["quota_preloaded"], what="the preload")
+        assert "quota state loaded: 7 charged minutes of 1 users and rules" in caplog.text
+        assert cache.used("alice", "social-budget", recent) == 7                 # no refresh needed
+        assert cache.used("alice", "social-budget", recent + timedelta(minutes=3, seconds=1)) == 3
     finally:
         cache.close()
 
