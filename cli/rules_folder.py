@@ -24,7 +24,7 @@ def folder(args: argparse.Namespace) -> Path:
 def load(args: argparse.Namespace, command: str):
     """The compiled policy, or None after printing every problem (one per line) to stderr."""
     where = folder(args)
-    if not where.is_dir():
+    if not where.exists():
         print(f"watercooler {command}: no rules folder at {where}; "
               f"give the folder as an argument or set {ENV}", file=sys.stderr)
         return None

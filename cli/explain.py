@@ -1,0 +1,113 @@
+"""`watercooler explain`: what the policy decides for one request, and why, rule by rule.
+
+`--json` prints the decision as JSON; `--batch FILE.jsonl` decides one JSON request per line (keys like
+the flags: user, url, at, method, ip, used, continued) and prints one JSON decision per line.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from datetime import datetime
+
+from cli import rules_folder
+from cli.explain_text import render
+from policy import request as req
+
+BATCH_KEYS = ("user", "url", "at", "method", "ip", "used", "continued")
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("explain", help="show what the rules decide for a request, and why",
+                                   description=__doc__.split("\n\n")[0])
+    parser.add_argument("--user", help="who asks (omit for an anonymous request)")
+    parser.add_argument("--url", help="the address requested, e.g. https://www.facebook.com/")
+    parser.add_argument("--at", help="when: ISO 8601, local to the policy's zone unless it has an offset "
+                                     "(default: now)")
+    parser.add_argument("--method", default="GET", help="HTTP method (default GET)")
+    parser.add_argument("--ip", help="the client's IP address (for network: rules)")
+    parser.add_argument("--used", default="0", help="minutes already used in the current quota period")
+    parser.add_argument("--continued", action="store_true", help="the user already pressed Continue")
+    parser.add_argument("--json", action="store_true", help="print the decision as JSON")
+    parser.add_argument("--batch", metavar="FILE.jsonl", help="decide one JSON request per line ('-': stdin)")
+    rules_folder.add_argument(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.batch and not args.url:
+        print("watercooler explain: give --url (and usually --user), or --batch FILE.jsonl", file=sys.stderr)
+        return 2
+    policy = rules_folder.load(args, "explain")
+    if policy is None:
+        return 1
+    if args.batch:
+        return _batch(policy, args.batch)
+    fields = {"user": args.user, "url": args.url, "at": args.at, "method": args.method, "ip": args.ip,
+              "used": args.used, "continued": args.continued}
+    try:
+        request = _request(fields, policy)
+        decision = req.decide(policy, request)
+    except ValueError as exc:
+        print(f"watercooler explain: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(decision.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(render(policy, request, decision))
+    return 0
+
+
+def _request(fields: dict, policy) -> req.Request:
+    """A Request from flag values or a batch line; ValueError naming the field at fault."""
+    zone = policy.timezone
+    parsers = {"user": req.parse_user, "url": req.parse_url, "method": req.parse_method,
+               "ip": req.parse_ip, "used": req.parse_used, "continued": req.parse_continued,
+               "at": lambda value: req.parse_at(value, zone)}
+    values = {}
+    for key, value in fields.items():
+        if value is None and key != "user":
+            continue
+        try:
+            values[key] = parsers[key](value)
+        except ValueError as exc:
+            raise ValueError(f"{key}: {exc}") from None
+    if "url" not in values:
+        raise ValueError("url: missing; every request needs the address requested")
+    values.setdefault("at", datetime.now(zone))
+    return req.Request(**values)
+
+
+def _batch(policy, name: str) -> int:
+    try:
+        stream = sys.stdin.buffer if name == "-" else open(name, "rb")
+    except OSError as exc:
+        print(f"watercooler explain: cannot read {name} ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    failed = False
+    with stream if name != "-" else contextlib.nullcontext(stream):
+        for number, raw in enumerate(stream, start=1):
+            if not raw.strip():
+                continue
+            try:
+                out = req.decide(policy, _request(_batch_fields(raw), policy)).to_json()
+            except ValueError as exc:   # JSON and UTF-8 errors are ValueErrors too
+                out, failed = {"line": number, "error": str(exc)}, True
+            print(json.dumps(out, ensure_ascii=False))
+    return 1 if failed else 0
+
+
+def _batch_fields(raw: bytes) -> dict:
+    try:
+        fields = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError("the line is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(fields, dict):
+        raise ValueError('each line is one JSON object like {"user": "alice", "url": "https://x.com/"}')
+    unknown = sorted(set(fields) - set(BATCH_KEYS))
+    if unknown:
+        raise ValueError(f"unknown key {unknown[0]!r}; the keys are {', '.join(BATCH_KEYS)}")
+    return fields

@@ -1,0 +1,79 @@
+"""The human layout of `watercooler explain`: the outcome first, then the facts, then the numbered trace."""
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime
+
+from policy.decision import Decision
+from policy.request import Request
+
+WIDTH = 100   # reasons can be long sentences: wrapped, so a terminal shows them as a paragraph
+_OUTCOME = {"allow": "ALLOWED", "block": "BLOCKED", "warn": "WARNING (Continue possible)"}
+
+
+def render(policy, request: Request, decision: Decision) -> str:
+    zone = policy.timezone
+    who = request.user or "an anonymous user"
+    if request.ip:
+        who += f" from {request.ip}"
+    lines = [f"{_OUTCOME.get(decision.action, decision.action.upper())}: {request.method} {request.url}",
+             f"  for {who} at {_when(request.at.astimezone(zone))} ({zone})", ""]
+    facts = [("Site", _site(policy, decision)), ("Rule", _rule(policy, decision)),
+             ("Reason", decision.reason), ("Message", decision.message),
+             ("Until", _until(decision, zone)), ("Quota", _quota(decision, zone))]
+    for label, text in facts:
+        if text:
+            lines += textwrap.wrap(text, WIDTH, initial_indent=f"  {label:<13}", subsequent_indent=" " * 15,
+                                   break_on_hyphens=False)
+    offered = decision.alternatives if decision.action != "allow" else ()
+    width = max((len(alt.label) for alt in offered), default=0)
+    for number, alt in enumerate(offered):
+        lines.append(f"  {'Open instead' if number == 0 else '':<13}{alt.label:<{width}}  {alt.url}")
+    lines += ["", "How it was decided:"]
+    width = max((len(step.rule) for step in decision.trace), default=0)
+    for number, step in enumerate(decision.trace, start=1):
+        mark = "->" if step.matched else "  "
+        why = step.why if step.why.startswith(("match", "no rule")) or not step.matched else f"matches: {step.why}"
+        lines.append(f"{mark} {number:>2}. {step.rule:<{width}}  {why if step.matched else 'skipped: ' + why}")
+    return "\n".join(lines)
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%a %d %b %Y %H:%M")
+
+
+def _site(policy, decision: Decision) -> str:
+    if decision.site is None:
+        return f"{decision.host} (not in the catalogue)"
+    doc = policy.doc
+    site = doc.sites.get(decision.site) if doc else None
+    category = doc.categories.get(decision.category) if doc and decision.category else None
+    text = f"{site.label if site else decision.site} ({decision.site}"
+    text += f", {category.label})" if category else ")"
+    if decision.bundle:
+        text += f"; {decision.host} is one of its asset hosts, never counted as use"
+    return text
+
+
+def _rule(policy, decision: Decision) -> str:
+    if decision.rule is None:
+        return f"none matched; the policy's default is {decision.rule_action}"
+    doc = policy.doc
+    rule = next((r for r in doc.rules if r.name == decision.rule), None) if doc else None
+    where = f", {rule.source}" if rule else ""
+    return f"{decision.rule} ({decision.rule_action}{where})"
+
+
+def _until(decision: Decision, zone) -> str | None:
+    if decision.until is None:
+        return None
+    return f"{_when(decision.until.astimezone(zone))}; the decision changes then"
+
+
+def _quota(decision: Decision, zone) -> str | None:
+    quota = decision.quota
+    if quota is None:
+        return None
+    period = "today" if quota.per == "day" else "this week"
+    return (f"{quota.used} of {quota.limit} minutes used {period}, {quota.remaining} left; "
+            f"resets {_when(quota.resets_at.astimezone(zone))}")
