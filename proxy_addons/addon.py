@@ -19,6 +19,7 @@ from proxy_addons import answers, options
 from proxy_addons.connections import close_client
 from proxy_addons.guard import MARK, install_guard
 from proxy_addons.identity import Who, identify
+from proxy_addons.overrides import watch_overrides
 from proxy_addons.parts import Parts
 from proxy_addons.tunnels import mark_unavailable
 
@@ -29,6 +30,7 @@ class Watercooler:
     def __init__(self) -> None:
         self.parts = Parts()
         self._watch_task = None
+        self._overrides_task = None
 
     # --- lifecycle -------------------------------------------------------------------------------
     def load(self, loader) -> None:
@@ -52,11 +54,15 @@ class Watercooler:
             self._log_settings()
             self._watch_task = asyncio_utils.create_task(self.parts.holder.watch(), name="watercooler rules watcher",
                                                          keep_ref=True)
+            self._overrides_task = asyncio_utils.create_task(
+                watch_overrides(self.parts.holder, lambda: self.parts.overrides_reader, lambda: self.parts.clock.now()),
+                name="watercooler overrides watcher", keep_ref=True)
 
     def done(self) -> None:
         if self._watch_task is not None:
             self._watch_task.cancel()
             self._watch_task = None
+        self._overrides_task = None
         self.parts.close()
 
     def _log_settings(self) -> None:

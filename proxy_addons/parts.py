@@ -15,6 +15,7 @@ from proxy_addons.enforce import Enforcer
 from proxy_addons.ipmap import IpUserMap, load_ip_map
 from proxy_addons.ldap_cache import cache_ldap
 from proxy_addons.map_hosts import HostMapper, parse_map
+from proxy_addons.overrides import OverridesReader
 from proxy_addons.rules_watch import PolicyHolder, describe_error
 from proxy_addons.secret import load_or_create_secret, secret_path
 from proxy_addons.sinks import make_sink, tell_sink_about_policy
@@ -39,6 +40,7 @@ class Parts:
         self.clock: Clock = Clock()
         self.connections = Connections(lambda moment: self.clock.seconds_until(moment))
         self.sink: UsageSink | None = None
+        self.overrides_reader: OverridesReader | None = None
         self.signer: TokenSigner | None = None
         self.no_ca = False
         self.counter: UsageCounter
@@ -77,6 +79,9 @@ class Parts:
             old, self.sink = self.sink, new_sink
             if old is not None:
                 old.close()
+            if self.overrides_reader is not None:
+                self.overrides_reader.close()
+            self.overrides_reader = OverridesReader(opts.watercooler_db) if opts.watercooler_db else None
             self._policy_changed(self.holder.policy)
         self.no_ca = bool(opts.watercooler_no_ca)
         self._wire(opts)
@@ -106,3 +111,6 @@ class Parts:
         if self.sink is not None:
             self.sink.close()
             self.sink = None
+        if self.overrides_reader is not None:
+            self.overrides_reader.close()
+            self.overrides_reader = None

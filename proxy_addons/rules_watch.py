@@ -54,7 +54,9 @@ class PolicyHolder:
         self.loader = loader
         self.on_change = on_change     # called after every reload attempt, good or bad
         self.folder = ""
-        self.policy: Any = None
+        self.base: Any = None          # the rules as written
+        self.policy: Any = None        # what is enforced: the base plus the panel's overrides
+        self.overrides: tuple[tuple, tuple] = ((), ())   # (adjustments, grants)
         self.files = 0
         self._seen: Fingerprint | None = None
         self._good_seen: Fingerprint | None = None
@@ -65,14 +67,16 @@ class PolicyHolder:
         self.folder = str(folder)
         seen = fingerprint(self.folder)
         try:
-            self._swap(self.loader(self.folder), seen)
+            base = self.loader(self.folder)
+            self._swap(base, self._effective(base, self.overrides), seen)
         except Exception as exc:
             self._seen = seen
             self.last_error = describe_error(exc)
             cached = _LAST_GOOD.get(str(Path(self.folder).resolve()))
             if cached is None:
                 raise
-            self.policy = cached[1]
+            self.base = cached[1]
+            self.policy = self._effective(self.base, self.overrides)
             for line in self.last_error:
                 logger.error(f"rules not loaded, keeping the last good policy: {line}")
 
@@ -97,9 +101,10 @@ class PolicyHolder:
                 logger.error(f"rules watcher: {type(exc).__name__}: {exc}")
 
     async def _reload(self, seen: Fingerprint) -> None:
-        folder = self.folder
+        folder, overrides = self.folder, self.overrides
         try:
-            new = await asyncio.to_thread(self.loader, folder)
+            base = await asyncio.to_thread(self.loader, folder)
+            effective = await asyncio.to_thread(self._effective, base, overrides)
         except Exception as exc:
             self._seen = seen
             self.last_error = describe_error(exc)
@@ -108,16 +113,42 @@ class PolicyHolder:
             if self.on_change:
                 self.on_change(self.policy)
             return
-        if folder == self.folder:
-            self._swap(new, seen)
+        if folder == self.folder and overrides == self.overrides:
+            self._swap(base, effective, seen)
             logger.info(f"rules reloaded from {folder} ({self.files} file(s))")
+        else:
+            self._seen = None          # something changed meanwhile: the next poll reloads
 
-    def _swap(self, new: Any, seen: Fingerprint | None) -> None:
-        self.policy, self._seen, self._good_seen, self.last_error = new, seen, seen, []
+    async def set_overrides(self, adjustments: tuple, grants: tuple) -> None:
+        """The panel's adjustments and grants changed: rebuild the enforced policy off the loop."""
+        wanted = (tuple(adjustments), tuple(grants))
+        if wanted == self.overrides or self.base is None:
+            self.overrides = wanted
+            return
+        base = self.base
+        effective = await asyncio.to_thread(self._effective, base, wanted)
+        if base is self.base:
+            self.overrides, self.policy = wanted, effective
+            logger.info(f"panel overrides applied: {len(wanted[0])} adjustment(s), {len(wanted[1])} grant(s)")
+
+    @staticmethod
+    def _effective(base: Any, overrides: tuple[tuple, tuple]) -> Any:
+        adjustments, grants = overrides
+        known = [grant for grant in grants if grant.site in base.sites or grant.site.startswith("domain:")]
+        if not adjustments and not known:
+            return base
+        try:
+            return base.with_overrides(adjustments, known)
+        except ValueError as exc:   # an adjustment the rules no longer allow: enforce the rules as written
+            logger.error(f"panel overrides not applied: {exc}")
+            return base
+
+    def _swap(self, base: Any, effective: Any, seen: Fingerprint | None) -> None:
+        self.base, self.policy, self._seen, self._good_seen, self.last_error = base, effective, seen, seen, []
         self.files = len(seen or ())
-        _LAST_GOOD[str(Path(self.folder).resolve())] = (seen or (), new)
+        _LAST_GOOD[str(Path(self.folder).resolve())] = (seen or (), base)
         if self.on_change:
-            self.on_change(new)
+            self.on_change(effective)
 
     @property
     def version(self) -> str:

@@ -1,0 +1,63 @@
+"""The panel's overrides, read from the shared database: running grants (and adjustments).
+
+Managers grant access and tune limits in the panel; the panel writes them to the database the proxy
+also uses. Every two seconds a worker thread reads what is in force, and the policy holder rebuilds
+the enforced policy (off the loop) when it changed — so a grant works within a few seconds, on
+every proxy. A database that cannot be read keeps the last overrides and is logged once.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import Callable
+
+from policy.overrides import Adjustment, Grant
+from proxy_addons.rules_watch import PolicyHolder
+
+logger = logging.getLogger("watercooler.overrides")
+POLL_SECONDS = 2.0
+
+
+class OverridesReader:
+    """Blocking reads (call from a worker thread) of what the panel has put in force."""
+
+    def __init__(self, url: str) -> None:
+        from storage.db import make_engine
+        self.engine = make_engine(url)
+
+    def read(self, now: datetime) -> tuple[tuple[Adjustment, ...], tuple[Grant, ...]]:
+        from sqlalchemy.orm import Session
+        from storage.access import active_grants
+
+        with Session(self.engine) as db:
+            grants = tuple(sorted((Grant(g.user_name, g.site, g.expires_at) for g in active_grants(db, now)),
+                                  key=lambda g: (g.user, g.site, g.expires_at)))
+        # Per-group adjustments join here once the panel stores them (issue #5): (adjustments, grants).
+        return (), grants
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+async def watch_overrides(holder: PolicyHolder, reader: Callable[[], OverridesReader | None],
+                          now: Callable[[], datetime]) -> None:
+    """Poll forever (cancel to stop); never raises."""
+    failing = False
+    while True:
+        try:
+            source = reader()
+            if source is not None:
+                adjustments, grants = await asyncio.to_thread(source.read, now())
+                await holder.set_overrides(adjustments, grants)
+                if failing:
+                    logger.info("panel overrides can be read again")
+                failing = False
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            if not failing:
+                logger.warning(f"cannot read the panel's grants ({type(exc).__name__}: {exc}); "
+                               "keeping the last ones")
+            failing = True
+        await asyncio.sleep(POLL_SECONDS)

@@ -1,0 +1,70 @@
+"""The panel's grants reach the proxy through the shared database within seconds; usage goes back."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session
+
+from storage.access import Grant
+from storage.usage import ActiveMinute, QuotaCharge
+from tests.support.net import poll
+from tests.support.proxy_clients import https_via_proxy
+
+pytestmark = pytest.mark.e2e
+PROXY_OPTIONS = {"proxyauth": "any"}
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    from tests.support.proxy_env import start_env
+    workdir = tmp_path_factory.mktemp("db")
+    url = f"sqlite:///{workdir / 'watercooler.db'}"
+    started = start_env(workdir, options={"proxyauth": "any", "watercooler_db": url})
+    started.db_url = url
+    yield started
+    started.stop()
+
+
+def facebook(env, user: str):
+    return https_via_proxy(env.port, "www.facebook.com", cafiles=[env.pki.ca_pem, env.proxy.ca_pem],
+                           auth=(user, "pw"))
+
+
+def test_a_grant_from_the_panel_opens_the_site_for_that_person_only(env):
+    assert facebook(env, "alice").status == 403
+    engine = create_engine(env.db_url)
+    with Session(engine) as db:           # what the panel writes when a manager approves
+        db.add(Grant(user_name="alice", site="facebook", granted_by="carol",
+                     starts_at=datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc),
+                     expires_at=datetime(2026, 11, 26, 11, 0, tzinfo=timezone.utc)))
+        db.commit()
+    engine.dispose()
+    granted = poll(lambda: (seen := facebook(env, "alice")).status == 200 and seen, timeout=8, interval=0.2,
+                   what="the grant to reach the proxy")
+    assert granted.cert_fingerprint == env.pki.fingerprint         # a plain allow: tunnelled, not decrypted
+    assert facebook(env, "bob").status == 403
+    assert "panel overrides applied: 0 adjustment(s), 1 grant(s)" in env.proxy.log()
+    # A tunnel is not decrypted, so it counts as active the minute it opens.
+    engine = create_engine(env.db_url)
+
+    def minutes() -> int:
+        with Session(engine) as db:
+            return db.scalar(select(func.count()).select_from(ActiveMinute)
+                             .where(ActiveMinute.user_name == "alice", ActiveMinute.site == "facebook"))
+    poll(lambda: minutes() == 1, timeout=10, what="the tunnel's minute to be written")
+    engine.dispose()
+
+
+def test_usage_reaches_the_database(env):
+    page = https_via_proxy(env.port, "www.reddit.com", cafiles=[env.proxy.ca_pem], auth=("dave", "pw"))
+    assert page.status == 200
+    engine = create_engine(env.db_url)
+
+    def charged() -> int:
+        with Session(engine) as db:
+            return db.scalar(select(func.count()).select_from(QuotaCharge)
+                             .where(QuotaCharge.user_name == "dave", QuotaCharge.rule == "reddit-budget"))
+    poll(lambda: charged() == 1, timeout=10, what="the minute to be written")
+    engine.dispose()
