@@ -57,12 +57,12 @@ def test_an_admin_creates_an_account_in_the_browser(context, panel):
     page = context.new_page()
     sign_in(page, panel, "ada")
     assert page.url == panel + "/admin/accounts"
-    page.get_by_label("Account name (as in the rules' member lists)").fill("frank")
+    page.get_by_label("Account name (as in the rules' member lists)").fill("hugo")
     page.get_by_label("Role").select_option("manager")
     page.get_by_label("First password").fill("a long enough passphrase")
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("status").inner_text() == "Account frank created."
-    assert page.get_by_role("link", name="frank").is_visible()
+    assert page.get_by_role("status").inner_text() == "Account hugo created."
+    assert page.get_by_role("link", name="hugo").is_visible()
     screenshot(page, "admin-accounts")
 
 
@@ -129,3 +129,30 @@ def test_the_browser_runs_no_inline_script(context, panel):
     sign_in(page, panel, "ada")
     page.goto(panel + "/admin/accounts")
     assert violations == []
+
+
+def test_ask_approve_and_see_the_grant(browser, panel):
+    employee, manager = browser.new_context(viewport=DESKTOP), browser.new_context(viewport=DESKTOP)
+    page = employee.new_page()
+    sign_in(page, panel, "erin", path="/auth/login?next=/requests/new%3Fsite%3Dfacebook")
+    assert page.get_by_label("Site").input_value() == "facebook"  # prefilled from the block page's link
+    page.get_by_label("Why you need it").fill("Posting our job ads this week")
+    page.get_by_label("For how long").select_option("4")
+    page.get_by_role("button", name="Send request").click()
+    assert "Request sent to carol." in page.get_by_role("status").inner_text()
+
+    inbox = manager.new_page()
+    sign_in(inbox, panel, "carol", path="/auth/login?next=/requests/")
+    request = inbox.get_by_role("article", name="Request from erin")
+    assert "Posting our job ads this week" in request.inner_text()
+    screenshot(inbox, "manager-requests")
+    request.get_by_label("Note to them (optional)").fill("Good luck")
+    request.get_by_role("button", name="Approve").click()
+    assert "Approved: erin may use Facebook for 4 h." in inbox.get_by_role("status").inner_text()
+
+    page.reload()
+    mine = page.get_by_role("region", name="Your requests").inner_text()
+    assert "Approved" in mine and "Approved by carol: “Good luck”" in mine
+    assert "until today at 14:00" in page.locator(".site", has_text="Facebook").inner_text()
+    employee.close()
+    manager.close()

@@ -98,7 +98,9 @@ def decide(request_id: int):
         _audit("request approved", target, before={"status": "pending"},
                after={"status": "approved", "site": asked.site, "user": asked.user_name,
                       "until": grant.expires_at.isoformat(), "note": asked.note})
-        flash(f"Approved: {asked.user_name} may use {asked.site} for {form.hours.data} h.", "success")
+        site = current_policy().sites.get(asked.site)
+        label = site.label if site else asked.site
+        flash(f"Approved: {asked.user_name} may use {label} for {form.hours.data} h.", "success")
     else:
         asked.status = "declined"
         _audit("request declined", target, before={"status": "pending"},

@@ -30,13 +30,13 @@ def test_only_admins_see_accounts(client, auth):
 
 def test_an_admin_creates_an_account_that_can_sign_in(app, client, auth):
     auth.login("ada")
-    response = post_form(client, "/admin/accounts", {"name": "frank", "role": "manager", "password": NEW_PASSWORD})
+    response = post_form(client, "/admin/accounts", {"name": "hugo", "role": "manager", "password": NEW_PASSWORD})
     assert response.status_code == 302
     page = client.get("/admin/accounts").get_data(as_text=True)
-    assert "Account frank created." in page and ">frank</a>" in page
-    assert ("ada", "account created", "account:frank", None, {"role": "manager", "active": True}) in _audit(app)
+    assert "Account hugo created." in page and ">hugo</a>" in page
+    assert ("ada", "account created", "account:hugo", None, {"role": "manager", "active": True}) in _audit(app)
     auth.logout()
-    assert auth.login("frank", NEW_PASSWORD).status_code == 302
+    assert auth.login("hugo", NEW_PASSWORD).status_code == 302
 
 
 def test_bad_new_accounts_are_refused_with_the_reason(client, auth):
