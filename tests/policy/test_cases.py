@@ -1,7 +1,7 @@
 """Case files: what loads, what is refused with file:line, and running cases against the sample policy."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -120,3 +120,45 @@ def test_a_case_file_that_is_not_utf8(tmp_path):
     path.write_bytes(b"cases:\n  - name: caf\xe9\n")
     with pytest.raises(PolicyError, match="not valid UTF-8"):
         load_cases(path, BERLIN, NAMES)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return policy.load(RULES)
+
+
+def test_the_sample_cases_all_pass_and_exercise_every_rule(sample):
+    names = [rule.name for rule in sample.doc.rules]
+    report = run_folder(sample, RULES / "tests", sample.timezone, names)
+    assert report.problems == []
+    assert [r.case.name for r in report.results if not r.passed] == []
+    assert len(report.results) >= 40
+    assert report.unexercised == []
+
+
+def test_a_case_that_fails_says_what_differs(sample, tmp_path):
+    path = write(tmp_path, "cases:\n  - name: wrong\n    user: alice.krueger\n    url: https://www.facebook.com/\n"
+                           "    at: 2026-11-26T12:15\n    expect: {action: block, rule: default}\n")
+    [case] = load_cases(path, sample.timezone, [rule.name for rule in sample.doc.rules])
+    result = run_case(sample, case)
+    assert not result.passed and result.decision.rule == "social-in-breaks"
+    assert result.difference.startswith("expected block by the default, got allow by rule social-in-breaks (")
+
+
+def test_an_expectation_without_a_rule_checks_the_action_only(sample, tmp_path):
+    path = write(tmp_path, "cases:\n  - {user: x, url: https://docs.python.org/, at: 2026-11-26T10:00, "
+                           "expect: allow}\n  - {user: x, url: https://docs.python.org/, at: 2026-11-26T10:00, "
+                           "expect: {action: allow, rule: default}}\n")
+    assert all(run_case(sample, case).passed for case in load_cases(path, sample.timezone, []))
+
+
+def test_unexercised_rules_and_default_are_listed_in_policy_order(sample, tmp_path):
+    write(tmp_path, "cases:\n  - {user: emma.schulz, url: https://x.com/, at: 2026-11-26T15:00, expect: allow}\n")
+    (tmp_path / "broken.yaml").write_text("cases:\n  - {url: x.com, at: never, expect: allow}\n")
+    names = [rule.name for rule in sample.doc.rules]
+    report = run_folder(sample, tmp_path, sample.timezone, names)
+    assert [r.passed for r in report.results] == [True]
+    assert [str(p) for p in report.problems] == [f"{tmp_path / 'broken.yaml'}:2:22: not a date and time: 'never'; "
+                                                 "write it like 2026-11-26T12:15 (policy-local) or "
+                                                 "2026-11-26T12:15+01:00"]
+    assert report.unexercised == [name for name in names if name != "social-budget"] + [DEFAULT]
