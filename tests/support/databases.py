@@ -1,7 +1,8 @@
 """Databases for the usage-storage tests: a SQLite file, and the real PostgreSQL.
 
-PostgreSQL tests run in a scratch database created for the test session (`watercooler_test_<hex>`,
-dropped at the end), one fresh schema per test. Outside CI, with no PostgreSQL reachable, they skip
+PostgreSQL tests get a fresh schema each (`t_<hex>`, dropped afterwards) in the server's `test`
+database: schemas keep tests apart without CREATE/DROP DATABASE, which force a checkpoint of the
+whole server and take seconds on a busy machine. Outside CI, with no PostgreSQL reachable, they skip
 with a line saying how to run them; with CI=true they must run, so an absent server fails loudly.
 """
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Connection, Engine, create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from storage.db import make_engine
@@ -36,21 +36,16 @@ def _unreachable(exc: OperationalError) -> None:
 
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
-    """A scratch database for this test session; its URL."""
+    """The PostgreSQL database the tests' schemas live in; skips (or fails in CI) when unreachable."""
     admin = _admin(PG_SERVER)
-    name = f"watercooler_test_{secrets.token_hex(5)}"
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text("SELECT 1"))
     except OperationalError as exc:
-        admin.dispose()
         _unreachable(exc)
-    try:
-        yield make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+    yield PG_SERVER
 
 
 def schema_url(database: str) -> Iterator[str]:
