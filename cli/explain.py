@@ -20,14 +20,14 @@ BATCH_KEYS = ("user", "url", "at", "method", "ip", "used", "continued")
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("explain", help="show what the rules decide for a request, and why",
-                                   description=__doc__.split("\n\n")[0])
+                                   description=__doc__.split("\n\n")[0].split(": ", 1)[1])
     parser.add_argument("--user", help="who asks (omit for an anonymous request)")
     parser.add_argument("--url", help="the address requested, e.g. https://www.facebook.com/")
-    parser.add_argument("--at", help="when: ISO 8601, local to the policy's zone unless it has an offset "
+    parser.add_argument("--at", metavar="ISO", help="when: ISO 8601, local to the policy's zone unless it has an offset "
                                      "(default: now)")
-    parser.add_argument("--method", default="GET", help="HTTP method (default GET)")
-    parser.add_argument("--ip", help="the client's IP address (for network: rules)")
-    parser.add_argument("--used", default="0", help="minutes already used in the current quota period")
+    parser.add_argument("--method", default="GET", metavar="M", help="HTTP method (default GET)")
+    parser.add_argument("--ip", metavar="IP", help="the client's IP address (for network: rules)")
+    parser.add_argument("--used", default="0", metavar="MIN", help="minutes already used in the current quota period")
     parser.add_argument("--continued", action="store_true", help="the user already pressed Continue")
     parser.add_argument("--json", action="store_true", help="print the decision as JSON")
     parser.add_argument("--batch", metavar="FILE.jsonl", help="decide one JSON request per line ('-': stdin)")
