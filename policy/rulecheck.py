@@ -1,32 +1,17 @@
-"""Rules: every reference resolved (who, sites, when, except) and each action's settings checked.
+"""Rules: unique names, references resolved (policy/references.py), and each action's settings checked.
 
-References are checked against the merged catalogue; a near miss suggests the closest name, and a
-bare name in the wrong place says which prefix it needs (`group:staff`, `category:video`).
+Settings that belong to another action (`quota` on an allow rule) are errors rather than ignored, so
+a rule never silently means less than it says.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from policy.catalogue import canonical_domain
 from policy.merge import Entry
 from policy.model import Adjustable, Quota, Rule
 from policy.problems import Invalid, Problem
-from policy.wording import closest, suggest
+from policy.references import Names, schedule, site, who
+from policy.wording import suggest
 
-WHO_KINDS = ("user", "group", "network")
-WHO_WORDS = ("everyone", "anonymous")
-SITE_KINDS = ("category", "domain")
 REMEMBER_DEFAULT = 60
-
-
-@dataclass(frozen=True)
-class Names:
-    """What a rule may refer to."""
-    sites: dict
-    categories: dict
-    groups: dict
-    networks: dict
-    schedules: dict
 
 
 def build_rules(entries: list[Entry], names: Names, problems: list[Problem]) -> tuple[Rule, ...]:
@@ -69,60 +54,9 @@ def _rule(entry: Entry, name: str, names: Names, problems: list[Problem]) -> Rul
     if "warn" in entry.value and action != "warn":
         fail("warn", f"'warn' set but the action is {action}", "remove 'warn', or use 'action: warn'")
     remember = int((entry.get("warn") or {}).get("remember", REMEMBER_DEFAULT)) if action == "warn" else None
-    return Rule(name, check("who", _who), check("sites", _site), check("when", _schedule),
-                check("except", _schedule), str(action), quota, remember,
+    return Rule(name, check("who", who), check("sites", site), check("when", schedule),
+                check("except", schedule), str(action), quota, remember,
                 _adjustable(entry, quota, names, fail), _message(entry), entry.at())
-
-
-def _who(text: str, names: Names) -> str:
-    if text in WHO_WORDS:
-        return text
-    kind, colon, ref = text.partition(":")
-    if not colon:
-        if text in names.groups:
-            raise Invalid(f"who entry '{text}' needs a kind", f"write 'group:{text}'")
-        guess = closest(text, WHO_WORDS)
-        if guess:
-            raise Invalid(f"unknown who entry '{text}'", f"did you mean '{guess}'?")
-        raise Invalid(f"who entry '{text}' needs a kind",
-                      f"write 'user:{text}', 'group:NAME', 'network:NAME', 'anonymous' or 'everyone'")
-    if kind not in WHO_KINDS:
-        guess = closest(kind, WHO_KINDS)
-        raise Invalid(f"unknown kind '{kind}' in who entry '{text}'", f"did you mean '{guess}:{ref}'?" if guess
-                      else "use user:NAME, group:NAME or network:NAME")
-    if not ref:
-        raise Invalid(f"who entry '{text}' names nobody", f"write '{kind}:NAME'")
-    known = {"group": names.groups, "network": names.networks}.get(kind)
-    if known is not None and ref not in known:
-        raise Invalid(f"unknown {kind} '{ref}'", suggest(ref, known, f"define it under '{kind}s:'"))
-    return f"{kind}:{ref}"
-
-
-def _site(text: str, names: Names) -> str:
-    kind, colon, ref = text.partition(":")
-    if colon and kind == "domain":
-        return "domain:" + canonical_domain(ref)
-    if colon and kind == "category":
-        if ref not in names.categories:
-            raise Invalid(f"unknown category '{ref}'",
-                          suggest(ref, names.categories, "define it under 'categories:'"))
-        return text
-    if colon:
-        guess = closest(kind, SITE_KINDS)
-        raise Invalid(f"unknown kind '{kind}' in sites entry '{text}'", f"did you mean '{guess}:{ref}'?" if guess
-                      else "use a site name, category:NAME or domain:DOMAIN")
-    if text in names.sites:
-        return text
-    if text in names.categories:
-        raise Invalid(f"'{text}' is a category, not a site", f"write 'category:{text}'")
-    fallback = f"write 'domain:{text}' for a domain" if "." in text else "define it under 'sites:'"
-    raise Invalid(f"unknown site '{text}'", suggest(text, names.sites, fallback))
-
-
-def _schedule(text: str, names: Names) -> str:
-    if text not in names.schedules:
-        raise Invalid(f"unknown schedule '{text}'", suggest(text, names.schedules, "define it under 'schedules:'"))
-    return text
 
 
 def _adjustable(entry: Entry, quota: Quota | None, names: Names, fail) -> Adjustable | None:

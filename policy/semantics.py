@@ -10,7 +10,8 @@ from policy.groups import build_groups
 from policy.merge import Merged
 from policy.model import PolicyDoc
 from policy.problems import Invalid, PolicyError, Problem
-from policy.rulecheck import Names, build_rules
+from policy.references import Names
+from policy.rulecheck import build_rules
 from policy.windows import build_schedules
 from policy.zones import check_zone
 
