@@ -1,23 +1,46 @@
-"""End to end: a real proxy with `watercooler_db` stores minutes, charges and blocks in the database,
-and a restarted proxy on the same database still knows the budget is used up."""
+"""End to end with real proxies: minutes land in the database, two proxies on one database keep one
+count and one quota, and a database outage under steady traffic loses and doubles nothing."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from storage.db import make_engine
+from storage.migrate import upgrade
 from storage.usage import ActiveMinute, Attempt, QuotaCharge
 from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 from tests.support.net import poll
+from tests.support.outage import database_outage
 from tests.support.proxy_clients import http_via_proxy
 from tests.support.proxy_env import start_env
 
 pytestmark = pytest.mark.e2e
 
-PAGE = (b"GET http://www.reddit.com/r/python HTTP/1.1\r\nHost: www.reddit.com\r\nAccept: text/html\r\n"
-        b"Connection: close\r\n\r\n")
-FORUM = (b"GET http://forum.corp.example/ HTTP/1.1\r\nHost: forum.corp.example\r\nAccept: text/html\r\n"
-         b"Connection: close\r\n\r\n")
+RULES = """
+version: 1
+timezone: Europe/Berlin
+categories:
+  social: {label: Social media}
+  community: {label: Our community, internal: true}
+sites:
+  facebook: {label: Facebook, category: social, domains: [facebook.com]}
+  reddit: {label: Reddit, category: social, domains: [reddit.com]}
+  forum: {label: Company forum, category: community, domains: [forum.corp.example]}
+rules:
+  - name: no-facebook
+    sites: [facebook]
+    action: block
+  - name: reddit-budget
+    sites: [reddit]
+    action: quota
+    quota: {minutes: 1, per: day}
+default: allow
+"""
+
+
+def page(host: str) -> bytes:
+    return (f"GET http://{host}/ HTTP/1.1\r\nHost: {host}\r\nAccept: text/html\r\n"
+            "Connection: close\r\n\r\n").encode()
 
 
 def rows(url, *columns):
@@ -29,31 +52,61 @@ def rows(url, *columns):
         engine.dispose()
 
 
-def test_minutes_accumulate_in_the_database_and_the_budget_survives_a_restart(db_url, tmp_path, monkeypatch):
-    monkeypatch.setenv("WATERCOOLER_DATA", str(tmp_path / "data"))     # the proxies' spool folder
-    fast_morning = {"watercooler_db": db_url, "watercooler_test_clock": "2026-11-26T10:00:00+01:00x60"}
-    env = start_env(tmp_path / "first", options=fast_morning)
+def test_two_proxies_on_one_database_keep_one_count_and_one_quota(db_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("WATERCOOLER_DATA", str(tmp_path / "data"))    # both spools: one slot each
+    options = {"watercooler_db": db_url, "watercooler_test_clock": "2026-11-26T10:00:00+01:00"}
+    first = start_env(tmp_path / "a", RULES, options)
+    second = None
     try:
-        assert http_via_proxy(env.port, FORUM).status == 200
-        # A page load every 0.2 s is one every 12 seconds on the proxy's fast clock: 5 minutes pass in 5 s.
-        poll(lambda: http_via_proxy(env.port, PAGE).status == 403, timeout=30, interval=0.2,
-             what="the Reddit budget to run out")
+        assert http_via_proxy(first.port, page("www.reddit.com")).status == 200   # the day's one minute
+        poll(lambda: rows(db_url, QuotaCharge.user_name), timeout=20, what="the charge to be stored")
+        second = start_env(tmp_path / "b", RULES, options)                        # scaled out, same minute
+        second.proxy.wait_for_log("quota state loaded", timeout=20)
+        blocked = http_via_proxy(second.port, page("www.reddit.com"))
+        assert blocked.status == 403 and "1 of 1 minutes used today" in blocked.text
+        assert second.http_origin.seen == []
+        for env in (first, second):                                              # one colleague, two proxies
+            assert http_via_proxy(env.port, page("forum.corp.example")).status == 200
     finally:
-        env.stop()                                    # SIGTERM: the sink flushes before the proxy exits
+        for env in (first, second):
+            if env:
+                env.stop()
     minutes = rows(db_url, ActiveMinute.user_name, ActiveMinute.site, ActiveMinute.day)
-    assert minutes.count(("", "reddit", minutes[0][2])) == 5
-    assert ("", "forum", minutes[0][2]) in minutes
-    assert str(minutes[0][2]) == "2026-11-26"       # the policy's local day
-    assert len(rows(db_url, QuotaCharge.minute)) == 5
-    assert [(user, site, kind) for user, site, kind, count in
-            rows(db_url, Attempt.user_name, Attempt.site, Attempt.kind, Attempt.count)] == [("", "reddit", "blocked")]
+    assert [(user, site, str(day)) for user, site, day in minutes] == [
+        ("", "forum", "2026-11-26"), ("", "reddit", "2026-11-26")]    # the forum minute once, not twice
+    assert len(rows(db_url, QuotaCharge.minute)) == 1
+    assert rows(db_url, Attempt.site, Attempt.kind, Attempt.count) == [("reddit", "blocked", 1)]
 
-    afternoon = {"watercooler_db": db_url, "watercooler_test_clock": "2026-11-26T15:00:00+01:00"}
-    again = start_env(tmp_path / "second", options=afternoon)
-    try:
-        again.proxy.wait_for_log("quota state loaded", timeout=20)
-        blocked = http_via_proxy(again.port, PAGE)
-        assert blocked.status == 403 and "5 of 5 minutes used today" in blocked.text
-        assert again.http_origin.seen == []
-    finally:
-        again.stop()
+
+def test_a_database_outage_under_steady_traffic_loses_and_doubles_nothing(db_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("WATERCOOLER_DATA", str(tmp_path / "data"))
+    upgrade(db_url)
+    blocked = [0]
+    with database_outage(db_url) as (proxy_url, outage):
+        # A page load every 0.1 s is one every 6 s on the proxy's clock: every minute sees ~10.
+        env = start_env(tmp_path / "proxy", RULES, {"watercooler_db": proxy_url,
+                                                    "watercooler_test_clock": "2026-11-26T10:00:00+01:00x60"})
+        try:
+            def traffic(until) -> bool:
+                assert http_via_proxy(env.port, page("forum.corp.example")).status == 200
+                blocked[0] += http_via_proxy(env.port, page("www.facebook.com")).status == 403
+                return until()
+
+            poll(lambda: traffic(lambda: blocked[0] >= 10), timeout=30, interval=0.1, what="steady traffic")
+            outage.cut()
+            poll(lambda: traffic(lambda: "unavailable" in env.proxy.log()), timeout=30, interval=0.1,
+                 what="the proxy to notice the outage")
+            at_cut = blocked[0]
+            poll(lambda: traffic(lambda: blocked[0] >= at_cut + 15), timeout=30, interval=0.1, what="traffic")
+            outage.restore()
+            at_restore = blocked[0]
+            poll(lambda: traffic(lambda: blocked[0] >= at_restore + 10), timeout=30, interval=0.1, what="traffic")
+        finally:
+            env.stop()                        # SIGTERM: whatever is still spooled goes in now
+    minutes = [m for (m,) in rows(db_url, ActiveMinute.minute)]
+    assert len(minutes) >= 3
+    assert [(b - a).total_seconds() for a, b in zip(minutes, minutes[1:])] == [60.0] * (len(minutes) - 1)
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.sum(Attempt.count))) == blocked[0]       # every block, exactly once
+    engine.dispose()
