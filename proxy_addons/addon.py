@@ -17,6 +17,7 @@ from mitmproxy.utils import asyncio_utils
 
 from proxy_addons import answers, options
 from proxy_addons.connections import close_client
+from proxy_addons.deciding import site_url
 from proxy_addons.guard import MARK, install_guard
 from proxy_addons.identity import Who, identify
 from proxy_addons.overrides import watch_overrides
@@ -112,7 +113,7 @@ class Watercooler:
         flow.metadata[MARK] = "websocket"
         who = self._who(flow.metadata, flow.client_conn)
         with self._failsafe(f"WebSocket {flow.request.host}") as failed:
-            decision = self.parts.decider.decide(who, flow.request.url)
+            decision = self.parts.decider.decide(who, site_url(flow.request))
             if decision.action != "allow":
                 close_client(flow.client_conn, f"WebSocket to {flow.request.host} is no longer allowed")
                 return

@@ -11,6 +11,12 @@ from proxy_addons.rules_watch import PolicyHolder
 from proxy_addons.usage import UsageCounter
 
 
+def site_url(request: Any) -> str:
+    """What the policy needs of a request's URL: scheme, host and port — never the path or query."""
+    host = f"[{request.host}]" if ":" in request.host else request.host
+    return f"{request.scheme}://{host}:{request.port}/"
+
+
 class PolicyUnavailable(RuntimeError):
     """No valid policy is loaded (or a test asked deciding to fail): requests fail closed."""
 

@@ -16,7 +16,7 @@ from proxy_addons import answers
 from proxy_addons.connections import Connections
 from proxy_addons.continued import ContinuedState, QuotaNotices, notice_threshold
 from proxy_addons.continue_post import CONTINUE_PATH, handle_continue
-from proxy_addons.deciding import Decider
+from proxy_addons.deciding import Decider, site_url
 from proxy_addons.hostcheck import check_hosts
 from proxy_addons.identity import Who
 from proxy_addons.tokens import TokenSigner
@@ -53,7 +53,8 @@ class Enforcer:
             flow.response = handle_continue(flow, who, self.decider, self.signer, self.continued,
                                             self.counter.sink, page)
             return
-        decision = self.decider.decide(who, request.url, request.method, now)
+        # The policy decides on the host: the path never leaves this function (privacy, and speed).
+        decision = self.decider.decide(who, site_url(request), request.method, now)
         flow.metadata["watercooler"] = decision.action
         if decision.action == "block":
             self._attempt(who, decision, "blocked", now, request)
@@ -66,7 +67,8 @@ class Enforcer:
             self._allow(flow, who, decision, page)
 
     def _allow(self, flow: http.HTTPFlow, who: Who, decision: Any, page: PageContext) -> None:
-        if flow.websocket is None and is_page_load(flow.request):
+        counts = decision.site is not None and not decision.bundle
+        if counts and flow.websocket is None and is_page_load(flow.request):
             self.counter.count(who.user, decision, page.now)
             if self._notice_due(who, decision):
                 flow.response = answers.notice(decision, page, _return_path(flow.request))

@@ -32,7 +32,7 @@ def _same(a: str, b: str) -> bool:
 def check_hosts(flow: http.HTTPFlow, connect_host: str | None) -> HostProblem | None:
     """The first disagreement among the names this request gives for its host, or None."""
     request = flow.request
-    host_headers = request.headers.get_all("host")
+    host_headers = [value.decode("latin-1") for name, value in request.headers.fields if name.lower() == b"host"]
     if len(host_headers) > 1:
         return HostProblem(400, "the request has more than one Host header")
     try:

@@ -6,6 +6,7 @@ password is never logged, stored, or passed to the policy.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from ipaddress import ip_address
 from typing import Any
 
@@ -25,10 +26,13 @@ class Who:
 
 def client_ip(peername: Any) -> str | None:
     """The client's address, with IPv4-mapped IPv6 (::ffff:10.0.0.1) written as IPv4."""
-    if not peername:
-        return None
+    return _canonical_ip(str(peername[0])) if peername else None
+
+
+@lru_cache(maxsize=4096)
+def _canonical_ip(text: str) -> str | None:
     try:
-        address = ip_address(str(peername[0]).split("%", 1)[0])
+        address = ip_address(text.split("%", 1)[0])
     except ValueError:
         return None
     mapped = getattr(address, "ipv4_mapped", None)

@@ -36,6 +36,8 @@ async def serve(settings: dict[str, Any], extra: list[str], announce: Callable[[
     for noisy in ("tornado", "asyncio", "hpack", "quic", "urwid", "sqlalchemy", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     master = DumpMaster(options.Options(), with_termlog=True, with_dumper=True)
+    # Privacy: no per-request lines (they would print paths) unless asked for with --set flow_detail=1.
+    master.options.update(flow_detail=0)
     master.addons.add(Watercooler(), Announce(announce))
     try:
         master.options.update(**settings)
