@@ -58,9 +58,10 @@ def _explain(error: ValidationError, doc: YamlDoc, data) -> list[Problem]:
         return [Problem.at(at, f"invalid value {value!r} for {where}", fix)]
     if keyword == "required":
         described = schema.get("properties", {})
+        misspelt = {w.closest(key, described) for key in value if key not in described}  # said already
         return [Problem.at(at, f"{where} has no '{key}'",
                            f"add '{key}:' ({described.get(key, {}).get('description', 'required')})")
-                for key in error.validator_value if isinstance(value, dict) and key not in value]
+                for key in error.validator_value if key not in value and key not in misspelt]
     if keyword == "pattern":
         return [Problem.at(at, f"invalid value {value!r} for {where}", schema.get("x-fix", ""))]
     if keyword == "minItems":

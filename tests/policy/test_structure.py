@@ -16,9 +16,12 @@ def test_a_correct_file_has_no_problems():
 
 def test_unknown_key_suggests_the_closest():
     text = "rules:\n  - name: social-budget\n    action: allow\n    sites_: [x]\n"
-    assert problems(text) == [
-        "main.yaml:2:5: rule 'social-budget' has no 'sites'; add 'sites:' (site names, category:NAME or domain:DOMAIN)",
+    assert problems(text) == [   # and not also "has no 'sites'": the suggestion says it
         "main.yaml:4:5: unknown key 'sites_' in rule 'social-budget'; did you mean 'sites'?"]
+    assert problems(text.replace("sites_", "colour")) == [
+        "main.yaml:2:5: rule 'social-budget' has no 'sites'; add 'sites:' (site names, category:NAME or domain:DOMAIN)",
+        "main.yaml:4:5: unknown key 'colour' in rule 'social-budget'; valid keys here: name, who, sites, when, "
+        "except, action, quota, warn, adjustable, message"]
 
 
 def test_unknown_key_without_a_near_miss_lists_the_valid_ones():
