@@ -49,8 +49,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from web.admin import bp as admin
     from web.auth import bp as auth
+    from web.manager import bp as manager
     from web.me import bp as me
     from web.requests import bp as requests
 
-    for blueprint in (auth, admin, me, requests):
+    for blueprint in (auth, admin, manager, me, requests):
         app.register_blueprint(blueprint)

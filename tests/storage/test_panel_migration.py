@@ -11,7 +11,7 @@ from storage.db import make_engine, write_connection
 from storage.migrate import alembic_config, upgrade
 from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 
-PANEL_TABLES = {"accounts", "audit", "access_requests", "grants"}
+PANEL_TABLES = {"accounts", "audit", "access_requests", "grants", "adjustments"}
 
 
 def _panel_only(name, type_, parent_names) -> bool:

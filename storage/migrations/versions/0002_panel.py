@@ -1,5 +1,5 @@
 """Panel tables: accounts (argon2id hashes, session generation), the append-only audit trail, access
-requests and temporary grants.
+requests, temporary grants and managers' adjustments.
 
 Revision ID: 0002_panel
 Revises: 0001_usage
@@ -86,10 +86,25 @@ def upgrade() -> None:
     op.create_index("ix_grants_expires_at", "grants", ["expires_at"])
     op.create_index("ix_grants_user_name", "grants", ["user_name"])
 
+    op.create_table(
+        "adjustments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("rule", sa.String(length=255), nullable=False),
+        sa.Column("group_name", sa.String(length=255), nullable=False),
+        sa.Column("minutes", sa.Integer(), nullable=True),
+        sa.Column("action", sa.String(length=16), nullable=True),
+        sa.Column("when", sa.JSON(), nullable=True),
+        sa.Column("set_by", sa.String(length=100), nullable=False),
+        sa.Column("set_at", Stamp, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_adjustments")),
+        sa.UniqueConstraint("rule", "group_name", name=op.f("uq_adjustments_rule_group_name")),
+    )
+
 
 def downgrade() -> None:
     for statement in APPEND_ONLY_DROP.get(op.get_bind().dialect.name, []):
         op.execute(statement)
+    op.drop_table("adjustments")
     op.drop_table("grants")  # indexes go with their tables
     op.drop_table("access_requests")
     op.drop_table("audit")  # its SQLite triggers go with it

@@ -1,0 +1,127 @@
+"""Managers tune their own groups within the bounds: preview in words, save, audit; others refused."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from storage.adjustments import Adjustment
+from storage.audit import AuditRecord
+from storage.usage import QuotaCharge
+from tests.web.conftest import AuthActions, csrf_token
+from web.db import db
+
+BUDGET = "social-budget/marketing"
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def _post(client, step: str, key: str, **fields):
+    token = csrf_token(client.get("/team/").get_data(as_text=True))
+    prefix = key.replace("/", "_")
+    data = {"csrf_token": token, "tunable": key, **{f"{prefix}-{name}": value for name, value in fields.items()}}
+    return client.post(f"/team/{step}", data=data)
+
+
+def _adjustments(app) -> list[tuple]:
+    with app.app_context():
+        return [(a.rule, a.group_name, a.minutes, a.action) for a in db().scalars(select(Adjustment))]
+
+
+def _charges(app, user: str, day: date, minutes: int) -> None:
+    start = datetime(day.year, day.month, day.day, 8, 0, tzinfo=timezone.utc)
+    with app.app_context():
+        db().add_all(QuotaCharge(user_name=user, rule="social-budget", minute=start + timedelta(minutes=i), day=day)
+                     for i in range(minutes))
+        db().commit()
+
+
+def test_a_manager_sees_their_groups_values_and_bounds(client, auth):
+    auth.login("carol")
+    page = _text(client.get("/team/"))
+    assert "marketing · social-budget" in page and "Now 30 minutes a day Bounds 0 to 90 minutes" in page
+    assert "marketing · youtube-nudge" in page and "May become warn, allow, block" in page
+    assert "engineering" not in page  # grace's team
+
+
+def test_the_preview_says_it_in_words_and_counts_last_week(app, client, auth):
+    app.config["MIN_GROUP_SIZE"] = 2
+    _charges(app, "erin", date(2026, 11, 18), 30)   # last week: ran into the limit
+    _charges(app, "bob", date(2026, 11, 19), 12)
+    auth.login("carol")
+    preview = _post(client, "preview", BUDGET, minutes="45")
+    assert preview.status_code == 200
+    page = _text(preview)
+    assert "marketing: social-budget 30 → 45 minutes a day" in page
+    assert "Last week this would have affected 1 person in marketing." in page
+    assert _adjustments(app) == []  # nothing saved yet
+
+
+def test_small_groups_are_not_counted(client, auth):
+    auth.login("carol")  # marketing has 2 people, the default minimum is 5
+    page = _text(_post(client, "preview", BUDGET, minutes="45"))
+    assert "too few people in marketing to show" in page
+
+
+def test_saving_changes_the_persons_limit_and_is_audited(app, client, auth):
+    auth.login("carol")
+    saved = _post(client, "apply", BUDGET, minutes="45")
+    assert saved.status_code == 302
+    assert "Saved. marketing: social-budget 30 → 45 minutes a day" in _text(client.get("/team/"))
+    assert _adjustments(app) == [("social-budget", "marketing", 45, None)]
+    erin = app.test_client()
+    AuthActions(erin).login("erin")
+    assert "Facebook Open · 45 of 45 min left today" in _text(erin.get("/me/"))
+    with app.app_context():
+        entry = db().scalars(select(AuditRecord).where(AuditRecord.action == "adjustment changed")).one()
+        assert (entry.actor, entry.target, entry.before, entry.after) == ("carol", f"adjustment:{BUDGET}", None,
+                                                                          {"minutes": 45})
+
+
+def test_out_of_bounds_is_refused_with_the_bounds(app, client, auth):
+    auth.login("carol")
+    refused = _post(client, "preview", BUDGET, minutes="120")
+    assert refused.status_code == 400
+    assert "Not saved: 120 minutes is outside what rule social-budget allows (0 to 90 minutes)." in _text(refused)
+    assert _post(client, "apply", BUDGET, minutes="120").status_code == 400
+    assert _adjustments(app) == []
+
+
+def test_another_teams_limits_are_refused_and_recorded(app, client, auth):
+    auth.login("grace")
+    assert _post(client, "apply", BUDGET, minutes="90").status_code == 403
+    assert _adjustments(app) == []
+    with app.app_context():
+        entry = db().scalars(select(AuditRecord).where(AuditRecord.action == "refused")).one()
+        assert (entry.actor, entry.target) == ("grace", f"adjustment:{BUDGET}")
+
+
+def test_an_action_change_and_back_to_the_rules(app, client, auth):
+    auth.login("carol")
+    assert _post(client, "apply", "youtube-nudge/marketing", action="allow").status_code == 302
+    erin = app.test_client()
+    AuthActions(erin).login("erin")
+    assert "YouTube Open" in _text(erin.get("/me/"))
+    _post(client, "apply", "youtube-nudge/marketing", action="warn")  # what the rules say
+    assert _adjustments(app) == []
+    assert "YouTube Asks first" in _text(erin.get("/me/"))
+
+
+def test_employees_have_no_team_page(client, auth):
+    auth.login("erin")
+    assert client.get("/team/").status_code == 403
+
+
+def test_a_person_in_two_adjusted_groups_gets_the_more_generous_value(app, client, auth):
+    """erin is in marketing and, through it, in staff: both adjusted, the higher budget counts."""
+    auth.login("ada")  # admins may tune every group
+    _post(client, "apply", BUDGET, minutes="45")
+    _post(client, "apply", "social-budget/staff", minutes="20")
+    erin = app.test_client()
+    AuthActions(erin).login("erin")
+    assert "Facebook Open · 45 of 45 min left today" in _text(erin.get("/me/"))
+    _post(client, "apply", "social-budget/staff", minutes="60")
+    assert "Facebook Open · 60 of 60 min left today" in _text(erin.get("/me/"))

@@ -1,0 +1,19 @@
+"""Changes in plain words."""
+import policy
+from tests.web.conftest import RULES
+from web.manager.adjustable import tunables
+from web.manager.wording import describe
+
+POLICY = policy.load(RULES)
+
+
+def _tunable(key: str):
+    return next(t for t in tunables(POLICY, sorted(POLICY.doc.groups), []) if t.key == key)
+
+
+def test_minutes_actions_and_no_change():
+    assert describe(_tunable("social-budget/marketing"), {"minutes": 45}) == [
+        "marketing: social-budget 30 → 45 minutes a day"]
+    assert describe(_tunable("youtube-nudge/staff"), {"action": "block"}) == [
+        "staff: youtube-nudge asks first → closed"]
+    assert describe(_tunable("social-budget/marketing"), {"minutes": 30}) == []

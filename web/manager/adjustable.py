@@ -1,0 +1,65 @@
+"""What a manager may tune: each adjustable rule that applies to a group they manage, with its bounds.
+
+A rule applies to a group when the group is one of the rule's `who` groups or is included in one
+(the engine's own test, `Groups.within`), so a manager of marketing may tune a rule written for staff
+— for marketing only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from policy.engine import Policy
+from policy.model import Adjustable, Rule
+from policy.principals import Groups
+from storage.accounts import User
+from storage.adjustments import Adjustment
+
+
+@dataclass(frozen=True)
+class Tunable:
+    rule: Rule
+    group: str
+    bounds: Adjustable
+    current: Adjustment | None      # the group's adjustment in force, if any
+
+    @property
+    def key(self) -> str:
+        return f"{self.rule.name}/{self.group}"
+
+    def value(self, field: str):
+        """The value in force for the group: adjusted, else as written in the rules."""
+        adjusted = getattr(self.current, field) if self.current is not None else None
+        if adjusted is not None:
+            return adjusted
+        if field == "minutes":
+            return self.rule.quota.minutes if self.rule.quota else None
+        if field == "action":
+            return self.rule.action
+        return list(self.rule.when)
+
+
+def managed_groups(policy: Policy, account: User) -> list[str]:
+    """Admins tune every group; managers the groups whose `managers:` names them."""
+    if account.role == "admin":
+        return sorted(policy.doc.groups)
+    if account.role != "manager":
+        return []
+    return sorted(policy.groups_managed_by(account.name))
+
+
+def tunables(policy: Policy, groups: list[str], adjustments: list[Adjustment]) -> list[Tunable]:
+    structure = Groups(policy.doc.groups)
+    current = {(row.rule, row.group_name): row for row in adjustments}
+    found = []
+    for group in groups:
+        for rule in policy.doc.rules:
+            if rule.adjustable is None:
+                continue
+            outer = [entry.removeprefix("group:") for entry in rule.who if entry.startswith("group:")]
+            if any(structure.within(group, name) for name in outer):
+                found.append(Tunable(rule, group, rule.adjustable, current.get((rule.name, group))))
+    return found
+
+
+def members(policy: Policy, group: str) -> frozenset[str]:
+    return Groups(policy.doc.groups).members.get(group, frozenset())

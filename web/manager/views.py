@@ -1,0 +1,107 @@
+"""Adjusting a group's limits: see the value and bounds, preview the change in words, then save."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from policy.overrides import Adjustment as PolicyAdjustment
+from storage import audit
+from storage.adjustments import Adjustment, all_adjustments
+from web.clock import now
+from web.db import db
+from web.manager import bp
+from web.manager.adjustable import Tunable, managed_groups, tunables
+from web.manager.forms import adjust_form, new_values
+from web.manager.impact import affected_last_week
+from web.manager.wording import describe
+from web.policy_source import current_policy
+from web.roles import role_required
+
+
+@bp.get("/")
+@role_required("manager", "admin")
+def index():
+    policy = current_policy()
+    found = tunables(policy, managed_groups(policy, current_user), all_adjustments(db()))
+    return render_template("manager/index.html", items=[(t, adjust_form(t)) for t in found])
+
+
+@bp.post("/preview")
+@role_required("manager", "admin")
+def preview():
+    tunable, form, values, error = _submitted()
+    if error:
+        return _with_error(tunable, form, error)
+    sentences = describe(tunable, values)
+    if not sentences and values == (tunable.current.values() if tunable.current else {}):
+        flash("Nothing would change.", "info")
+        return redirect(url_for("manager.index"))
+    policy = current_policy()
+    today = now().astimezone(policy.timezone).date()
+    affected = affected_last_week(db(), policy, tunable, values, today, int(current_app.config["MIN_GROUP_SIZE"]))
+    return render_template("manager/preview.html", tunable=tunable, form=form, values=values,
+                           sentences=sentences or [f"{tunable.group}: {tunable.rule.name} as the rules say"],
+                           affected=affected)
+
+
+@bp.post("/apply")
+@role_required("manager", "admin")
+def apply():
+    tunable, form, values, error = _submitted()
+    if error:
+        return _with_error(tunable, form, error)
+    row = tunable.current
+    before = row.values() if row else None
+    if values:
+        if row is None:
+            row = Adjustment(rule=tunable.rule.name, group_name=tunable.group)
+            db().add(row)
+        row.minutes, row.action, row.when = values.get("minutes"), values.get("action"), values.get("when")
+        row.set_by, row.set_at = current_user.name, now()
+    elif row is not None:
+        db().delete(row)  # every field back to the rules' value: no adjustment left
+    sentences = describe(tunable, values)
+    audit.record(db(), actor=current_user.name, action="adjustment changed", target=f"adjustment:{tunable.key}",
+                 before=before, after=values or None, source=request.remote_addr)
+    db().commit()
+    flash("Saved. " + ("; ".join(sentences) or "Back to the rules' values.") + " Proxies apply it within seconds.",
+          "success")
+    return redirect(url_for("manager.index"))
+
+
+def _submitted() -> tuple[Tunable, object, dict, str | None]:
+    """The tunable a form names, the parsed form, its values and the engine's objection (if any)."""
+    policy = current_policy()
+    key = request.form.get("tunable", "")
+    rule_name, _, group = key.partition("/")
+    everything = {t.key: t for t in tunables(policy, sorted(policy.doc.groups), all_adjustments(db()))}
+    tunable = everything.get(key)
+    if tunable is None:
+        abort(404)
+    if group not in managed_groups(policy, current_user):
+        audit.record(db(), actor=current_user.name, action="refused", target=f"adjustment:{key}",
+                     after={"why": f"{current_user.name} does not manage {group}"}, source=request.remote_addr)
+        db().commit()
+        abort(403)
+    form = adjust_form(tunable, formdata=request.form)
+    if not form.validate_on_submit():
+        return tunable, form, {}, "Check the highlighted fields."
+    values = new_values(tunable, form)
+    others = [PolicyAdjustment(row.rule, row.group_name, row.minutes, row.action,
+                               tuple(row.when) if row.when else None)
+              for row in all_adjustments(db()) if (row.rule, row.group_name) != (rule_name, group)]
+    if values:
+        candidate = PolicyAdjustment(rule_name, group, values.get("minutes"), values.get("action"),
+                                     tuple(values["when"]) if "when" in values else None)
+        try:
+            policy.with_overrides(others + [candidate])
+        except ValueError as exc:
+            return tunable, form, values, f"Not saved: {exc}."
+    return tunable, form, values, None
+
+
+def _with_error(tunable: Tunable, form, error: str):
+    policy = current_policy()
+    found = tunables(policy, managed_groups(policy, current_user), all_adjustments(db()))
+    items = [(t, form if t.key == tunable.key else adjust_form(t)) for t in found]
+    return render_template("manager/index.html", items=items, error_for=tunable.key, error=error), 400
