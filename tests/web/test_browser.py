@@ -156,3 +156,24 @@ def test_ask_approve_and_see_the_grant(browser, panel):
     assert "until today at 14:00" in page.locator(".site", has_text="Facebook").inner_text()
     employee.close()
     manager.close()
+
+
+def test_a_manager_raises_a_budget_within_bounds_and_is_refused_beyond(context, panel):
+    page = context.new_page()
+    sign_in(page, panel, "carol", path="/auth/login?next=/team/")
+    budget = page.get_by_role("region", name="social-budget for marketing")
+    budget.get_by_label("Minutes a day (0 to 90)").fill("120")
+    budget.get_by_role("button", name="Preview change").click()
+    refused = page.get_by_role("region", name="social-budget for marketing").get_by_role("alert")
+    assert refused.inner_text() == "Not saved: 120 minutes is outside what rule social-budget allows (0 to 90 minutes)."
+
+    budget = page.get_by_role("region", name="social-budget for marketing")
+    budget.get_by_label("Minutes a day (0 to 90)").fill("45")
+    budget.get_by_role("button", name="Preview change").click()
+    assert "marketing: social-budget 30 → 45 minutes a day" in page.locator(".change").inner_text()
+    screenshot(page, "manager-preview")
+    page.get_by_role("button", name="Save").click()
+    assert "Saved: marketing: social-budget 30 → 45 minutes a day." in page.get_by_role("status").inner_text()
+    assert "45 minutes a day (adjusted; the rules say 30)" in page.get_by_role(
+        "region", name="social-budget for marketing").inner_text()
+    screenshot(page, "manager-team-limits")

@@ -64,8 +64,7 @@ def apply():
     audit.record(db(), actor=current_user.name, action="adjustment changed", target=f"adjustment:{tunable.key}",
                  before=before, after=values or None, source=request.remote_addr)
     db().commit()
-    flash("Saved. " + ("; ".join(sentences) or "Back to the rules' values.") + " Proxies apply it within seconds.",
-          "success")
+    flash("Saved: " + ("; ".join(sentences) or "back to the rules' values") + ".", "success")
     return redirect(url_for("manager.index"))
 
 

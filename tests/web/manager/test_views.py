@@ -70,7 +70,7 @@ def test_saving_changes_the_persons_limit_and_is_audited(app, client, auth):
     auth.login("carol")
     saved = _post(client, "apply", BUDGET, minutes="45")
     assert saved.status_code == 302
-    assert "Saved. marketing: social-budget 30 → 45 minutes a day" in _text(client.get("/team/"))
+    assert "Saved: marketing: social-budget 30 → 45 minutes a day." in _text(client.get("/team/"))
     assert _adjustments(app) == [("social-budget", "marketing", 45, None)]
     erin = app.test_client()
     AuthActions(erin).login("erin")

@@ -1,0 +1,43 @@
+"""The panel's additions in the engine's terms, read the same way by the panel and the proxies."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy.orm import Session
+
+from policy.overrides import Adjustment as PolicyAdjustment
+from policy.overrides import Grant as PolicyGrant
+from storage.access import Grant
+from storage.adjustments import Adjustment
+from storage.db import make_engine
+from storage.migrate import upgrade
+from storage.overrides import load_overrides
+from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
+
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def db(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def test_adjustments_and_running_grants_only(db):
+    db.add_all([
+        Adjustment(rule="social-budget", group_name="marketing", minutes=45, set_by="carol", set_at=NOW),
+        Adjustment(rule="video-nudge", group_name="sales", action="allow", when=["lunch"], set_by="ada", set_at=NOW),
+        Grant(user_name="erin", site="facebook", starts_at=NOW - timedelta(hours=1),
+              expires_at=NOW + timedelta(hours=3), granted_by="carol"),
+        Grant(user_name="erin", site="youtube", starts_at=NOW - timedelta(hours=5),
+              expires_at=NOW - timedelta(minutes=1), granted_by="carol"),   # over
+    ])
+    db.commit()
+    adjustments, grants = load_overrides(db, NOW)
+    assert adjustments == (PolicyAdjustment("social-budget", "marketing", 45, None, None),
+                           PolicyAdjustment("video-nudge", "sales", None, "allow", ("lunch",)))
+    assert grants == (PolicyGrant("erin", "facebook", NOW + timedelta(hours=3)),)
