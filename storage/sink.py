@@ -109,4 +109,6 @@ def _utc_minute(at: datetime) -> datetime:
 
 def _name(value: str | None) -> str:
     """Policy and user names as stored: control characters dropped, at most 255 characters."""
-    return CONTROL.sub("", value or "")[:255]
+    if not value:
+        return ""
+    return value[:255] if value.isprintable() else CONTROL.sub("", value)[:255]

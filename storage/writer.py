@@ -38,6 +38,7 @@ class UsageWriter:
         self.health = DbHealth(describe(engine.url), str(spool.folder))
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._stop = threading.Event()
+        self._due = threading.Event()        # a batch is due before its second is up
         self._spool_error: str | None = None
         self.db = DatabaseLoop(engine, spool, self.health, self._stop, jobs)
         self._spooler = threading.Thread(target=self._spool_loop, name="watercooler-spool", daemon=True)
@@ -47,11 +48,14 @@ class UsageWriter:
     def put(self, record: Record) -> None:
         """Queue a record; safe from any thread, never blocks."""
         self._queue.put(record)
+        if self._queue.qsize() >= self.max_rows:
+            self._due.set()
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until everything queued so far is in the database; False if it is not by `timeout`."""
         token = _Flush()
         self._queue.put(token)
+        self._due.set()
         return token.done.wait(timeout)
 
     def close(self, timeout: float = 10.0) -> bool:
@@ -59,6 +63,7 @@ class UsageWriter:
         drained = self.flush(timeout)
         self._stop.set()
         self._queue.put(None)
+        self._due.set()
         self._spooler.join(timeout=5)
         self.db.join(timeout=5)
         self.spool.close()
@@ -75,31 +80,53 @@ class UsageWriter:
                 "written_per_second": self.health.rate(), "spool_folder": str(self.spool.folder)}
 
     def _spool_loop(self) -> None:
+        # Woken once per batch, not once per record: the event loop's thread never ping-pongs the GIL
+        # with this one. A batch is cut when its second is up, when `max_rows` wait, or on flush/stop.
         batch: list[Record] = []
         waiters: list[_Flush] = []
-        deadline = None
+        deadline, stopping = None, False
         while True:
-            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
-            try:
-                item = self._queue.get(timeout=timeout)
-            except queue.Empty:
-                item = ...               # the batch's time is up
-            if isinstance(item, _Flush):
-                waiters.append(item)
-            elif item is not None and item is not ...:
-                batch.append(item)
-                deadline = deadline or time.monotonic() + self.max_delay
-            if item is ... or item is None or waiters or len(batch) >= self.max_rows:
-                if batch and not self._append(batch) and item is not None:
-                    deadline = time.monotonic() + 1.0   # disk trouble: keep the batch, retry in a second
+            if not batch and not waiters and not stopping:
+                stopping = self._take(self._queue.get(), batch, waiters)     # sleep until there is work
+            stopping = self._drain(batch, waiters) or stopping
+            now = time.monotonic()
+            deadline = deadline or (now + self.max_delay if batch else None)
+            if stopping or waiters or len(batch) >= self.max_rows or (deadline and now >= deadline):
+                if batch and not self._append(batch) and not stopping:
+                    self._due.wait(1.0)             # disk trouble: keep the batch, retry in a second
+                    self._due.clear()
                     continue
                 batch, deadline = [], None
                 for waiter in waiters:
                     waiter.target = self.spool.appended
                     self.db.wait_for(waiter)
                 waiters = []
-            if item is None:
-                return
+                if stopping:
+                    return
+                continue
+            self._due.wait(deadline - now)
+            self._due.clear()
+
+    def _drain(self, batch: list[Record], waiters: list[_Flush]) -> bool:
+        """Move queued items into the batch (up to `max_rows`); True once the stop sentinel is seen."""
+        while len(batch) < self.max_rows and not waiters:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return False
+            if self._take(item, batch, waiters):
+                return True
+        return False
+
+    @staticmethod
+    def _take(item, batch: list[Record], waiters: list[_Flush]) -> bool:
+        if item is None:
+            return True
+        if isinstance(item, _Flush):
+            waiters.append(item)
+        else:
+            batch.append(item)
+        return False
 
     def _append(self, batch: list[Record]) -> bool:
         try:

@@ -15,7 +15,7 @@ from storage.records import AttemptRecord, MinuteRecord
 from storage.spool import Spool
 from storage.usage import ActiveMinute, AppliedBatch, Attempt
 from storage.writer import UsageWriter
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
+from tests.support.databases import db_url, pg_database, pg_url  # noqa: F401  (fixtures)
 from tests.support.net import poll
 from tests.support.outage import database_outage
 
@@ -133,10 +133,10 @@ def test_what_a_closing_writer_could_not_store_is_stored_by_the_next(db_url, tmp
 
 
 @pytest.mark.postgres
-def test_a_batch_the_database_keeps_refusing_is_set_aside(pg_database, tmp_path, monkeypatch):
+def test_a_batch_the_database_keeps_refusing_is_set_aside(pg_url, tmp_path, monkeypatch):
     monkeypatch.setattr(storage.writer_db, "REJECT_AFTER", 2)
     monkeypatch.setattr(storage.writer_db, "MAX_BACKOFF", 0.1)
-    engine = make_engine(pg_database)
+    engine = make_engine(pg_url)
     try:
         upgrade(engine)
         writer = UsageWriter(engine, Spool(tmp_path, "node-a"), max_delay=30)

@@ -62,6 +62,12 @@ def schema_url(database: str) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def pg_url(pg_database) -> Iterator[str]:
+    """An empty PostgreSQL schema, for the few tests that only make sense on PostgreSQL."""
+    yield from schema_url(pg_database)
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request, tmp_path) -> Iterator[str]:
     """An empty database, once on SQLite and once on PostgreSQL."""
