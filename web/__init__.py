@@ -51,7 +51,8 @@ def _register_blueprints(app: Flask) -> None:
     from web.auth import bp as auth
     from web.manager import bp as manager
     from web.me import bp as me
+    from web.pac import bp as pac
     from web.requests import bp as requests
 
-    for blueprint in (auth, admin, manager, me, requests):
+    for blueprint in (auth, admin, manager, me, pac, requests):
         app.register_blueprint(blueprint)

@@ -27,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_WINDOW_SECONDS": 900,
     "TRUSTED_PROXIES": 0,               # reverse proxies in front of the panel whose X-Forwarded-* we trust
     "MIN_GROUP_SIZE": 5,                # usage summaries only for groups at least this large
+    "PROXY_ADDRESS": None,              # host:port in /proxy.pac; None: this panel's host, port 8080
+    "PAC_DIRECT": [],                   # domains /proxy.pac sends direct, not through the proxy
     # Flask and its extensions
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
