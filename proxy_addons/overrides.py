@@ -1,4 +1,4 @@
-"""The panel's overrides, read from the shared database: running grants (and adjustments).
+"""The panel's overrides, read from the shared database: managers' adjustments and running grants.
 
 Managers grant access and tune limits in the panel; the panel writes them to the database the proxy
 also uses. Every two seconds a worker thread reads what is in force, and the policy holder rebuilds
@@ -27,14 +27,12 @@ class OverridesReader:
         self.engine = make_engine(url)
 
     def read(self, now: datetime) -> tuple[tuple[Adjustment, ...], tuple[Grant, ...]]:
+        """(adjustments, grants running at `now`), in the same stable order the panel uses."""
         from sqlalchemy.orm import Session
-        from storage.access import active_grants
+        from storage.overrides import load_overrides
 
         with Session(self.engine) as db:
-            grants = tuple(sorted((Grant(g.user_name, g.site, g.expires_at) for g in active_grants(db, now)),
-                                  key=lambda g: (g.user, g.site, g.expires_at)))
-        # Per-group adjustments join here once the panel stores them (issue #5): (adjustments, grants).
-        return (), grants
+            return load_overrides(db, now)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -57,7 +55,7 @@ async def watch_overrides(holder: PolicyHolder, reader: Callable[[], OverridesRe
             raise
         except Exception as exc:
             if not failing:
-                logger.warning(f"cannot read the panel's grants ({type(exc).__name__}: {exc}); "
+                logger.warning(f"cannot read the panel's adjustments and grants ({type(exc).__name__}: {exc}); "
                                "keeping the last ones")
             failing = True
         await asyncio.sleep(POLL_SECONDS)

@@ -14,6 +14,8 @@ import logging
 from pathlib import Path
 from typing import Any, Callable
 
+from proxy_addons.effective import effective_policy
+
 logger = logging.getLogger("watercooler.rules")
 POLL_SECONDS = 1.0
 
@@ -133,15 +135,7 @@ class PolicyHolder:
 
     @staticmethod
     def _effective(base: Any, overrides: tuple[tuple, tuple]) -> Any:
-        adjustments, grants = overrides
-        known = [grant for grant in grants if grant.site in base.sites or grant.site.startswith("domain:")]
-        if not adjustments and not known:
-            return base
-        try:
-            return base.with_overrides(adjustments, known)
-        except ValueError as exc:   # an adjustment the rules no longer allow: enforce the rules as written
-            logger.error(f"panel overrides not applied: {exc}")
-            return base
+        return effective_policy(base, *overrides)
 
     def _swap(self, base: Any, effective: Any, seen: Fingerprint | None) -> None:
         self.base, self.policy, self._seen, self._good_seen, self.last_error = base, effective, seen, seen, []

@@ -8,20 +8,26 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from storage.access import Grant
+from storage.adjustments import Adjustment
 from storage.usage import ActiveMinute, QuotaCharge
 from tests.support.net import poll
 from tests.support.proxy_clients import https_via_proxy
+from tests.support.proxy_env import TEST_RULES, start_env
 
 pytestmark = pytest.mark.e2e
-PROXY_OPTIONS = {"proxyauth": "any"}
+# The test policy, plus a video rule the staff group's manager may tune.
+RULES = TEST_RULES.replace("  comms: {members: [carol]}\n",
+                           "  comms: {members: [carol]}\n  staff: {members: [dave], managers: [mia]}\n").replace(
+    "  - name: video-nudge\n",
+    "  - name: staff-video\n    who: [group:staff]\n    sites: [youtube]\n    action: warn\n"
+    "    adjustable: {action: [warn, allow, block]}\n  - name: video-nudge\n")
 
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    from tests.support.proxy_env import start_env
     workdir = tmp_path_factory.mktemp("db")
     url = f"sqlite:///{workdir / 'watercooler.db'}"
-    started = start_env(workdir, options={"proxyauth": "any", "watercooler_db": url})
+    started = start_env(workdir, RULES, options={"proxyauth": "any", "watercooler_db": url})
     started.db_url = url
     yield started
     started.stop()
@@ -68,3 +74,17 @@ def test_usage_reaches_the_database(env):
                              .where(QuotaCharge.user_name == "dave", QuotaCharge.rule == "reddit-budget"))
     poll(lambda: charged() == 1, timeout=10, what="the minute to be written")
     engine.dispose()
+
+
+def test_a_managers_adjustment_applies_to_their_group(env):
+    def youtube(user: str):
+        return https_via_proxy(env.port, "www.youtube.com", cafiles=[env.proxy.ca_pem], auth=(user, "pw"))
+    assert "A moment before YouTube" in youtube("dave").text
+    engine = create_engine(env.db_url)
+    with Session(engine) as db:           # what the panel writes when the staff manager tightens the rule
+        db.add(Adjustment(rule="staff-video", group_name="staff", action="block", set_by="mia"))
+        db.commit()
+    engine.dispose()
+    poll(lambda: "YouTube is closed right now" in youtube("dave").text, timeout=8, interval=0.2,
+         what="the adjustment to reach the proxy")
+    assert "A moment before YouTube" in youtube("erin").text        # not in the group: unchanged
