@@ -51,8 +51,8 @@ def _register_blueprints(app: Flask) -> None:
     from web.auth import bp as auth
     from web.manager import bp as manager
     from web.me import bp as me
-    from web.pac import bp as pac
+    from web.devices import bp as devices
     from web.requests import bp as requests
 
-    for blueprint in (auth, admin, manager, me, pac, requests):
+    for blueprint in (auth, admin, devices, manager, me, requests):
         app.register_blueprint(blueprint)

@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "MIN_GROUP_SIZE": 5,                # usage summaries only for groups at least this large
     "PROXY_ADDRESS": None,              # host:port in /proxy.pac; None: this panel's host, port 8080
     "PAC_DIRECT": [],                   # domains /proxy.pac sends direct, not through the proxy
+    "CA_CERT": None,                    # the proxy's CA certificate for /ca.pem; None: DATA/proxy/
     # Flask and its extensions
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,6 +1,7 @@
-"""`/proxy.pac`: the proxy auto-configuration file browsers fetch to send web traffic through Watercooler.
+"""What devices fetch to use the proxy: `/proxy.pac` and the proxy's CA certificate at `/ca.pem`.
 
-Public on purpose (browsers fetch it before anyone signs in); it names only the proxy's address.
+Both are public on purpose (browsers and phones fetch them before anyone signs in): the PAC file names
+only the proxy's address, the certificate is public by nature (the key never leaves the proxy).
 Plain host names and loopback go direct; so do the domains in `PAC_DIRECT` (e.g. intranet hosts that
 need no policy). The company's own community is *not* direct: the proxy counts its minutes for the
 engagement trend. Values are written as JSON strings, so a setting can never inject script.
@@ -10,9 +11,13 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, request
+from pathlib import Path
 
-bp = Blueprint("pac", __name__)
+from flask import Blueprint, Response, abort, current_app, request, send_file
+
+from storage.db import data_dir
+
+bp = Blueprint("devices", __name__)
 
 TEMPLATE = """\
 // Watercooler proxy auto-configuration. Served by the panel at /proxy.pac.
@@ -47,3 +52,19 @@ def proxy_pac() -> Response:
     response = Response(body, mimetype="application/x-ns-proxy-autoconfig")
     response.headers["Cache-Control"] = "max-age=300"
     return response
+
+
+def ca_certificate() -> Path:
+    """`CA_CERT`, else where `watercooler proxy` keeps its CA: DATA/proxy/mitmproxy-ca-cert.pem."""
+    configured = current_app.config.get("CA_CERT")
+    data = Path(current_app.config["DATA"]) if current_app.config.get("DATA") else data_dir()
+    return Path(configured) if configured else data / "proxy" / "mitmproxy-ca-cert.pem"
+
+
+@bp.get("/ca.pem")
+def ca_pem():
+    path = ca_certificate()
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype="application/x-x509-ca-cert", as_attachment=True,
+                     download_name="watercooler-ca-cert.pem")

@@ -1,0 +1,77 @@
+"""The status page: proxy heartbeats, the policy in words, reload errors and device set-up."""
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from datetime import timedelta
+
+import pytest
+
+import web.policy_source as source_module
+from storage.usage import ProxyNode
+from tests.web.conftest import RULES, THURSDAY_10
+from web.db import db
+from web.policy_source import EXTENSION, PolicySource
+
+
+def _text(response) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
+
+
+def test_proxies_show_their_heartbeat_and_policy(app, client, auth):
+    with app.app_context():
+        version = source_module.current_policy().version
+        db().add_all([
+            ProxyNode(node_id="edge-1", started_at=THURSDAY_10 - timedelta(hours=2), last_seen=THURSDAY_10,
+                      policy_version=version, spooled=0),
+            ProxyNode(node_id="edge-2", started_at=THURSDAY_10 - timedelta(hours=2),
+                      last_seen=THURSDAY_10 - timedelta(minutes=10), policy_version="old",
+                      last_reload_error="rules.yaml:12:5: unknown key 'acton'", spooled=42)])
+        db().commit()
+    auth.login("ada")
+    page = _text(client.get("/admin/status"))
+    assert f"edge-1 alive 2026-11-26 09:00:00 {version} (current) 0 records none" in page
+    assert "edge-2 silent" in page and "42 records rules.yaml:12:5: unknown key 'acton'" in page
+
+
+def test_the_policy_in_plain_words(client, auth):
+    auth.login("ada")
+    page = _text(client.get("/admin/status"))
+    assert "social-budget : For group staff: Facebook is a budget of 30 minutes a day." in page
+    assert "social-at-lunch : For everyone: all of External social media is open during lunch." in page
+    assert "default : anything else is closed." in page
+    assert "Facebook External social media facebook.com (+ fbcdn.net)" in page
+
+
+def test_a_broken_edit_is_shown_with_its_place_while_the_last_good_policy_stays(app, client, auth, tmp_path,
+                                                                                  monkeypatch):
+    monkeypatch.setattr(source_module, "CHECK_EVERY", 0.0)
+    folder = shutil.copytree(RULES, tmp_path / "rules")
+    app.extensions[EXTENSION] = PolicySource(folder)
+    auth.login("ada")
+    client.get("/admin/status")
+    policy_file = folder / "policy.yaml"
+    policy_file.write_text(policy_file.read_text().replace("action: read-only", "action: read-onyl") + "\n")
+    page = _text(client.get("/admin/status"))
+    assert "The rules do not load: " in page and "policy.yaml:" in page
+    assert "the last good policy stays in force" in page
+
+
+def test_the_ca_certificate_is_offered_once_the_proxy_made_it(app, client, auth, tmp_path):
+    auth.login("ada")
+    assert "certificate appears here once" in _text(client.get("/admin/status"))
+    assert client.get("/ca.pem").status_code == 404
+    (tmp_path / "proxy").mkdir()
+    (tmp_path / "proxy" / "mitmproxy-ca-cert.pem").write_text("-----BEGIN CERTIFICATE-----\n")
+    assert "The proxy's CA certificate" in _text(client.get("/admin/status"))
+    auth.logout()
+    download = client.get("/ca.pem")
+    assert download.status_code == 200 and download.mimetype == "application/x-x509-ca-cert"
+    assert "watercooler-ca-cert.pem" in download.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize("name", ["carol", "erin"])
+def test_only_admins_see_the_status(client, auth, name):
+    auth.login(name)
+    assert client.get("/admin/status").status_code == 403

@@ -1,0 +1,40 @@
+"""The status page: proxies and their heartbeats, the policy as understood, warnings, device set-up."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, render_template
+from sqlalchemy import select
+
+from policy.loader import check_policy
+from storage.usage import ProxyNode
+from web.admin import bp
+from web.admin.rule_words import describe_rule
+from web.clock import now
+from web.db import db
+from web.devices import ca_certificate
+from web.overrides import effective
+from web.policy_source import EXTENSION as POLICY_SOURCE
+from web.policy_source import PolicyUnavailable
+from web.roles import role_required
+
+ALIVE = timedelta(seconds=60)   # proxies beat every few seconds; a minute of silence means trouble
+
+
+@bp.get("/status")
+@role_required("admin")
+def status():
+    moment = now()
+    nodes = db().scalars(select(ProxyNode).order_by(ProxyNode.node_id)).all()
+    source = current_app.extensions[POLICY_SOURCE]
+    try:
+        state = effective(db(), moment)
+        policy, skipped = state.policy, state.skipped
+    except PolicyUnavailable:
+        policy, skipped = None, ()
+    _, problems = check_policy(source.folder)
+    return render_template(
+        "admin/status.html", nodes=nodes, alive_since=moment - ALIVE, policy=policy, skipped=skipped,
+        load_error=source.error, folder=source.folder, warnings=[p for p in problems if not p.is_error],
+        rules=[(rule, describe_rule(policy, rule)) for rule in policy.doc.rules] if policy else [],
+        ca_present=ca_certificate().exists())
