@@ -8,8 +8,6 @@ raw TCP). Any exception while deciding fails closed — the "policy unavailable"
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
-from typing import Iterator
 
 from mitmproxy import connection, ctx, exceptions, http, tcp, tls
 from mitmproxy.proxy import server_hooks
@@ -18,6 +16,7 @@ from mitmproxy.utils import asyncio_utils
 from proxy_addons import answers, options
 from proxy_addons.connections import close_client
 from proxy_addons.deciding import site_url
+from proxy_addons.failsafe import failsafe
 from proxy_addons.guard import MARK, install_guard
 from proxy_addons.identity import Who, identify
 from proxy_addons.overrides import watch_overrides
@@ -144,23 +143,5 @@ class Watercooler:
     def _who(self, metadata: dict, client: connection.Client) -> Who:
         return identify(metadata, client.peername, self.parts.users)
 
-    @contextmanager
-    def _failsafe(self, what: str) -> Iterator["Failure"]:
-        failure = Failure()
-        try:
-            yield failure
-        except Exception as exc:
-            if ctx.options.watercooler_fail == "open":
-                logger.warning(f"FAIL-OPEN: letting {what} through undecided: {type(exc).__name__}: {exc}")
-                failure.open = True
-            else:
-                logger.error(f"policy unavailable for {what}: {type(exc).__name__}: {exc}")
-                failure.closed = True
-
-
-class Failure:
-    """How a hook's deciding ended: `closed` (answer "policy unavailable") or `open` (let it through)."""
-
-    def __init__(self) -> None:
-        self.closed = False
-        self.open = False
+    def _failsafe(self, what: str):
+        return failsafe(what, ctx.options.watercooler_fail == "open")

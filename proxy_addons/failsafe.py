@@ -1,0 +1,36 @@
+"""Never fail open by accident: an exception while deciding becomes an explicit outcome.
+
+mitmproxy logs an exception in a hook and lets the flow continue to the site. Every Watercooler hook
+therefore decides inside `failsafe`, which swallows the exception and reports how to answer:
+`closed` (the "policy unavailable" page, the default) or `open` (let it through, only when
+`watercooler_fail=open`, logged as a warning each time).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+logger = logging.getLogger("watercooler")
+
+
+class Failure:
+    """How deciding ended: `closed` (answer "policy unavailable"), `open` (let it through), or neither."""
+
+    def __init__(self) -> None:
+        self.closed = False
+        self.open = False
+
+
+@contextmanager
+def failsafe(what: str, fail_open: bool) -> Iterator[Failure]:
+    failure = Failure()
+    try:
+        yield failure
+    except Exception as exc:
+        if fail_open:
+            logger.warning(f"FAIL-OPEN: letting {what} through undecided: {type(exc).__name__}: {exc}")
+            failure.open = True
+        else:
+            logger.error(f"policy unavailable for {what}: {type(exc).__name__}: {exc}")
+            failure.closed = True

@@ -1,0 +1,47 @@
+from datetime import datetime, timezone
+from types import SimpleNamespace
+
+import pytest
+
+from proxy_addons.clock import Clock
+from proxy_addons.continued import ContinuedState
+from proxy_addons.deciding import Decider, PolicyUnavailable, site_url
+from proxy_addons.identity import Who
+from proxy_addons.memory_sink import MemorySink
+from proxy_addons.rules_watch import PolicyHolder
+from proxy_addons.usage import UsageCounter
+from tests.support.proxy_env import write_rules
+
+
+def decider(tmp_path=None) -> Decider:
+    holder = PolicyHolder()
+    if tmp_path is not None:
+        holder.load_now(str(write_rules(tmp_path / "rules")))
+    return Decider(holder, UsageCounter(MemorySink()), ContinuedState(), Clock())
+
+
+def test_the_policy_sees_scheme_host_and_port_but_never_the_path():
+    request = SimpleNamespace(scheme="https", host="www.facebook.com", port=443, path="/secret?q=1")
+    assert site_url(request) == "https://www.facebook.com:443/"
+    assert site_url(SimpleNamespace(scheme="http", host="::1", port=80)) == "http://[::1]:80/"
+
+
+def test_usage_and_continue_state_are_passed_in(tmp_path):
+    d = decider(tmp_path)
+    at = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)      # 10:00 in Berlin
+    who = Who("alice", "127.0.0.1")
+    assert d.decide(who, "https://www.youtube.com/", now=at).action == "warn"
+    d.continued.remember(who.key, "video-nudge", "youtube", at, 60)
+    assert d.decide(who, "https://www.youtube.com/", now=at).action == "allow"
+    for minute in range(5):
+        d.counter.sink.minute("alice", "reddit", "social", at.replace(minute=minute), quota_rule="reddit-budget")
+    assert d.decide(who, "https://www.reddit.com/", now=at.replace(minute=10)).action == "block"
+
+
+def test_no_policy_or_a_test_fault_is_unavailable(tmp_path):
+    with pytest.raises(PolicyUnavailable, match="no valid policy"):
+        decider().decide(Who(None, "127.0.0.1"), "https://www.example.org/")
+    d = decider(tmp_path)
+    d.fault = True
+    with pytest.raises(PolicyUnavailable, match="on purpose"):
+        d.decide(Who(None, "127.0.0.1"), "https://www.example.org/")
