@@ -94,11 +94,13 @@ def _case(raw, path, doc: YamlDoc, zone, rule_names, problems) -> Case | None:
                 values[key] = req.parse_at(value, zone)
             elif key == "expect":
                 values[key] = _expect(value, rule_names)
+            elif key == "name" and (not isinstance(value, (str, int, float)) or not str(value).strip()):
+                raise ValueError(f"a case's name is a line of text (found {value!r})")
         except ValueError as exc:
             problems.append(Problem.at(doc.at(path + (key,)), str(exc)))
     if problems:
         return None
-    name = str(raw.get("name") or f"case at line {where.line}")
+    name = str(raw.get("name", f"case at line {where.line}")).strip()
     action, rule = values.pop("expect")
     request = Request(url=values.pop("url"), at=values.pop("at"), user=values.pop("user", None), **values)
     return Case(name, request, action, rule, where)

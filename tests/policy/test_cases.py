@@ -73,6 +73,7 @@ def test_expecting_the_default(tmp_path, rule):
     ("ip: 10.1.2", "cases.yaml:4:9: not an IP address: '10.1.2'"),
     ("method: P O S T", "cases.yaml:4:13: not an HTTP method"),
     ("continued: maybe", "cases.yaml:4:16: `continued` is true or false"),
+    ("name: [a, b]", "cases.yaml:4:11: a case's name is a line of text"),
 ])
 def test_a_bad_field_is_named_with_its_place(tmp_path, line, expected):
     text = f"cases:\n  - url: https://x.com/\n    expect: allow\n    {line}\n"
