@@ -30,7 +30,12 @@ def _same(a: str, b: str) -> bool:
 
 
 def check_hosts(flow: http.HTTPFlow, connect_host: str | None) -> HostProblem | None:
-    """The first disagreement among the names this request gives for its host, or None."""
+    """The first disagreement among the names this request gives for its host, or None.
+
+    Inside a CONNECT tunnel the target comes from the connection, so a request naming another host
+    is misdirected (421: the browser retries on a new connection, as HTTP/2 intends); a plain proxy
+    request whose absolute-form URL and Host header disagree contradicts itself (400).
+    """
     request = flow.request
     host_headers = [value.decode("latin-1") for name, value in request.headers.fields if name.lower() == b"host"]
     if len(host_headers) > 1:
@@ -39,15 +44,16 @@ def check_hosts(flow: http.HTTPFlow, connect_host: str | None) -> HostProblem | 
         canonical_host(request.host)
     except ValueError:
         return HostProblem(400, "the request's host is not a valid host name")
-    if host_headers and not _same(host_headers[0], request.host):
-        return HostProblem(400, "the Host header names another host than the request target")
-    if request.authority and not _same(request.authority, request.host):
-        return HostProblem(400, "the request's :authority names another host than the request target")
     if request.authority and host_headers and not _same(request.authority, host_headers[0]):
         return HostProblem(400, "the request's :authority and Host header name different hosts")
+    named = request.authority or (host_headers[0] if host_headers else None)
+    if named and not _same(named, request.host):
+        if connect_host is not None:
+            return HostProblem(421, "this connection was opened for another host (CONNECT)")
+        return HostProblem(400, "the Host header names another host than the request target")
+    if connect_host and not _same(connect_host, request.host):
+        return HostProblem(421, "this connection was opened for another host (CONNECT)")
     sni = flow.client_conn.sni
     if sni and not _same(sni, request.host):
         return HostProblem(421, "this connection was opened for another host (TLS SNI)")
-    if connect_host and not _same(connect_host, request.host):
-        return HostProblem(421, "this connection was opened for another host (CONNECT)")
     return None
