@@ -28,7 +28,7 @@ def test_an_allowed_tunnel_cannot_be_checked_against_the_proxy_ca(origins):
 def test_blocked_https_gets_the_block_page_signed_by_the_proxy_ca(origins):
     seen = https_via_proxy(origins.port, "www.facebook.com", "/", cafiles=[origins.proxy.ca_pem])
     assert seen.status == 403 and "Facebook is closed right now" in seen.text
-    assert seen.cert_fingerprint != origins.pki.fingerprint
+    assert seen.cert_fingerprint != origins.pki.fingerprint and "CN=Watercooler CA" in seen.cert_issuer
     assert origins.https_origin.accepted == 0                          # the site was never contacted
 
 

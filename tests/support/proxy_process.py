@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from proxy_addons.ca import ensure_ca
 from tests.support.net import free_port, poll, port_open
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,6 +24,7 @@ class ProxyProcess:
         self.port = free_port()
         self.confdir = workdir / "confdir"
         self.confdir.mkdir(parents=True, exist_ok=True)
+        ensure_ca(self.confdir)            # as `watercooler proxy` does: the CA is named "Watercooler CA"
         self.log_path = workdir / f"mitmdump-{self.port}.log"
         args = [str(MITMDUMP), "--set", "termlog_verbosity=info",
                 "--listen-host", "127.0.0.1", "--listen-port", str(self.port),
