@@ -177,3 +177,25 @@ def test_a_manager_raises_a_budget_within_bounds_and_is_refused_beyond(context, 
     assert "45 minutes a day (adjusted; the rules say 30)" in page.get_by_role(
         "region", name="social-budget for marketing").inner_text()
     screenshot(page, "manager-team-limits")
+
+
+def test_team_usage_on_a_phone_and_a_desktop(app, browser, panel):
+    from datetime import datetime, timezone
+
+    from tests.web.manager.test_summaries import minutes
+    from web.db import db
+    app.config["MIN_GROUP_SIZE"] = 2
+    with app.app_context():
+        for day in range(3):
+            db().add_all(minutes("erin", "facebook", "external-social", datetime(2026, 11, 23 + day, 11, 5, tzinfo=timezone.utc), 25)
+                         + minutes("bob", "forum", "internal-social", datetime(2026, 11, 16 + day, 7, 30, tzinfo=timezone.utc), 20)
+                         + minutes("bob", "forum", "internal-social", datetime(2026, 11, 23 + day, 7, 30, tzinfo=timezone.utc), 35))
+        db().commit()
+    for name, viewport in (("team-usage", DESKTOP), ("team-usage-phone", PHONE)):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        sign_in(page, panel, "carol", path="/auth/login?next=/team/usage")
+        assert "2 people · 180 active minutes this week" in page.locator("main").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        screenshot(page, name)
+        context.close()

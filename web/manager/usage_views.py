@@ -1,0 +1,91 @@
+"""Team usage pages: a group's week in tables and charts, and the same numbers as CSV.
+
+Privacy first: only whole groups, and only groups of at least `MIN_GROUP_SIZE` people; smaller ones
+get "too few people to show", so no summary can be read as one person's usage.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import abort, current_app, render_template, request, url_for
+from flask_login import current_user
+
+from web.clock import now
+from web.csv_export import csv_response
+from web.db import db
+from web.manager import bp
+from web.manager.adjustable import managed_groups, members
+from web.manager.charts import colours, heat_cells, stacked_bars
+from web.manager.summaries import team_week
+from web.manager.trend import community_trend
+from web.me.usage import week_start
+from web.policy_source import current_policy
+from web.roles import role_required
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _choice():
+    """(policy, groups this account may see, chosen group, its people, chosen week's Monday)."""
+    policy = current_policy()
+    groups = managed_groups(policy, current_user)
+    group = request.args.get("group") or (groups[0] if groups else None)
+    if group is not None and group not in groups:
+        abort(403)
+    today = now().astimezone(policy.timezone).date()
+    try:
+        monday = week_start(date.fromisoformat(request.args["week"])) if "week" in request.args else week_start(today)
+    except ValueError:
+        abort(400)
+    people = sorted(members(policy, group)) if group else []
+    return policy, groups, group, people, monday
+
+
+@bp.get("/usage")
+@role_required("manager", "admin")
+def usage():
+    policy, groups, group, people, monday = _choice()
+    minimum = int(current_app.config["MIN_GROUP_SIZE"])
+    shown = group is not None and len(people) >= minimum
+    week = team_week(db(), policy, people, monday) if shown else None
+    trend = community_trend(db(), policy, people, monday) if shown else []
+    labels = {name: site.label for name, site in policy.sites.items()}
+    categories = {name: category.label for name, category in policy.doc.categories.items()}
+    internal = {name for name, category in policy.doc.categories.items() if category.internal}
+    fills = colours(sorted(categories), internal)
+    charts = {}
+    if week is not None:
+        charts = {"daily": stacked_bars(week.by_category, categories, fills, list(WEEKDAYS)),
+                  "heat": heat_cells(week.heat, list(WEEKDAYS)),
+                  "trend": stacked_bars({"community": [minutes for _, minutes in trend]}, {"community": "Community"},
+                                        {"community": fills.get(min(internal, default=""), "#1e7a3c")},
+                                        [monday_.strftime("%d %b") for monday_, _ in trend], height=160)}
+    return render_template(
+        "manager/usage.html", groups=groups, group=group, people=len(people), minimum=minimum, week=week,
+        trend=trend, labels=labels, categories=categories, fills=fills, charts=charts, weekdays=WEEKDAYS,
+        monday=monday,
+        days=[monday + timedelta(days=i) for i in range(7)],
+        previous=url_for("manager.usage", group=group, week=(monday - timedelta(days=7)).isoformat()),
+        following=url_for("manager.usage", group=group, week=(monday + timedelta(days=7)).isoformat()),
+        csv=url_for("manager.usage_csv", group=group, week=monday.isoformat()) if shown else None)
+
+
+@bp.get("/usage.csv")
+@role_required("manager", "admin")
+def usage_csv():
+    policy, _, group, people, monday = _choice()
+    if group is None or len(people) < int(current_app.config["MIN_GROUP_SIZE"]):
+        abort(403)
+    week = team_week(db(), policy, people, monday)
+    rows: list[list[object]] = [["group", "day", "kind", "name", "label", "value"]]
+    days = [(monday + timedelta(days=i)).isoformat() for i in range(7)]
+    for site, minutes in sorted(week.by_site.items()):
+        site_label = policy.sites[site].label if site in policy.sites else site
+        rows += [[group, days[i], "site minutes", site, site_label, m] for i, m in enumerate(minutes)]
+    for category, minutes in sorted(week.by_category.items()):
+        label = policy.doc.categories[category].label if category in policy.doc.categories else category
+        rows += [[group, days[i], "category minutes", category, label, m] for i, m in enumerate(minutes)]
+    for kind, counts in (("blocked attempts", week.blocked), ("warned attempts", week.warned),
+                         ("people out of budget", week.runouts)):
+        rows += [[group, days[i], kind, "", "", count] for i, count in enumerate(counts)]
+    return csv_response(rows, f"watercooler-{group}-{monday.isoformat()}.csv")
