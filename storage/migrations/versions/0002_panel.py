@@ -1,5 +1,5 @@
 """Panel tables: accounts (argon2id hashes, session generation), the append-only audit trail, access
-requests, temporary grants and managers' adjustments.
+requests, temporary grants and managers' adjustments; an index for the team summaries.
 
 Revision ID: 0002_panel
 Revises: 0001_usage
@@ -99,11 +99,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_adjustments")),
         sa.UniqueConstraint("rule", "group_name", name=op.f("uq_adjustments_rule_group_name")),
     )
+    # Team summaries read a few people's rows over a week (storage/usage_indexes.py).
+    op.create_index("ix_active_minutes_user_name_day", "active_minutes", ["user_name", "day"],
+                    postgresql_include=["site", "category", "minute"])
 
 
 def downgrade() -> None:
     for statement in APPEND_ONLY_DROP.get(op.get_bind().dialect.name, []):
         op.execute(statement)
+    op.drop_index("ix_active_minutes_user_name_day", table_name="active_minutes")
     op.drop_table("adjustments")
     op.drop_table("grants")  # indexes go with their tables
     op.drop_table("access_requests")
