@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "cli.user",
     "cli.db",
     "cli.usage",
+    "cli.purge",
 ]
 
 

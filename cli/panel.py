@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
 
     from storage.db import StorageError, describe
     from web import create_app
+    from web.retention import start_purger
 
     overrides = {key: value for key, value in (("DB", args.db), ("RULES", args.rules)) if value}
     try:
@@ -39,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     except StorageError as exc:
         print(f"watercooler panel: {exc.args[0].splitlines()[0]}", file=sys.stderr)
         return 1
+    start_purger(app)  # forgets usage older than RETENTION_DAYS, now and once a day
     host, port = args.listen
     shown = f"[{host}]" if ":" in host else host
     print(f"Watercooler panel on http://{shown}:{port}/ (database {describe(app.config['DB'])})", flush=True)

@@ -1,0 +1,38 @@
+"""`watercooler purge`: keeps the last N days of usage, deletes the rest, says how much."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.db import make_engine
+from storage.migrate import upgrade
+from storage.usage import ActiveMinute
+from tests.support.cli_run import watercooler
+
+
+def test_old_usage_goes_recent_usage_stays(tmp_path):
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    today = date.today()
+    with Session(engine) as db:
+        for age in (0, 5, 200):
+            day = today - timedelta(days=age)
+            db.add(ActiveMinute(user_name="erin", site="facebook", category="external-social", day=day,
+                                minute=datetime(day.year, day.month, day.day, 9, tzinfo=timezone.utc)))
+        db.commit()
+    result = watercooler("purge", "--days", "30", "--db", url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Kept the last 30 days; deleted 1 active_minutes, 0 quota_charges, 0 usage_attempts."
+    with Session(engine) as db:
+        assert db.scalar(select(func.count()).select_from(ActiveMinute)) == 2
+    engine.dispose()
+
+
+def test_mistakes_are_one_sentence(tmp_path):
+    bad_days = watercooler("purge", "--days", "0", "--db", f"sqlite:///{tmp_path / 'w.db'}")
+    assert bad_days.returncode == 2 and "'0' is not a number of days" in bad_days.stderr
+    empty = watercooler("purge", "--db", f"sqlite:///{tmp_path / 'empty.db'}")
+    assert empty.returncode == 1 and "run `watercooler db upgrade` first" in empty.stderr
