@@ -1,5 +1,5 @@
 """`watercooler demo`: a tour of the sample company's rules: check them, test them, explain three requests,
-then start the proxy on them."""
+then start the panel (with demo accounts and usage) and the proxy on them."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +7,7 @@ import io
 import os
 import textwrap
 
-from cli import proxy, rules_folder
+from cli import panel, proxy, rules_folder
 from cli.test_cases import print_report, report_ok
 from policy import request as req
 from policy.cases import run_folder
@@ -61,9 +61,10 @@ def run(args: argparse.Namespace) -> int:
           "and `watercooler explain`.")
     if not report_ok(report) or args.tour_only:
         return 0 if report_ok(report) else 1
-    print("\n4. Starting the proxy on these rules\n", flush=True)
+    print("\n4. Starting the panel and the proxy on these rules\n", flush=True)
+    panel_url = panel.start_demo_panel(str(where))  # demo accounts and simulated usage, printed
     return proxy.run(argparse.Namespace(rules=str(where), listen=args.listen, db=None, confdir=None,
-                                        panel_url=os.environ.get("WATERCOOLER_PANEL_URL"), extra=[]))
+                                        panel_url=os.environ.get("WATERCOOLER_PANEL_URL") or panel_url, extra=[]))
 
 
 def _example(policy, story: str, request: req.Request) -> None:

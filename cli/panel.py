@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 
 DEFAULT_LISTEN = "127.0.0.1:8081"   # the proxy takes 8080
 
@@ -24,25 +25,91 @@ def register(subparsers) -> None:
                         metavar="HOST:PORT", help=f"address to serve on (default {DEFAULT_LISTEN})")
     parser.add_argument("--db", metavar="URL", help="database URL (default: $WATERCOOLER_DB, or SQLite in ./data)")
     parser.add_argument("--rules", metavar="DIR", help="policy folder (default: $WATERCOOLER_RULES, or ./rules)")
+    parser.add_argument("--demo", action="store_true",
+                        help="add the demo accounts and seven weeks of simulated usage (once), and print the accounts")
     parser.set_defaults(func=run)
+
+
+def prepare(db: str | None, rules: str | None, demo: bool):
+    """The app, its database migrated (and seeded for a demo), its purge scheduled; StorageError if unusable."""
+    from web import create_app
+    from web.retention import start_purger
+
+    app = create_app({key: value for key, value in (("DB", db), ("RULES", rules)) if value})
+    if demo:
+        _seed_demo(app)
+    start_purger(app)  # forgets usage older than RETENTION_DAYS, now and once a day
+    return app
+
+
+def url_of(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host == "0.0.0.0" else f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def serve_in_background(app, host: str, port: int) -> threading.Thread:
+    """Serve `app` from a daemon thread (for `watercooler demo`, which runs the proxy in front)."""
+    from waitress.server import create_server
+
+    server = create_server(app, host=host, port=port, threads=8, ident="watercooler")
+    thread = threading.Thread(target=server.run, name="watercooler-panel", daemon=True)
+    thread.start()
+    return thread
+
+
+def start_demo_panel(rules: str, listen: str = DEFAULT_LISTEN) -> str | None:
+    """For `watercooler demo`: the panel with the demo accounts and usage, served in the background.
+    Returns its URL, or None (with a sentence on stderr) when it cannot start."""
+    from storage.db import StorageError
+
+    host, port = listen_address(listen)
+    try:
+        app = prepare(None, rules, demo=True)
+        serve_in_background(app, host, port)
+    except (StorageError, OSError) as exc:
+        print(f"watercooler demo: the panel did not start ({exc}); the proxy runs without it", file=sys.stderr)
+        return None
+    print(f"Watercooler panel on {url_of(host, port)}", flush=True)
+    return url_of(host, port)
 
 
 def run(args: argparse.Namespace) -> int:
     from waitress import serve
 
     from storage.db import StorageError, describe
-    from web import create_app
-    from web.retention import start_purger
 
-    overrides = {key: value for key, value in (("DB", args.db), ("RULES", args.rules)) if value}
     try:
-        app = create_app(overrides)  # brings the database up to the newest schema first
+        app = prepare(args.db, args.rules, args.demo)
     except StorageError as exc:
         print(f"watercooler panel: {exc.args[0].splitlines()[0]}", file=sys.stderr)
         return 1
-    start_purger(app)  # forgets usage older than RETENTION_DAYS, now and once a day
     host, port = args.listen
-    shown = f"[{host}]" if ":" in host else host
-    print(f"Watercooler panel on http://{shown}:{port}/ (database {describe(app.config['DB'])})", flush=True)
+    from web.db import EXTENSION
+    database = describe(app.extensions[EXTENSION].kw["bind"].url)
+    print(f"Watercooler panel on {url_of(host, port)} (database {database})", flush=True)
     serve(app, host=host, port=port, threads=8, ident="watercooler")
     return 0
+
+
+def _seed_demo(app) -> None:
+    from pathlib import Path
+
+    from storage.db import data_dir
+    from web.clock import now
+    from web.db import db
+    from web.demo import seed_accounts, seed_usage
+    from web.policy_source import PolicyUnavailable, current_policy
+
+    with app.app_context():
+        accounts = seed_accounts(db(), Path(app.config["DATA"]) if app.config["DATA"] else data_dir())
+        try:
+            minutes = seed_usage(db(), current_policy(), now())
+        except PolicyUnavailable as exc:
+            print(f"watercooler panel: no demo usage: the rules do not load ({exc})", file=sys.stderr)
+            minutes = 0
+    if minutes:
+        print(f"Demo: seeded {minutes:,} simulated minutes of usage (marked as demo data in the panel).")
+    print("Demo accounts (sign in at the panel):")
+    for account in accounts:
+        print(f"  {account.role:<9} {account.name:<15} password {account.password}")
+    sys.stdout.flush()

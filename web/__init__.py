@@ -15,6 +15,7 @@ from web import cookies, db, errors, headers, overrides, policy_source
 from web.auth import sessions
 from web.auth.forms import SignOutForm
 from web.config import load_config
+from web.demo_notice import demo_data
 
 csrf = CSRFProtect()  # every POST, PUT, PATCH and DELETE needs the form's token
 
@@ -41,7 +42,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.context_processor
     def layout_values() -> dict:
-        return {"sign_out_form": SignOutForm() if current_user.is_authenticated else None}
+        signed_in = current_user.is_authenticated
+        return {"sign_out_form": SignOutForm() if signed_in else None, "demo_data": signed_in and demo_data()}
 
     return app
 

@@ -55,3 +55,32 @@ def test_the_panel_serves_its_sign_in_page(tmp_path):
         process.terminate()
         output = process.communicate(timeout=10)[0]
     assert f"Watercooler panel on http://127.0.0.1:{port}/" in output
+
+
+@pytest.mark.e2e
+def test_the_demo_panel_prints_accounts_that_sign_in(tmp_path):
+    import re
+
+    port = free_port()
+    env = {**os.environ, "WATERCOOLER_DATA": str(tmp_path / "data")}
+    env.pop("WATERCOOLER_DB", None)
+    process = subprocess.Popen([str(WATERCOOLER), "panel", "--demo", "--listen", f"127.0.0.1:{port}",
+                                "--rules", str(ROOT / "rules")], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        poll(lambda: port_open(port) or process.poll() is not None, timeout=60, what="the demo panel to listen")
+        assert process.poll() is None
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/auth/login").text)
+            accounts = (tmp_path / "data" / "demo-accounts.txt").read_text()
+            password = re.search(r"^carol\.schmitt (\S+)$", accounts, re.M).group(1)
+            signed_in = client.post("/auth/login", data={"name": "carol.schmitt", "password": password,
+                                                         "csrf_token": token.group(1)})
+            assert signed_in.status_code == 302
+            team = client.get("/team/usage?group=marketing")
+            assert "Demo: the usage in this panel is simulated" in team.text and "active minutes this week" in team.text
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0]
+    assert "Demo accounts (sign in at the panel):" in output
+    assert f"manager   carol.schmitt   password {password}" in output
