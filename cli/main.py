@@ -9,35 +9,39 @@ import argparse
 import importlib
 import sys
 
-# One module per command, in the order `watercooler --help` lists them.
-COMMAND_MODULES = [
-    "cli.check",
-    "cli.explain",
-    "cli.test_cases",
-    "cli.schema",
-    "cli.demo",
-    "cli.proxy",
-    "cli.panel",
-    "cli.user",
-    "cli.db",
-    "cli.usage",
-    "cli.purge",
-]
+# One module per command, in the order `watercooler --help` lists them. Only the module of the command
+# being run is imported, so `watercooler check` never pays for the proxy's or the panel's imports.
+COMMANDS = {
+    "check": "cli.check",
+    "explain": "cli.explain",
+    "test": "cli.test_cases",
+    "schema": "cli.schema",
+    "demo": "cli.demo",
+    "proxy": "cli.proxy",
+    "panel": "cli.panel",
+    "user": "cli.user",
+    "db": "cli.db",
+    "usage": "cli.usage",
+    "purge": "cli.purge",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="watercooler",
         description="Fair, nuanced limits on social media at work.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    wanted = next((a for a in (argv or []) if not a.startswith("-")), None)
+    modules = [COMMANDS[wanted]] if wanted in COMMANDS else list(COMMANDS.values())
+    for name in modules:
         importlib.import_module(name).register(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
