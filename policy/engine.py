@@ -111,10 +111,11 @@ class Policy:
 
     # What a Decision works out only when read (see `policy.decision._Explained`).
     def explain_reason(self, why: tuple) -> str:
-        _, timeline, rule, action, match, quota, *_, grant = why
+        _, timeline, rule, action, match, quota, *_, ts, _, grant = why
         if grant is not None:
             return f"{match.label} is open to you until {grant:%a %d %b %H:%M} (granted by a manager)."
-        return reason_for(self, timeline, rule, action, match, quota)
+        today = datetime.fromtimestamp(ts, self.timezone).date()
+        return reason_for(self, timeline, rule, action, match, quota, today)
 
     def explain_alternatives(self, why: tuple) -> tuple:
         return alternatives(self, why[8], why[9])

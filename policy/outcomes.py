@@ -5,7 +5,7 @@ works on epoch seconds and caches what does not depend on the request's own argu
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from policy.compiler import CompiledRule
@@ -48,14 +48,15 @@ def outcome(policy: Policy, rule: CompiledRule | None, match: HostMatch, ts: flo
 
 
 def reason_for(policy: Policy, timeline: Timeline, rule: CompiledRule | None, action: str,
-               match: HostMatch, quota: QuotaStatus | None) -> str:
-    """The employee's sentence; the same for every request alike but for quota figures, so cached."""
-    key = (rule, action, match) if quota is None else (rule, action, match, quota.used, quota.limit, quota.resets_at)
+               match: HostMatch, quota: QuotaStatus | None, today: date) -> str:
+    """The employee's sentence; the same for every request alike on a day but for quota figures, so cached."""
+    key = (rule, action, match, today) if quota is None else \
+        (rule, action, match, today, quota.used, quota.limit, quota.resets_at)
     found = timeline.reasons.get(key)
     if found is None:
         written = rule.rule if rule is not None else None
         opens = "" if action == "allow" else opens_text(
-            (other.rule for other in timeline.rules if other is not rule), policy.doc.schedules)
+            (other.rule for other in timeline.rules if other is not rule), policy.doc.schedules, today)
         found = reason(action, written, match.label, match.key is not None, policy.doc.default, opens, quota)
         if len(timeline.reasons) > 4096:
             timeline.reasons.clear()

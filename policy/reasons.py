@@ -6,6 +6,7 @@ Built from the deciding rule and the schedules of the rules that would let the p
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Iterable, Mapping
 
 from policy.decision import QuotaStatus
@@ -31,9 +32,12 @@ def reason(action: str, rule: Rule | None, label: str, known: bool, default: str
         if action == "allow":
             return (f"{label} is on a budget of {quota.limit} minutes a {quota.per}; "
                     f"{quota.remaining} minutes left.")
-        when = ("today; it opens again at " + f"{quota.resets_at:%H:%M}" if quota.per == "day"
-                else "this week; it opens again on " + f"{quota.resets_at:%A at %H:%M}")
-        return f"You have used your {quota.limit} minutes of {label} for {when}.{opens}"
+        # The budget's reset is not necessarily when the site opens again: a lunch rule may open it
+        # sooner, which `opens` (and the decision's `until`) say.
+        fresh = (f"a new budget starts at {quota.resets_at:%H:%M}" if quota.per == "day"
+                 else f"a new budget starts on {quota.resets_at:%A at %H:%M}")
+        period = "today" if quota.per == "day" else "this week"
+        return f"You have used your {quota.limit} minutes of {label} for {period}; {fresh}.{opens}"
     if kind == "warn":
         return (f"You chose to continue to {label}." if action == "allow"
                 else f"{label} is best in small doses at work; continue if you need it.")
@@ -42,29 +46,38 @@ def reason(action: str, rule: Rule | None, label: str, known: bool, default: str
     return f"{label} is closed to you{' during ' + _names(rule.when) if rule.when else ' now'}.{opens}"
 
 
-def opens_text(rules: Iterable[Rule], schedules: Mapping[str, Schedule]) -> str:
-    """' Open to you: lunch (Mon–Fri 12:00–13:00) and evenings (…).' from the allowing rules' `when`."""
+def opens_text(rules: Iterable[Rule], schedules: Mapping[str, Schedule], today: date | None = None) -> str:
+    """' Open to you: lunch (Mon–Fri 12:00–13:00) and evenings (…).' from the allowing rules' `when`.
+
+    With `today`, dated windows list only the dates still to come."""
     names: list[str] = []
     for rule in rules:
         if rule.action in ("allow", "quota", "warn") and rule.when:
             names += [name for name in rule.when if name not in names]
     if not names:
         return ""
-    return " Open to you: " + _join([describe_schedule(schedules[name]) for name in names]) + "."
+    described = [text for text in (describe_schedule(schedules[name], today) for name in names) if text]
+    return " Open to you: " + _join(described) + "." if described else ""
 
 
-def describe_schedule(schedule: Schedule) -> str:
-    windows = [describe_window(window) for window in schedule.windows[:3]]
-    more = len(schedule.windows) - 3
+def describe_schedule(schedule: Schedule, today: date | None = None) -> str:
+    """'lunch (Mon–Fri 12:00–13:00)'; '' when every window lies in the past."""
+    current = [window for window in schedule.windows
+               if today is None or window.dates is None or max(window.dates) >= today]
+    if not current:
+        return ""
+    windows = [describe_window(window, today) for window in current[:3]]
+    more = len(current) - 3
     return f"{schedule.name} ({'; '.join(windows)}{f'; and {more} more' if more > 0 else ''})"
 
 
-def describe_window(window: Window) -> str:
+def describe_window(window: Window, today: date | None = None) -> str:
     parts = []
     if window.dates is not None:
-        dates = sorted(window.dates)
+        dates = sorted(day for day in window.dates if today is None or day >= today)
         shown = ", ".join(f"{day.day} {day:%b %Y}" for day in dates[:3])
-        parts.append(shown + (f" and {len(dates) - 3} more days" if len(dates) > 3 else ""))
+        more = len(dates) - 3
+        parts.append(shown + (f" and {more} more {'day' if more == 1 else 'days'}" if more > 0 else ""))
     if window.days is not None and len(window.days) < 7:
         parts.append(_days(sorted(window.days)))
     elif window.days is not None and window.dates is None:

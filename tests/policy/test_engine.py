@@ -56,7 +56,7 @@ def test_quota_allows_under_the_limit_and_blocks_at_it(sample):
     used_up = sample.decide("alice", FB, at(15, 0), used_minutes=30)
     assert (used_up.action, used_up.quota.remaining) == ("block", 0)
     assert used_up.until == at(18, 0)                   # evenings open before the budget resets
-    assert used_up.reason.startswith("You have used your 30 minutes of Facebook for today; it opens again at 00:00.")
+    assert used_up.reason.startswith("You have used your 30 minutes of Facebook for today; a new budget starts at 00:00.")
 
 
 def test_quota_blocked_until_the_reset_when_no_schedule_opens_first():
@@ -67,7 +67,7 @@ def test_quota_blocked_until_the_reset_when_no_schedule_opens_first():
     assert asked == [("budget", at(0, 0, day=(2026, 11, 23)))]              # the week starts on Monday
     assert decision.action == "block"
     assert decision.until == decision.quota.resets_at == at(0, 0, day=(2026, 11, 30))
-    assert decision.reason.endswith("for this week; it opens again on Monday at 00:00.")
+    assert decision.reason.endswith("for this week; a new budget starts on Monday at 00:00.")
 
 
 def test_read_only_lets_reading_through(sample):

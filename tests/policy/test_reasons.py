@@ -24,6 +24,27 @@ def test_windows_in_words():
     assert describe_schedule(many) == "shifts (Mon 08:00–09:00; Tue 08:00–09:00; Wed 08:00–09:00; and 2 more)"
 
 
+def test_dated_windows_name_only_the_dates_still_to_come():
+    holidays = schedule("holidays", window(days=None, dates=[date(2026, 1, 1), date(2026, 12, 24),
+                                                             date(2026, 12, 25), date(2026, 12, 31)]))
+    assert describe_schedule(holidays, today=date(2026, 12, 24)) == \
+        "holidays (24 Dec 2026, 25 Dec 2026, 31 Dec 2026)"
+    assert describe_schedule(holidays, today=date(2026, 12, 26)) == "holidays (31 Dec 2026)"
+    assert describe_schedule(holidays, today=date(2027, 1, 1)) == ""
+    schedules = {"holidays": holidays}
+    assert opens_text([rule("h", ["x"], when=["holidays"])], schedules, today=date(2027, 1, 1)) == ""
+
+
+def test_a_used_up_budget_names_its_reset_not_an_opening():
+    start = datetime(2026, 11, 26, tzinfo=BERLIN)
+    used_up = QuotaStatus(limit=30, used=30, remaining=0, per="day", period_start=start,
+                          resets_at=datetime(2026, 11, 27, tzinfo=BERLIN))
+    sentence = reason("block", rule("b", ["x"], "quota", quota=30), "Facebook", True, "allow",
+                      " Open to you: lunch (Mon–Fri 12:00–13:00).", used_up)
+    assert sentence == ("You have used your 30 minutes of Facebook for today; a new budget starts at 00:00. "
+                        "Open to you: lunch (Mon–Fri 12:00–13:00).")
+
+
 def test_what_opens_comes_from_the_letting_in_rules():
     schedules = {"lunch": schedule("lunch", window(start="12:00", end="13:00")),
                  "evenings": schedule("evenings", window(start="18:00", end="24:00"))}
@@ -54,4 +75,4 @@ def test_quota_sentences_give_the_numbers():
     assert reason("allow", weekly, "Reddit", True, "allow", "", QuotaStatus(60, 20, 40, "week", start, reset)) == \
         "Reddit is on a budget of 60 minutes a week; 40 minutes left."
     assert reason("block", weekly, "Reddit", True, "allow", "", QuotaStatus(60, 61, 0, "week", start, reset)) == \
-        "You have used your 60 minutes of Reddit for this week; it opens again on Monday at 00:00."
+        "You have used your 60 minutes of Reddit for this week; a new budget starts on Monday at 00:00."
