@@ -15,7 +15,9 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 860}
 
 
-@pytest.fixture(scope="session")
+# Module scope: each test module that imports this fixture gets its own copy, and two Playwright sync
+# sessions cannot be open at once in one thread, so each copy must close before the next module starts.
+@pytest.fixture(scope="module")
 def browser() -> Iterator:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (./dev test does it)")
