@@ -27,7 +27,8 @@ def register(subparsers) -> None:
     parser.add_argument("--until", type=_day, metavar="DATE", help="last day, YYYY-MM-DD (default: today)")
     parser.add_argument("--json", action="store_true", help="print one JSON list of rows")
     parser.add_argument("--db", metavar="URL", help=DB_HELP)
-    parser.add_argument("--rules", metavar="DIR", help="the rules folder, for --group (default: $WATERCOOLER_RULES, else ./rules)")
+    parser.add_argument("--rules", metavar="DIR",
+                        help="the rules folder, for --group (default: $WATERCOOLER_RULES, else ./rules)")
     parser.set_defaults(func=run)
 
 
