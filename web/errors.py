@@ -5,6 +5,10 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from web.policy_source import PolicyUnavailable
+
+POLICY_ADVICE = ("The rules could not be read just now, so this page cannot be shown. Try again in a minute; "
+                 "if it lasts, tell your IT admins (the status page shows what is wrong).")
 ADVICE = {
     400: "The request was not understood. Go back, reload the page and try again.",
     403: "Your account may not see or change this. If you need it, ask an admin.",
@@ -26,6 +30,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_refused(error: CSRFError):
         return _render(400, "Form refused", CSRF_ADVICE)
+
+    @app.errorhandler(PolicyUnavailable)
+    def no_policy(error: PolicyUnavailable):
+        return _render(503, "Policy unavailable", POLICY_ADVICE)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -39,3 +39,13 @@ def test_an_unexpected_error_shows_no_traceback(app, client):
 def test_wrong_method_is_refused(client):
     assert client.get("/auth/logout").status_code == 405
     assert post_form(client, "/auth/login", {}, action="/me/account").status_code == 405
+
+
+def test_pages_that_need_the_policy_say_so_when_it_does_not_load(app, client, auth, tmp_path):
+    from web.policy_source import EXTENSION, PolicySource
+    app.extensions[EXTENSION] = PolicySource(tmp_path / "no-rules-here")
+    auth.login("carol")
+    for path in ("/team/", "/requests/", "/requests/new", "/team/usage"):
+        response = client.get(path)
+        assert response.status_code == 503, path
+        assert "The rules could not be read just now" in response.get_data(as_text=True)
