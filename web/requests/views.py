@@ -71,7 +71,7 @@ def inbox():
     grant.site.choices = site_choices(policy)
     labels = {name: site.label for name, site in policy.sites.items()}
     return render_template("requests/inbox.html", pending=pending, decided=decided, forms=forms, grant=grant,
-                           labels=labels)
+                           labels=labels, zone=policy.timezone)
 
 
 @bp.post("/<int:request_id>")
