@@ -75,3 +75,18 @@ def test_short_passwords_and_unknown_roles_are_refused():
         new_user("alice", "employee", "short")
     with pytest.raises(ValueError, match="role must be one of admin, manager, employee"):
         new_user("alice", "owner", PASSWORD)
+
+
+def test_an_unknown_name_costs_a_full_password_check(db, monkeypatch):
+    """So the time a sign-in takes does not tell whether the name exists."""
+    import storage.accounts as accounts
+    checked, real = [], accounts._hasher
+
+    class Watching:
+        def verify(self, hash_, password):
+            checked.append(hash_)
+            return real.verify(hash_, password)
+
+    monkeypatch.setattr(accounts, "_hasher", Watching())
+    assert authenticate(db, "nobody", PASSWORD) is None
+    assert checked == [accounts._DUMMY_HASH] and checked[0].startswith("$argon2id$")
