@@ -108,8 +108,10 @@ def test_after_sign_out_a_copied_cookie_no_longer_works(browser, context, panel)
     thief.close()
 
 
-@pytest.mark.parametrize(("name", "path", "shot"), [("ada", "/admin/accounts", "admin-accounts-phone"),
-                                                   ("erin", "/me/", "my-policy-phone")])
+@pytest.mark.parametrize(("name", "path", "shot"), [
+    ("ada", "/admin/accounts", "admin-accounts-phone"), ("erin", "/me/", "my-policy-phone"),
+    ("carol", "/team/", "team-limits-phone"), ("carol", "/requests/", "requests-phone"),
+    ("ada", "/admin/status", "status-phone"), ("ada", "/admin/audit", "audit-phone")])
 def test_pages_fit_a_phone_screen(browser, panel, name, path, shot):
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = phone.new_page()
