@@ -32,7 +32,7 @@ def effective(db: Session, now: datetime) -> Effective:
     if not adjustments and not grants:
         return Effective(base, ())
     cache = current_app.extensions[EXTENSION]
-    key = (id(base), adjustments, grants)
+    key = (base.version, adjustments, grants)  # the rules' content, not the object: ids get reused
     with cache["lock"]:
         if cache.get("key") != key:
             cache["key"], cache["value"] = key, _build(base, adjustments, grants)
