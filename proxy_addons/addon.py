@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from mitmproxy import connection, ctx, exceptions, http, tcp, tls
-from mitmproxy.proxy import server_hooks
+from mitmproxy.proxy import layer, server_hooks
 from mitmproxy.utils import asyncio_utils
 
 from proxy_addons import answers, options
@@ -85,6 +85,11 @@ class Watercooler:
                 flow.response = answers.unavailable(flow.request.host)
             else:
                 mark_unavailable(self.parts.connections, flow.client_conn, who, flow.request.host)
+
+    def next_layer(self, nextlayer: layer.NextLayer) -> None:
+        # On failure nothing is set: the TLS layer follows, and `tls_clienthello` decides again.
+        with self._failsafe("TLS ClientHello (early)"):
+            self.parts.tunnels.early_tunnel(nextlayer)
 
     def tls_clienthello(self, data: tls.ClientHelloData) -> None:
         with self._failsafe(f"TLS ClientHello {data.client_hello.sni}") as failed:

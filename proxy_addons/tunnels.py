@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from mitmproxy import http, tcp, tls
+from mitmproxy.net.tls import starts_like_tls_record
+from mitmproxy.proxy import layer, layers
+from mitmproxy.proxy.layers.tls import parse_client_hello
 
 from proxy_addons import pages
 from proxy_addons.connections import ClientState, Connections
@@ -52,24 +55,48 @@ class TunnelDecider:
                 self.counter.sink.attempt(who.user, decision.site, decision.rule, kind, self.decider.clock.now())
             flow.response = pages.plain_response(403, decision.reason)
 
+    def early_tunnel(self, nextlayer: layer.NextLayer) -> None:
+        """Right after CONNECT, with the whole ClientHello in hand: tunnel a plain allow as raw TCP.
+
+        The same decision as `client_hello`, taken before mitmproxy stacks its TLS layers, so the
+        tunnel relays bytes as cheaply as mitmproxy's own `ignore_hosts`. An incomplete ClientHello
+        (or anything else) is left to the TLS layer, which asks `client_hello` with the same rules.
+        """
+        context = nextlayer.context
+        state = self.connections.get(context.client)
+        if state is None or state.unavailable or state.connect_host is None or context.client.tls_established:
+            return
+        data = nextlayer.data_client()
+        if not starts_like_tls_record(data):
+            return
+        try:
+            hello = parse_client_hello(data)
+        except ValueError:
+            return
+        if hello is not None and self._plain_tunnel(context, hello.sni):
+            nextlayer.layer = layers.TCPLayer(context, ignore=True)
+
     def client_hello(self, data: tls.ClientHelloData) -> None:
         """Tunnel a plain allow for the SNI (and CONNECT host); intercept everything else."""
-        client = data.context.client
+        if self._plain_tunnel(data.context, data.client_hello.sni):
+            data.ignore_connection = True
+
+    def _plain_tunnel(self, context: Any, sni: str | None) -> bool:
+        client = context.client
         state = self.connections.get(client)
         if state is None or state.unavailable or state.connect_host is None:
-            return                                  # no CONNECT seen: intercept and decide per request
-        sni = data.client_hello.sni
+            return False                            # no CONNECT seen: intercept and decide per request
         if sni and not _same_host(sni, state.connect_host):
             logger.info(f"SNI {sni!r} differs from CONNECT {state.connect_host!r}: intercepting")
-            return
-        port = data.context.server.address[1] if data.context.server.address else 443
+            return False
+        port = context.server.address[1] if context.server.address else 443
         now = self.decider.clock.now()
         decision = self.decider.decide(state.who, _https_url(sni or state.connect_host, port), now=now)
-        plain = decision.action == "allow" and (self.no_ca or not decision.needs_interception)
-        if plain:
-            data.ignore_connection = True
-            self.counter.count(state.who.user, decision, now)
-            self.connections.close_at(client, state.who, decision.until)
+        if decision.action != "allow" or (decision.needs_interception and not self.no_ca):
+            return False
+        self.counter.count(state.who.user, decision, now)
+        self.connections.close_at(client, state.who, decision.until)
+        return True
 
     def raw_tcp(self, flow: tcp.TCPFlow) -> None:
         """A non-HTTP stream inside CONNECT to a host that is not plainly allowed: never relay it."""
