@@ -1,9 +1,9 @@
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
 
-from proxy_addons.clock import Clock
+from proxy_addons.clock import SimulatedClock
 from proxy_addons.continued import ContinuedState
 from proxy_addons.deciding import Decider, PolicyUnavailable, site_url
 from proxy_addons.identity import Who
@@ -17,7 +17,9 @@ def decider(tmp_path=None) -> Decider:
     holder = PolicyHolder()
     if tmp_path is not None:
         holder.load_now(str(write_rules(tmp_path / "rules")))
-    return Decider(holder, UsageCounter(MemorySink()), ContinuedState(), Clock())
+    # Thursday 10:00 in Berlin: Facebook is closed (lunch is 12:00-13:00), whatever the real time.
+    return Decider(holder, UsageCounter(MemorySink()), ContinuedState(),
+                   SimulatedClock(datetime(2026, 11, 26, 10, 0, tzinfo=timezone(timedelta(hours=1)))))
 
 
 def test_the_policy_sees_scheme_host_and_port_but_never_the_path():

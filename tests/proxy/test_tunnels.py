@@ -61,3 +61,46 @@ def test_without_the_ca_blocked_https_is_refused_at_connect_with_a_reason(tmp_pa
         poll(lambda: "no_ca=True" in env.proxy.log(), what="the setting in the start line")
     finally:
         env.stop()
+
+
+# --- the ClientHello fallback, decided without a network -------------------------------------------------
+def client_hello_bytes(sni: str) -> bytes:
+    context = ssl.create_default_context()
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    conn = context.wrap_bio(incoming, outgoing, server_hostname=sni)
+    with pytest.raises(ssl.SSLWantReadError):
+        conn.do_handshake()
+    return outgoing.read()
+
+
+def hello_data(connections, who, sni: str, connect_host: str):
+    from mitmproxy import options, tls
+    from mitmproxy.proxy.context import Context
+    from mitmproxy.proxy.layers.tls import parse_client_hello
+    from mitmproxy.test import tflow
+
+    from proxy_addons.connections import ClientState
+
+    context = Context(tflow.tclient_conn(), options.Options())
+    context.server.address = (connect_host, 443)
+    connections.remember(context.client, ClientState(who, connect_host))
+    return tls.ClientHelloData(context, parse_client_hello(client_hello_bytes(sni)))
+
+
+@pytest.mark.parametrize("sni, connect_host, tunnelled", [
+    ("www.example.org", "www.example.org", True),        # a plain allow: never decrypted
+    ("www.facebook.com", "www.facebook.com", False),     # blocked: intercepted for the page
+    ("www.linkedin.com", "www.linkedin.com", False),     # read-only: every request must be seen
+    ("www.facebook.com", "www.example.org", False),      # SNI and CONNECT disagree
+])
+def test_the_client_hello_decides_tunnel_or_intercept(tmp_path, sni, connect_host, tunnelled):
+    from proxy_addons.connections import Connections
+    from proxy_addons.identity import Who
+    from proxy_addons.tunnels import TunnelDecider
+    from tests.proxy.test_deciding import decider
+
+    d = decider(tmp_path)
+    connections = Connections(lambda moment: 60.0)
+    data = hello_data(connections, Who("alice", "127.0.0.1"), sni, connect_host)
+    TunnelDecider(d, d.counter, connections).client_hello(data)
+    assert data.ignore_connection is tunnelled
