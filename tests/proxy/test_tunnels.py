@@ -9,9 +9,8 @@ from tests.support.net import poll
 from tests.support.proxy_clients import https_via_proxy, open_tunnel
 from tests.support.proxy_env import start_env
 
-pytestmark = pytest.mark.e2e
 
-
+@pytest.mark.e2e
 def test_allowed_https_arrives_with_the_sites_own_certificate(origins):
     seen = https_via_proxy(origins.port, "www.example.org", "/news", cafiles=[origins.pki.ca_pem])
     assert seen.status == 200 and "origin page for www.example.org GET /news" in seen.text
@@ -19,12 +18,14 @@ def test_allowed_https_arrives_with_the_sites_own_certificate(origins):
     assert "Test origins CA" in seen.cert_issuer
 
 
+@pytest.mark.e2e
 def test_an_allowed_tunnel_cannot_be_checked_against_the_proxy_ca(origins):
     # Only the origin's CA is trusted here; a tunnel that was secretly intercepted would fail.
     with pytest.raises(ssl.SSLCertVerificationError):
         https_via_proxy(origins.port, "www.example.org", cafiles=[origins.proxy.ca_pem])
 
 
+@pytest.mark.e2e
 def test_blocked_https_gets_the_block_page_signed_by_the_proxy_ca(origins):
     seen = https_via_proxy(origins.port, "www.facebook.com", "/", cafiles=[origins.proxy.ca_pem])
     assert seen.status == 403 and "Facebook is closed right now" in seen.text
@@ -32,6 +33,7 @@ def test_blocked_https_gets_the_block_page_signed_by_the_proxy_ca(origins):
     assert origins.https_origin.accepted == 0                          # the site was never contacted
 
 
+@pytest.mark.e2e
 def test_non_http_traffic_to_a_blocked_host_is_not_relayed(origins):
     sock, status, _ = open_tunnel(origins.port, "www.facebook.com", 443)
     assert status == 200
@@ -47,6 +49,7 @@ def test_non_http_traffic_to_a_blocked_host_is_not_relayed(origins):
     sock.close()
 
 
+@pytest.mark.e2e
 def test_without_the_ca_blocked_https_is_refused_at_connect_with_a_reason(tmp_path):
     env = start_env(tmp_path, options={"watercooler_no_ca": "true"})
     try:
