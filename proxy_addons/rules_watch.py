@@ -1,6 +1,6 @@
 """The policy in force, and the watcher that reloads it: validate first, then swap, never go empty.
 
-The watcher polls the folder's `*.yaml` (names, sizes, mtimes) once a second in a worker thread and
+The watcher polls the folder's policy files (names, sizes, mtimes) once a second in a worker thread and
 loads a changed folder in a worker thread too, so the proxy's event loop never waits for the disk.
 A folder with errors, or a deleted folder, keeps the last good policy running; each problem is logged
 as FILE:LINE:COL. The last good policy per folder also lives at module level, which this module
@@ -14,6 +14,7 @@ import logging
 from pathlib import Path
 from typing import Any, Callable
 
+from policy.loader import SUFFIXES
 from proxy_addons.effective import effective_policy
 
 logger = logging.getLogger("watercooler.rules")
@@ -29,7 +30,11 @@ def fingerprint(folder: str) -> Fingerprint | None:
     if not path.is_dir():
         return None
     entries = []
-    for file in sorted(path.glob("*.yaml")):
+    try:
+        files = sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and not p.name.startswith("."))
+    except OSError:
+        return None                      # removed or unreadable while we looked
+    for file in files:
         try:
             stat = file.stat()
         except OSError:
