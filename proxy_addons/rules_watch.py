@@ -27,13 +27,14 @@ _LAST_GOOD: dict[str, tuple[Fingerprint, Any]] = {}
 def fingerprint(folder: str) -> Fingerprint | None:
     """What changes when a policy file is added, removed or saved; None when the folder is gone."""
     path = Path(folder)
-    if not path.is_dir():
-        return None
-    entries = []
     try:
-        files = sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and not p.name.startswith("."))
+        if path.is_file():               # one rules file instead of a folder
+            files = [path]
+        else:
+            files = sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and not p.name.startswith("."))
     except OSError:
-        return None                      # removed or unreadable while we looked
+        return None                      # gone, or unreadable while we looked
+    entries = []
     for file in files:
         try:
             stat = file.stat()

@@ -71,3 +71,11 @@ def test_a_deleted_rules_folder_keeps_the_last_good_policy(env):
     env.proxy.wait_for_log("is gone; keeping the last good policy", after=offset)
     assert get(env, "www.linkedin.com") == status
     assert get(env, "www.youtube.com") == 403                 # still warned
+
+
+def test_one_rules_file_is_watched_too(tmp_path):
+    file = write_rules(tmp_path / "rules") / "policy.yaml"
+    before = fingerprint(str(file))
+    assert before and before[0][0] == "policy.yaml"
+    file.write_text(file.read_text() + "\n# edited\n")
+    assert fingerprint(str(file)) != before
