@@ -1,6 +1,6 @@
 """Proxy throughput on loopback, side by side, as ratios: what Watercooler costs over bare mitmproxy.
 
-    .venv/bin/python bench/proxy_throughput.py [--clients 16] [--rounds 3]
+    .venv/bin/python bench/proxy_throughput.py [--clients 16] [--rounds 7]
 
 1. plain HTTP through Watercooler (sample rules) vs bare `mitmdump`            target >= 0.95
 2. allowed HTTPS through Watercooler (tunnelled) vs `mitmdump --ignore-hosts .*` target >= 0.95
@@ -8,7 +8,8 @@
 
 Each client keeps one connection alive and sends a fixed number of requests; the origin answers from
 another process on 16 loopback ports (mitmproxy allows 5 connections per server address). Each figure
-is the best of `--rounds` alternating runs. Stops by itself; needs no network beyond 127.0.0.1.
+is the median ratio of `--rounds` back-to-back pairs of runs. Stops by itself; needs no network beyond
+127.0.0.1.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import argparse
 import asyncio
 import multiprocessing
 import ssl
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -131,19 +133,27 @@ def watercooler(workdir: Path, rules: Path, extra: list[str] = ()) -> Proxy:
 
 def compare(name: str, a: Proxy, b: Proxy, targets_a, targets_b, mode: str, count: int, rounds: int,
             target: float | None) -> None:
-    first, second = [], []
-    for _ in range(rounds):
-        first.append(measure(a.port, targets_a, mode, count))
-        second.append(measure(b.port, targets_b, mode, count))
-    ra, rb = max(first), max(second)     # best of N: other work on the machine only ever slows a run down
-    verdict = "" if target is None else ("  (target >= %.2f: %s)" % (target, "met" if ra / rb >= target else "MISSED"))
-    print(f"{name}: {ra:,.0f} vs {rb:,.0f} requests/s -> ratio {ra / rb:.2f}{verdict}", flush=True)
+    """Run A then B, `rounds` times; the ratio is the median of the per-round ratios, so a busy moment
+    on the machine spoils one pair of runs rather than the figure."""
+    ratios, rates_a, rates_b = [], [], []
+    for round_ in range(rounds):
+        if round_ % 2:           # alternate who goes first, so a drift in load favours neither
+            rates_b.append(measure(b.port, targets_b, mode, count))
+            rates_a.append(measure(a.port, targets_a, mode, count))
+        else:
+            rates_a.append(measure(a.port, targets_a, mode, count))
+            rates_b.append(measure(b.port, targets_b, mode, count))
+        ratios.append(rates_a[-1] / rates_b[-1])
+    ratio = statistics.median(ratios)
+    verdict = "" if target is None else f"  (target >= {target:.2f}: {'met' if ratio >= target else 'MISSED'})"
+    print(f"{name}: {statistics.median(rates_a):,.0f} vs {statistics.median(rates_b):,.0f} requests/s -> "
+          f"ratio {ratio:.2f} [rounds: {', '.join(f'{r:.2f}' for r in ratios)}]{verdict}", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="wc-bench-"))
     pki = make_pki(workdir / "pki", ["ro.example", "open.example"])
@@ -164,7 +174,8 @@ def main() -> None:
     direct = {kind: [("127.0.0.1", port) for port in ports[kind]] for kind in ports}
     proxies: list[Proxy] = []
     try:
-        print(f"{args.clients} keep-alive clients, best of {args.rounds} alternating rounds, loopback only", flush=True)
+        print(f"{args.clients} keep-alive clients, median of {args.rounds} back-to-back rounds, loopback only",
+              flush=True)
         bare, ignoring = Proxy(workdir, [], None), Proxy(workdir, ["--ignore-hosts", ".*"], None)
         sample, bench = watercooler(workdir, REPO / "rules"), watercooler(workdir, bench_rules, mapped)
         proxies = [bare, ignoring, sample, bench]
