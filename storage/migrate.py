@@ -7,6 +7,7 @@ BEGIN IMMEDIATE), so the second waits and then finds nothing left to do.
 from __future__ import annotations
 
 import logging
+import time
 from importlib.resources import files
 
 from alembic import command
@@ -14,12 +15,14 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from storage.db import StorageError, describe, make_engine, write_connection
 
 # Any constant will do, as long as every Watercooler process uses the same one.
 UPGRADE_LOCK_ID = 0x57415443  # "WATC"
+# How long a start waits on SQLite for another process's upgrade, beyond the busy timeout.
+LOCKED_PATIENCE_S = 60
 # Alembic announces its plugins at INFO on every run; the migrations it applies stay visible.
 logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
@@ -41,21 +44,33 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _upgrade_once(engine: Engine, revision: str) -> str:
+    with write_connection(engine) as conn:
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": UPGRADE_LOCK_ID})
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+        return MigrationContext.configure(conn).get_current_revision() or ""
+
+
 def upgrade(target: Engine | str | None = None, revision: str = "head") -> str:
     """Apply migrations up to `revision`; returns the revision the database is at afterwards.
 
     Raises StorageError (one sentence, password hidden) when the database cannot be reached.
     """
     engine = target if isinstance(target, Engine) else make_engine(target)
+    deadline = time.monotonic() + LOCKED_PATIENCE_S
     try:
-        with write_connection(engine) as conn:
-            with conn.begin():
-                if conn.dialect.name == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": UPGRADE_LOCK_ID})
-                config = alembic_config()
-                config.attributes["connection"] = conn
-                command.upgrade(config, revision)
-            return MigrationContext.configure(conn).get_current_revision() or ""
+        while True:
+            try:
+                return _upgrade_once(engine, revision)
+            except OperationalError as exc:
+                # SQLite's busy timeout can run out while another process migrates on a slow machine;
+                # that process is making progress, so wait for it rather than refuse to start.
+                if "database is locked" not in str(exc.orig) or time.monotonic() > deadline:
+                    raise
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         error = StorageError(f"cannot upgrade the database {describe(engine.url)}: {reason}")

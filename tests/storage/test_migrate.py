@@ -80,3 +80,23 @@ def test_an_unreachable_server_is_one_sentence_without_the_password():
     message = str(caught.value)
     assert message.startswith("cannot upgrade the database postgresql+psycopg://watercooler:***@127.0.0.1:")
     assert "s3cret" not in message and "\n" not in message
+
+
+def test_a_start_waits_out_a_long_sqlite_lock_instead_of_failing(tmp_path, monkeypatch):
+    # Another process holds SQLite's write lock longer than the busy timeout (a slow machine
+    # migrating): this start waits for it and then finds the schema current.
+    import sqlite3
+
+    import storage.db
+    monkeypatch.setattr(storage.db, "SQLITE_BUSY_MS", 100)
+    path = tmp_path / "watercooler.db"
+    upgrade(f"sqlite:///{path}")
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(1.0, holder.commit)   # the other process finishes after ten busy timeouts
+    release.start()
+    try:
+        assert upgrade(f"sqlite:///{path}") == head_revision()
+    finally:
+        release.join()
+        holder.close()
