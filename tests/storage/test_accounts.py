@@ -3,23 +3,10 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from storage.accounts import User, authenticate, find_user, new_user
-from storage.db import make_engine
-from storage.migrate import upgrade
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def db(db_url):
-    engine = make_engine(db_url)
-    upgrade(engine)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def test_passwords_are_stored_as_argon2id_hashes(db):

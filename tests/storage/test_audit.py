@@ -6,22 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from storage import audit
 from storage.audit import AuditIsAppendOnly, AuditRecord
-from storage.db import make_engine
-from storage.migrate import upgrade
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
-
-
-@pytest.fixture
-def db(db_url):
-    engine = make_engine(db_url)
-    upgrade(engine)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def _one(db) -> AuditRecord:

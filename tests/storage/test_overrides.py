@@ -3,28 +3,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import pytest
-from sqlalchemy.orm import Session
 
 from policy.overrides import Adjustment as PolicyAdjustment
 from policy.overrides import Grant as PolicyGrant
 from storage.access import Grant
 from storage.adjustments import Adjustment
-from storage.db import make_engine
-from storage.migrate import upgrade
 from storage.overrides import load_overrides
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def db(db_url):
-    engine = make_engine(db_url)
-    upgrade(engine)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def test_adjustments_and_running_grants_only(db):
