@@ -38,40 +38,44 @@ class Enforcer:
 
     def request(self, flow: http.HTTPFlow, who: Who) -> None:
         request = flow.request
+        host, method = request.host, request.method
         state = self.connections.get(flow.client_conn)
         if state is not None and state.unavailable:
-            flow.response = answers.unavailable(request.host)
+            flow.response = answers.unavailable(host)
             return
         problem = check_hosts(flow, state.connect_host if state else None)
         if problem is not None:
-            logger.info(f"refused {request.method} to {request.host}: {problem.reason}")
-            flow.response = answers.host_problem(problem.status, problem.reason, request.host)
+            logger.info(f"refused {method} to {host}: {problem.reason}")
+            flow.response = answers.host_problem(problem.status, problem.reason, host)
             return
         now = self.decider.clock.now()
-        page = PageContext(self.decider.policy, now, self.panel_url, request.host)
-        if request.path.split("?", 1)[0] == CONTINUE_PATH and request.method == "POST":
+        if method == "POST" and request.path.split("?", 1)[0] == CONTINUE_PATH:
             flow.response = handle_continue(flow, who, self.decider, self.signer, self.continued,
-                                            self.counter.sink, page)
+                                            self.counter.sink, self._page(now, host))
             return
         # The policy decides on the host: the path never leaves this function (privacy, and speed).
-        decision = self.decider.decide(who, site_url(request), request.method, now)
+        decision = self.decider.decide(who, site_url(request), method, now)
         flow.metadata["watercooler"] = decision.action
         if decision.action == "block":
             self._attempt(who, decision, "blocked", now, request)
-            flow.response = answers.block(decision, page, request)
+            flow.response = answers.block(decision, self._page(now, host), request)
         elif decision.action == "warn":
             self._attempt(who, decision, "warned", now, request)
             token = self.signer.issue(who.key, decision.site or decision.host, decision.rule or "", now)
-            flow.response = answers.warn(decision, page, token, _return_path(request))
+            flow.response = answers.warn(decision, self._page(now, host), token, _return_path(request))
         else:
-            self._allow(flow, who, decision, page)
+            self._allow(flow, who, decision, now)
 
-    def _allow(self, flow: http.HTTPFlow, who: Who, decision: Any, page: PageContext) -> None:
-        counts = decision.site is not None and not decision.bundle
-        if counts and flow.websocket is None and is_page_load(flow.request):
-            self.counter.count(who.user, decision, page.now)
+    def _page(self, now: Any, host: str) -> PageContext:
+        return PageContext(self.decider.policy, now, self.panel_url, host)
+
+    def _allow(self, flow: http.HTTPFlow, who: Who, decision: Any, now: Any) -> None:
+        if decision.site is not None and not decision.bundle and flow.websocket is None \
+                and is_page_load(flow.request):
+            self.counter.count(who.user, decision, now)
             if self._notice_due(who, decision):
-                flow.response = answers.notice(decision, page, _return_path(flow.request))
+                flow.response = answers.notice(decision, self._page(now, flow.request.host),
+                                               _return_path(flow.request))
                 return
         self.connections.close_at(flow.client_conn, who, decision.until)
 

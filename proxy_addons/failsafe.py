@@ -28,9 +28,14 @@ def failsafe(what: str, fail_open: bool) -> Iterator[Failure]:
     try:
         yield failure
     except Exception as exc:
-        if fail_open:
-            logger.warning(f"FAIL-OPEN: letting {what} through undecided: {type(exc).__name__}: {exc}")
-            failure.open = True
-        else:
-            logger.error(f"policy unavailable for {what}: {type(exc).__name__}: {exc}")
-            failure.closed = True
+        failure.open = report(what, exc, fail_open)
+        failure.closed = not failure.open
+
+
+def report(what: str, exc: Exception, fail_open: bool) -> bool:
+    """Log a failed decision; True when it is to be let through (`watercooler_fail=open`)."""
+    if fail_open:
+        logger.warning(f"FAIL-OPEN: letting {what} through undecided: {type(exc).__name__}: {exc}")
+    else:
+        logger.error(f"policy unavailable for {what}: {type(exc).__name__}: {exc}")
+    return fail_open

@@ -38,7 +38,7 @@ async def serve(settings: dict[str, Any], extra: list[str], announce: Callable[[
     master = DumpMaster(options.Options(), with_termlog=True, with_dumper=True)
     # Privacy: no per-request lines (they would print paths) unless asked for with --set flow_detail=1.
     master.options.update(flow_detail=0)
-    master.addons.add(Watercooler(), Announce(announce))
+    master.addons.add(Watercooler(guard=False), Announce(announce))   # no script reloader here: no guard
     try:
         master.options.update(**settings)
         if extra:
