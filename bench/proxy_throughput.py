@@ -1,6 +1,6 @@
 """Proxy throughput on loopback, side by side, as ratios: what Watercooler costs over bare mitmproxy.
 
-    .venv/bin/python bench/proxy_throughput.py [--clients 16] [--rounds 7]
+    .venv/bin/python bench/proxy_throughput.py [--clients 16] [--rounds 9]
 
 1. plain HTTP through `watercooler proxy` (sample rules) vs bare `mitmdump`     target >= 0.95
    (1b. the same with the addons loaded as a script, `mitmdump -s`: the script layers cost a little more)
@@ -184,7 +184,7 @@ def compare(name: str, a: Proxy, b: Proxy, targets_a, targets_b, mode: str, coun
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="wc-bench-"))
     pki = make_pki(workdir / "pki", ["ro.example", "open.example"])
