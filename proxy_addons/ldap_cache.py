@@ -1,4 +1,4 @@
-"""Remember successful LDAP logins for a short while.
+"""Remember successful LDAP (and panel) logins for a short while.
 
 mitmproxy's LDAP check binds to the directory synchronously, on the proxy's event loop, for every
 CONNECT and every plain-HTTP request: one slow directory stalls every user. A successful check is
@@ -30,18 +30,29 @@ class CachedValidator(proxyauth.Validator):
         self._ok: OrderedDict[tuple[str, bytes], float] = OrderedDict()
 
     def __call__(self, username: str, password: str) -> bool:
-        key = (username, hmac.new(self._key, password.encode("utf-8", "surrogatepass"), hashlib.sha256).digest())
-        now = self._now()
-        expires = self._ok.get(key)
-        if expires is not None and expires > now:
+        if self.remembered(username, password):
             return True
-        self._ok.pop(key, None)
         if not self.inner(username, password):
             return False
-        self._ok[key] = now + self.ttl
+        self.remember(username, password)
+        return True
+
+    def remembered(self, username: str, password: str) -> bool:
+        """A successful check of these credentials is still fresh (no call to the directory)."""
+        key = self._key_for(username, password)
+        expires = self._ok.get(key)
+        if expires is not None and expires > self._now():
+            return True
+        self._ok.pop(key, None)
+        return False
+
+    def remember(self, username: str, password: str) -> None:
+        self._ok[self._key_for(username, password)] = self._now() + self.ttl
         while len(self._ok) > MAX_ENTRIES:
             self._ok.popitem(last=False)
-        return True
+
+    def _key_for(self, username: str, password: str) -> tuple[str, bytes]:
+        return username, hmac.new(self._key, password.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
 
 
 def cache_ldap(auth_addon: proxyauth.ProxyAuth | None, ttl: float) -> bool:

@@ -33,6 +33,13 @@ OPTIONS: list[tuple[str, Any, Any, str, Sequence[str] | None]] = [
      "For organisations that do not install the Watercooler CA on their devices: never decrypt; refuse "
      "blocked and warned HTTPS sites at CONNECT with 403 and an X-Watercooler-Reason header (browsers "
      "show their own error), tunnel everything else. Plain-HTTP pages still show.", None),
+    ("watercooler_auth", str, "",
+     "'panel': employees log in to the proxy with their panel account (needs watercooler_db, the panel's "
+     "database; do not set proxyauth as well). Empty: mitmproxy's proxyauth option decides (htpasswd, "
+     "single user, LDAP) or nobody logs in.", ("", "panel")),
+    ("watercooler_auth_cache", int, 60,
+     "Seconds a successful panel login is remembered; a changed password or a disabled account takes "
+     "effect on the proxy at the latest after this long.", None),
     ("watercooler_ldap_cache", int, 300,
      "Seconds a successful LDAP proxy login is remembered (0: ask the directory every time).", None),
     ("watercooler_map_hosts", Sequence[str], [],
@@ -47,9 +54,9 @@ OPTIONS: list[tuple[str, Any, Any, str, Sequence[str] | None]] = [
 ]
 
 SUMMARISED = ["watercooler_rules", "watercooler_db", "watercooler_fail", "watercooler_users",
-              "watercooler_secret", "watercooler_panel_url", "watercooler_no_ca", "watercooler_ldap_cache",
-              "watercooler_map_hosts", "watercooler_test_clock", "watercooler_test_fault", "proxyauth",
-              "connection_strategy", "confdir"]
+              "watercooler_secret", "watercooler_panel_url", "watercooler_no_ca", "watercooler_auth",
+              "watercooler_auth_cache", "watercooler_ldap_cache", "watercooler_map_hosts",
+              "watercooler_test_clock", "watercooler_test_fault", "proxyauth", "connection_strategy", "confdir"]
 
 
 def declare(loader: Any) -> None:

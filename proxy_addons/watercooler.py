@@ -7,5 +7,6 @@ request with "policy unavailable" until the file is fixed. `watercooler proxy` r
 in-process, with no reloader at all.
 """
 from proxy_addons.addon import Watercooler
+from proxy_addons.panel_auth import PanelAuth
 
-addons = [Watercooler()]
+addons = [PanelAuth(), Watercooler()]     # panel logins first: the policy needs to know who is asking

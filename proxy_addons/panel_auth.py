@@ -1,0 +1,134 @@
+"""Proxy logins with the panel's accounts (`watercooler_auth=panel`): one password for employees.
+
+mitmproxy's own `proxyauth` checks credentials synchronously, on the event loop. An argon2id check
+costs tens of milliseconds, which would stall every user, so this addon's hooks are async: the check
+runs in a worker thread, and a success is remembered for `watercooler_auth_cache` seconds (keyed by
+a keyed hash of the password, never the password). A connection that logged in at CONNECT stays
+logged in for the requests inside it, as with `proxyauth`. Only the user name reaches the policy.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+import weakref
+from collections import defaultdict, deque
+from typing import Callable
+
+from mitmproxy import ctx, exceptions, http
+from mitmproxy.addons.proxyauth import is_http_proxy, parse_http_basic_auth
+
+from proxy_addons.ldap_cache import CachedValidator
+
+REALM = "Watercooler"
+FAILURES_ALLOWED = 10          # per account name, within FAILURE_WINDOW_S, before checks stop for a while
+FAILURE_WINDOW_S = 15 * 60
+
+
+class FailureThrottle:
+    """Stops password guessing through the proxy: after repeated failures for one name, refuse
+    without checking until the window moves on (also spares the CPU the argon2 work)."""
+
+    def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
+        self._now = now
+        self._failures: defaultdict[str, deque[float]] = defaultdict(deque)
+
+    def blocked(self, name: str) -> bool:
+        recent = self._failures.get(name)
+        if not recent:
+            return False
+        while recent and recent[0] < self._now() - FAILURE_WINDOW_S:
+            recent.popleft()
+        if not recent:
+            del self._failures[name]
+        return len(recent) >= FAILURES_ALLOWED
+
+    def failed(self, name: str) -> None:
+        self._failures[name].append(self._now())
+
+
+class PanelAccounts:
+    """Blocking checks against the panel's account table: call from a worker thread."""
+
+    def __init__(self, url: str) -> None:
+        from storage.db import make_engine
+        self.engine = make_engine(url)
+
+    def __call__(self, name: str, password: str) -> bool:
+        from sqlalchemy.orm import Session
+
+        from storage.accounts import authenticate
+        with Session(self.engine) as db:
+            return authenticate(db, name, password) is not None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+class PanelAuth:
+    def __init__(self) -> None:
+        self.logins: CachedValidator | None = None
+        self.accounts: PanelAccounts | None = None
+        self.authenticated: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self.throttle = FailureThrottle()
+
+    def configure(self, updated: set[str]) -> None:
+        if not updated & {"watercooler_auth", "watercooler_auth_cache", "watercooler_db", "proxyauth"}:
+            return
+        self.done()
+        if ctx.options.watercooler_auth != "panel":
+            return
+        if not ctx.options.watercooler_db:
+            raise exceptions.OptionsError("watercooler_auth=panel needs watercooler_db: the database the panel "
+                                          "keeps its accounts in (e.g. --set watercooler_db=sqlite:///data/watercooler.db)")
+        if ctx.options.proxyauth:
+            raise exceptions.OptionsError("set either proxyauth or watercooler_auth=panel, not both")
+        self.accounts = PanelAccounts(ctx.options.watercooler_db)
+        self.logins = CachedValidator(self.accounts, ctx.options.watercooler_auth_cache)
+
+    def done(self) -> None:
+        if self.accounts is not None:
+            self.accounts.close()
+        self.accounts = self.logins = None
+        self.authenticated.clear()
+
+    async def http_connect(self, flow: http.HTTPFlow) -> None:
+        if self.logins is not None and await self._log_in(flow):
+            self.authenticated[flow.client_conn] = flow.metadata["proxyauth"]
+
+    async def requestheaders(self, flow: http.HTTPFlow) -> None:
+        if self.logins is None or flow.is_replay:
+            return
+        if flow.client_conn in self.authenticated:
+            flow.metadata["proxyauth"] = self.authenticated[flow.client_conn]
+        else:
+            await self._log_in(flow)
+
+    async def _log_in(self, flow: http.HTTPFlow) -> bool:
+        logins = self.logins
+        proxy = is_http_proxy(flow)
+        header = "Proxy-Authorization" if proxy else "Authorization"
+        try:
+            _, name, password = parse_http_basic_auth(flow.request.headers.get(header, ""))
+        except ValueError:
+            name = password = None
+        ok = False
+        if name and password is not None and logins is not None and not self.throttle.blocked(name):
+            ok = logins.remembered(name, password) or await asyncio.to_thread(logins.inner, name, password)
+            if ok:
+                logins.remember(name, password)
+            else:
+                self.throttle.failed(name)
+        if not ok:
+            flow.response = login_required(proxy)
+            return False
+        flow.metadata["proxyauth"] = (name, "")     # the password goes no further than this check
+        del flow.request.headers[header]
+        return True
+
+
+def login_required(proxy: bool) -> http.Response:
+    status, header = (407, "Proxy-Authenticate") if proxy else (401, "WWW-Authenticate")
+    return http.Response.make(status, "Sign in with your Watercooler panel account to use the web.\n",
+                              {header: f'Basic realm="{REALM}"', "Content-Type": "text/plain; charset=utf-8",
+                               "Cache-Control": "no-store"})
+
