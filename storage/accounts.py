@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -24,9 +25,14 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 1024   # argon2 accepts anything; a bound keeps one request from costing megabytes
 
 _hasher = PasswordHasher()
-# Checking a password against this when the account does not exist costs the same as a real check,
-# so the time a sign-in takes does not tell whether the name exists.
-_DUMMY_HASH = _hasher.hash("watercooler: no such account")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checking a password against this when the account does not exist costs the same as a real
+    check, so the time a sign-in takes does not tell whether the name exists. Made on first use, not
+    at import: every command that imports the models would pay for it."""
+    return _hasher.hash("watercooler: no such account")
 
 
 class User(Base):
@@ -102,7 +108,7 @@ def authenticate(db: Session, name: str, password: str) -> User | None:
     user = find_user(db, name) if len(password) <= MAX_PASSWORD else None
     if user is None:
         try:
-            _hasher.verify(_DUMMY_HASH, password[:MAX_PASSWORD])
+            _hasher.verify(_dummy_hash(), password[:MAX_PASSWORD])
         except VerificationError:
             pass
         return None
