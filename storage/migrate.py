@@ -7,6 +7,7 @@ BEGIN IMMEDIATE), so the second waits and then finds nothing left to do.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from importlib.resources import files
 
@@ -21,6 +22,7 @@ from storage.db import StorageError, describe, make_engine, write_connection
 
 # Any constant will do, as long as every Watercooler process uses the same one.
 UPGRADE_LOCK_ID = 0x57415443  # "WATC"
+_ONE_UPGRADE_AT_A_TIME = threading.Lock()
 # How long a start waits on SQLite for another process's upgrade, beyond the busy timeout.
 LOCKED_PATIENCE_S = 60
 # Alembic announces its plugins at INFO on every run; the migrations it applies stay visible.
@@ -45,7 +47,10 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def _upgrade_once(engine: Engine, revision: str) -> str:
-    with write_connection(engine) as conn:
+    # Alembic keeps the running migration's context in module-level proxies (`alembic.context`,
+    # `alembic.op`): two upgrades at once in one process, even of different databases, would run
+    # each other's steps. The database locks below only order processes; this orders threads.
+    with _ONE_UPGRADE_AT_A_TIME, write_connection(engine) as conn:
         with conn.begin():
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": UPGRADE_LOCK_ID})
@@ -55,13 +60,17 @@ def _upgrade_once(engine: Engine, revision: str) -> str:
         return MigrationContext.configure(conn).get_current_revision() or ""
 
 
-def upgrade(target: Engine | str | None = None, revision: str = "head") -> str:
+def upgrade(target: Engine | str | None = None, revision: str = "head",
+            patience_s: float = LOCKED_PATIENCE_S) -> str:
     """Apply migrations up to `revision`; returns the revision the database is at afterwards.
+
+    On SQLite, waits up to `patience_s` for another process's upgrade (callers with a retry loop of
+    their own, like the usage writer, pass 0).
 
     Raises StorageError (one sentence, password hidden) when the database cannot be reached.
     """
     engine = target if isinstance(target, Engine) else make_engine(target)
-    deadline = time.monotonic() + LOCKED_PATIENCE_S
+    deadline = time.monotonic() + patience_s
     try:
         while True:
             try:

@@ -66,7 +66,7 @@ class DatabaseLoop(threading.Thread):
             chunk = None
             try:
                 if not self._ready:
-                    upgrade(self.engine)
+                    upgrade(self.engine, patience_s=0)    # this loop retries with its own backoff
                     self._ready = True
                 chunk = self.spool.read()
                 if chunk:

@@ -100,3 +100,28 @@ def test_a_start_waits_out_a_long_sqlite_lock_instead_of_failing(tmp_path, monke
     finally:
         release.join()
         holder.close()
+
+
+def test_upgrades_of_different_databases_in_one_process_do_not_mix(tmp_path):
+    # A proxy's writer thread and the panel's start may migrate two databases at the same moment.
+    urls = [f"sqlite:///{tmp_path}/node{n}.db" for n in range(6)]
+    results: dict[str, str] = {}
+    errors: list[Exception] = []
+
+    def start(url: str) -> None:
+        try:
+            results[url] = upgrade(url)
+        except Exception as exc:   # collected: the assertion below shows it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(url,)) for url in urls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert results == {url: head_revision() for url in urls}
+    for url in urls:
+        engine = make_engine(url)
+        assert USAGE_TABLES <= set(inspect(engine).get_table_names())
+        engine.dispose()
