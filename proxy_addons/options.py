@@ -59,9 +59,16 @@ SUMMARISED = ["watercooler_rules", "watercooler_db", "watercooler_fail", "waterc
               "watercooler_test_clock", "watercooler_test_fault", "proxyauth", "connection_strategy", "confdir"]
 
 
-def declare(loader: Any) -> None:
+# Declared by the panel-login addon itself: it sits before Watercooler's addon in the chain, and
+# mitmproxy may configure it before the next addon has loaded.
+PANEL_AUTH_OPTIONS = ("watercooler_auth", "watercooler_auth_cache")
+
+
+def declare(loader: Any, names: Sequence[str] | None = None) -> None:
+    """Declare the options named (default: all but the panel-login ones)."""
     for name, typespec, default, help_text, choices in OPTIONS:
-        loader.add_option(name, typespec, default, help_text, choices)
+        if (name in names) if names is not None else (name not in PANEL_AUTH_OPTIONS):
+            loader.add_option(name, typespec, default, help_text, choices)
 
 
 def summary(options: Any, policy_files: int | None) -> str:

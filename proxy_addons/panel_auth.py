@@ -17,6 +17,7 @@ from typing import Callable
 from mitmproxy import ctx, exceptions, http
 from mitmproxy.addons.proxyauth import is_http_proxy, parse_http_basic_auth
 
+from proxy_addons import options
 from proxy_addons.ldap_cache import CachedValidator
 
 REALM = "Watercooler"
@@ -70,6 +71,9 @@ class PanelAuth:
         self.accounts: PanelAccounts | None = None
         self.authenticated: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.throttle = FailureThrottle()
+
+    def load(self, loader) -> None:
+        options.declare(loader, options.PANEL_AUTH_OPTIONS)
 
     def configure(self, updated: set[str]) -> None:
         if not updated & {"watercooler_auth", "watercooler_auth_cache", "watercooler_db", "proxyauth"}:

@@ -91,3 +91,16 @@ def test_the_demo_checks_the_sample_rules_then_starts_the_proxy(tmp_path):
         assert "Facebook is closed right now" in page
     finally:
         assert running.stop() == 0
+
+
+def test_the_proxy_logs_in_with_panel_accounts(tmp_path):
+    port = free_port()
+    running = Running(["proxy", "--rules", "rules", "--listen", f"127.0.0.1:{port}",
+                       "--set", "watercooler_auth=panel"], tmp_path / "data")
+    try:
+        command = try_line(running)
+        answer = subprocess.run(command + ["-sS", "-i"], capture_output=True, timeout=20).stdout.decode()
+        assert answer.startswith("HTTP/1.1 407") and "panel account" in answer
+        assert "auth=panel" in running.text()
+    finally:
+        assert running.stop() == 0

@@ -18,14 +18,15 @@ from tests.support.proxy_clients import http_via_proxy, https_via_proxy
 from tests.support.proxy_env import start_env
 
 
-class DeclaresOptions:
+class WatercoolerOptions:
+    """Declares the options Watercooler's main addon owns (watercooler_db among them)."""
     def load(self, loader):
         options.declare(loader)
 
 
 def test_panel_logins_need_the_panels_database_and_exclude_proxyauth(tmp_path):
     auth = PanelAuth()
-    with taddons.context(proxyauth.ProxyAuth(), DeclaresOptions(), auth) as tctx:
+    with taddons.context(proxyauth.ProxyAuth(), auth, WatercoolerOptions()) as tctx:
         with pytest.raises(exceptions.OptionsError, match="watercooler_auth=panel needs watercooler_db"):
             tctx.configure(auth, watercooler_auth="panel")
         with pytest.raises(exceptions.OptionsError, match="either proxyauth or watercooler_auth=panel"):
