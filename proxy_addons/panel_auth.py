@@ -95,17 +95,24 @@ class PanelAuth:
         self.accounts = self.logins = None
         self.authenticated.clear()
 
-    async def http_connect(self, flow: http.HTTPFlow) -> None:
-        if self.logins is not None and await self._log_in(flow):
-            self.authenticated[flow.client_conn] = flow.metadata["proxyauth"]
+    # The hooks are plain functions that hand mitmproxy a coroutine only when a password must be
+    # checked: without panel logins, or inside a logged-in connection, a request costs no await.
+    def http_connect(self, flow: http.HTTPFlow):
+        if self.logins is not None:
+            return self._connect(flow)
+        return None
 
-    async def requestheaders(self, flow: http.HTTPFlow) -> None:
+    def requestheaders(self, flow: http.HTTPFlow):
         if self.logins is None or flow.is_replay:
-            return
+            return None
         if flow.client_conn in self.authenticated:
             flow.metadata["proxyauth"] = self.authenticated[flow.client_conn]
-        else:
-            await self._log_in(flow)
+            return None
+        return self._log_in(flow)
+
+    async def _connect(self, flow: http.HTTPFlow) -> None:
+        if await self._log_in(flow):
+            self.authenticated[flow.client_conn] = flow.metadata["proxyauth"]
 
     async def _log_in(self, flow: http.HTTPFlow) -> bool:
         logins = self.logins
