@@ -2,18 +2,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy.orm import Session
 
-from storage.db import make_engine
-from storage.migrate import upgrade
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
+from tests.support.databases import db_url, migrated_session, pg_database, usage_engine  # noqa: F401
 
 
 @pytest.fixture
-def db(db_url):
+def db(migrated_session):
     """A session on a freshly migrated database."""
-    engine = make_engine(db_url)
-    upgrade(engine)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
+    return migrated_session

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.usage import ActiveMinute, Attempt, QuotaCharge
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
+from tests.support.databases import db_url, pg_database, sorted_rows  # noqa: F401  (fixtures)
 from tests.support.net import poll
 from tests.support.outage import database_outage
 from tests.support.proxy_clients import http_via_proxy
@@ -43,15 +43,6 @@ def page(host: str) -> bytes:
             "Connection: close\r\n\r\n").encode()
 
 
-def rows(url, *columns):
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return sorted(conn.execute(select(*columns)).all())
-    finally:
-        engine.dispose()
-
-
 def test_two_proxies_on_one_database_keep_one_count_and_one_quota(db_url, tmp_path, monkeypatch):
     monkeypatch.setenv("WATERCOOLER_DATA", str(tmp_path / "data"))    # both spools: one slot each
     options = {"watercooler_db": db_url, "watercooler_test_clock": "2026-11-26T10:00:00+01:00"}
@@ -59,7 +50,7 @@ def test_two_proxies_on_one_database_keep_one_count_and_one_quota(db_url, tmp_pa
     second = None
     try:
         assert http_via_proxy(first.port, page("www.reddit.com")).status == 200   # the day's one minute
-        poll(lambda: rows(db_url, QuotaCharge.user_name), timeout=20, what="the charge to be stored")
+        poll(lambda: sorted_rows(db_url, QuotaCharge.user_name), timeout=20, what="the charge to be stored")
         second = start_env(tmp_path / "b", RULES, options)                        # scaled out, same minute
         second.proxy.wait_for_log("quota state loaded", timeout=20)
         blocked = http_via_proxy(second.port, page("www.reddit.com"))
@@ -71,11 +62,11 @@ def test_two_proxies_on_one_database_keep_one_count_and_one_quota(db_url, tmp_pa
         for env in (first, second):
             if env:
                 env.stop()
-    minutes = rows(db_url, ActiveMinute.user_name, ActiveMinute.site, ActiveMinute.day)
+    minutes = sorted_rows(db_url, ActiveMinute.user_name, ActiveMinute.site, ActiveMinute.day)
     assert [(user, site, str(day)) for user, site, day in minutes] == [
         ("", "forum", "2026-11-26"), ("", "reddit", "2026-11-26")]    # the forum minute once, not twice
-    assert len(rows(db_url, QuotaCharge.minute)) == 1
-    assert rows(db_url, Attempt.site, Attempt.kind, Attempt.count) == [("reddit", "blocked", 1)]
+    assert len(sorted_rows(db_url, QuotaCharge.minute)) == 1
+    assert sorted_rows(db_url, Attempt.site, Attempt.kind, Attempt.count) == [("reddit", "blocked", 1)]
 
 
 def test_a_database_outage_under_steady_traffic_loses_and_doubles_nothing(db_url, tmp_path, monkeypatch):
@@ -103,7 +94,7 @@ def test_a_database_outage_under_steady_traffic_loses_and_doubles_nothing(db_url
             poll(lambda: traffic(lambda: blocked[0] >= at_restore + 10), timeout=30, interval=0.1, what="traffic")
         finally:
             env.stop()                        # SIGTERM: whatever is still spooled goes in now
-    minutes = [m for (m,) in rows(db_url, ActiveMinute.minute)]
+    minutes = [m for (m,) in sorted_rows(db_url, ActiveMinute.minute)]
     assert len(minutes) >= 3
     assert [(b - a).total_seconds() for a, b in zip(minutes, minutes[1:])] == [60.0] * (len(minutes) - 1)
     engine = make_engine(db_url)

@@ -5,13 +5,11 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from storage.db import make_engine
 from storage.sink import DatabaseUsageSink
 from storage.usage import ActiveMinute, Attempt, ProxyNode, QuotaCharge
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
+from tests.support.databases import db_url, pg_database, sorted_rows  # noqa: F401  (fixtures)
 from tests.support.net import free_port, poll
 
 UTC = timezone.utc
@@ -21,15 +19,6 @@ LATE = datetime(2026, 11, 26, 23, 30, 15, tzinfo=UTC)     # already Friday in Be
 def make_sink(url, tmp_path, **kwargs) -> DatabaseUsageSink:
     return DatabaseUsageSink(url, data=tmp_path, node="proxy-1", zone="Europe/Berlin", max_delay=0.05,
                              **kwargs)
-
-
-def table(url, *columns):
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return sorted(conn.execute(select(*columns)).all())
-    finally:
-        engine.dispose()
 
 
 def test_minutes_charges_and_attempts_are_stored_once_with_local_days(db_url, tmp_path):
@@ -45,12 +34,12 @@ def test_minutes_charges_and_attempts_are_stored_once_with_local_days(db_url, tm
     assert sink.flush(timeout=30)
     sink.close()
     friday, minute = date(2026, 11, 27), LATE.replace(second=0)
-    assert table(db_url, ActiveMinute.user_name, ActiveMinute.site, ActiveMinute.minute, ActiveMinute.day) == [
+    assert sorted_rows(db_url, ActiveMinute.user_name, ActiveMinute.site, ActiveMinute.minute, ActiveMinute.day) == [
         ("", "facebook", minute + timedelta(minutes=1), friday),
         ("alice", "facebook", minute, friday), ("alice", "forum", minute, friday)]
-    assert table(db_url, QuotaCharge.user_name, QuotaCharge.rule, QuotaCharge.day) == \
+    assert sorted_rows(db_url, QuotaCharge.user_name, QuotaCharge.rule, QuotaCharge.day) == \
         [("alice", "social-budget", friday)]
-    assert table(db_url, Attempt.user_name, Attempt.site, Attempt.rule, Attempt.kind, Attempt.count) == [
+    assert sorted_rows(db_url, Attempt.user_name, Attempt.site, Attempt.rule, Attempt.kind, Attempt.count) == [
         ("", "tiktok", "", "blocked", 1), ("bob", "youtube", "youtube-nudge", "warned", 2)]
 
 
@@ -59,7 +48,7 @@ def test_names_lose_control_characters_and_excess_length(db_url, tmp_path):
     sink.minute("eve\x00\n" + "x" * 400, "facebook", "external-social", LATE)
     assert sink.flush(timeout=30)
     sink.close()
-    [(name,)] = table(db_url, ActiveMinute.user_name)
+    [(name,)] = sorted_rows(db_url, ActiveMinute.user_name)
     assert name == ("eve" + "x" * 400)[:255]
 
 
@@ -69,7 +58,7 @@ def test_the_heartbeat_tells_the_panel_which_policy_runs(db_url, tmp_path):
     try:
         def heartbeats():
             try:
-                return table(db_url, ProxyNode.node_id, ProxyNode.policy_version, ProxyNode.last_reload_error)
+                return sorted_rows(db_url, ProxyNode.node_id, ProxyNode.policy_version, ProxyNode.last_reload_error)
             except (OperationalError, ProgrammingError):   # the sink is still creating the tables
                 return None
 

@@ -12,8 +12,9 @@ import secrets
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, select, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from storage.db import make_engine
 from storage.migrate import upgrade
@@ -84,6 +85,23 @@ def usage_engine(db_url) -> Iterator[Engine]:
     upgrade(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def migrated_session(usage_engine) -> Iterator[Session]:
+    """An ORM session on a database upgraded to the newest schema."""
+    with Session(usage_engine) as session:
+        yield session
+
+
+def sorted_rows(url: str, *columns) -> list:
+    """Every row of `columns` in the database at `url`, sorted: what a test compares against."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sorted(conn.execute(select(*columns)).all())
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -4,13 +4,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy.orm import Session
 
 import policy
-from storage.db import make_engine
-from storage.migrate import upgrade
 from storage.usage import ActiveMinute, Attempt
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
+from tests.support.databases import db_url, migrated_session, pg_database, usage_engine  # noqa: F401  (fixtures)
 from tests.web.conftest import RULES
 from web.manager.summaries import team_week
 from web.manager.trend import community_trend
@@ -30,13 +27,9 @@ def utc(*args) -> datetime:
 
 
 @pytest.fixture
-def session(db_url):
+def session(migrated_session):
     """Summaries group in the database: checked on SQLite and on PostgreSQL."""
-    engine = make_engine(db_url)
-    upgrade(engine)
-    with Session(engine) as db:
-        yield db
-    engine.dispose()
+    return migrated_session
 
 
 def test_a_week_sums_the_group_only_by_site_category_and_local_hour(session):
