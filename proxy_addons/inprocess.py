@@ -12,8 +12,7 @@ from typing import Any, Callable
 from mitmproxy import ctx, exceptions, options
 from mitmproxy.tools.dump import DumpMaster
 
-from proxy_addons.addon import Watercooler
-from proxy_addons.panel_auth import PanelAuth
+from proxy_addons.bundle import WatercoolerAddons
 
 
 class Announce:
@@ -39,8 +38,8 @@ async def serve(settings: dict[str, Any], extra: list[str], announce: Callable[[
     master = DumpMaster(options.Options(), with_termlog=True, with_dumper=True)
     # Privacy: no per-request lines (they would print paths) unless asked for with --set flow_detail=1.
     master.options.update(flow_detail=0)
-    # Panel logins first: the policy needs to know who is asking. No script reloader here: no guard.
-    master.addons.add(PanelAuth(), Watercooler(guard=False), Announce(announce))
+    # One chain entry for all of ours (see bundle.py). No script reloader here: no guard.
+    master.addons.add(WatercoolerAddons(Announce(announce), guard=False))
     try:
         master.options.update(**settings)
         if extra:
