@@ -30,7 +30,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
-from bench.proxy_throughput import Proxy, origin_main  # noqa: E402
+from bench.loopback_load import origin_main  # noqa: E402
+from bench.proxy_throughput import Proxy  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 from storage.usage import ActiveMinute, Attempt  # noqa: E402
 from tests.support.net import free_port  # noqa: E402

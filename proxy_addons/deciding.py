@@ -40,9 +40,8 @@ class Decider:
         if policy is None:
             raise PolicyUnavailable("no valid policy is loaded")
         now = now or self.clock.now()
-        key = who.key
         return policy.decide(
             who.user, url, now, method=method, client_ip=who.client_ip,
             used_minutes=self.counter.used_for(who.user, now),
-            continued=lambda rule, site: self.continued.is_continued(key, rule, site, now),
+            continued=lambda rule, site: self.continued.is_continued(who.key, rule, site, now),
         )

@@ -29,6 +29,14 @@ def _same(a: str, b: str) -> bool:
         return False
 
 
+def _names(text: str, canonical: str) -> bool:
+    """Whether `text` names the host whose canonical form is `canonical`."""
+    try:
+        return canonical_host(text) == canonical
+    except ValueError:
+        return False
+
+
 def check_hosts(flow: http.HTTPFlow, connect_host: str | None) -> HostProblem | None:
     """The first disagreement among the names this request gives for its host, or None.
 
@@ -37,23 +45,25 @@ def check_hosts(flow: http.HTTPFlow, connect_host: str | None) -> HostProblem | 
     request whose absolute-form URL and Host header disagree contradicts itself (400).
     """
     request = flow.request
-    host_headers = [value.decode("latin-1") for name, value in request.headers.fields if name.lower() == b"host"]
+    host_headers = [value for name, value in request.headers.fields if name.lower() == b"host"]
     if len(host_headers) > 1:
         return HostProblem(400, "the request has more than one Host header")
     try:
-        canonical_host(request.host)
+        canonical = canonical_host(request.host)
     except ValueError:
         return HostProblem(400, "the request's host is not a valid host name")
-    if request.authority and host_headers and not _same(request.authority, host_headers[0]):
+    authority = request.authority
+    header = host_headers[0].decode("latin-1") if host_headers else None
+    if authority and header is not None and not _same(authority, header):
         return HostProblem(400, "the request's :authority and Host header name different hosts")
-    named = request.authority or (host_headers[0] if host_headers else None)
-    if named and not _same(named, request.host):
+    named = authority or header
+    if named and not _names(named, canonical):
         if connect_host is not None:
             return HostProblem(421, "this connection was opened for another host (CONNECT)")
         return HostProblem(400, "the Host header names another host than the request target")
-    if connect_host and not _same(connect_host, request.host):
+    if connect_host and not _names(connect_host, canonical):
         return HostProblem(421, "this connection was opened for another host (CONNECT)")
     sni = flow.client_conn.sni
-    if sni and not _same(sni, request.host):
+    if sni and not _names(sni, canonical):
         return HostProblem(421, "this connection was opened for another host (TLS SNI)")
     return None

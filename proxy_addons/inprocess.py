@@ -12,11 +12,13 @@ from typing import Any, Callable
 from mitmproxy import ctx, exceptions, options
 from mitmproxy.tools.dump import DumpMaster
 
-from proxy_addons.bundle import WatercoolerAddons
+from proxy_addons.addon import Watercooler
 
 
 class Announce:
-    """Once the proxy listens: print where, the CA certificate to install, and a line to try."""
+    """Once the proxy listens: print where, the CA certificate to install, and a line to try.
+
+    Then it leaves mitmproxy's addon chain: every entry there costs every request a little (addon.py)."""
 
     def __init__(self, lines: Callable[[list[tuple[str, int]]], list[str]]) -> None:
         self.lines = lines
@@ -26,6 +28,7 @@ class Announce:
         addresses = [(str(a[0]), int(a[1])) for a in proxyserver.listen_addrs()] if proxyserver else []
         for line in self.lines(addresses):
             print(line, flush=True)
+        ctx.master.addons.remove(self)
 
 
 async def serve(settings: dict[str, Any], extra: list[str], announce: Callable[[list[tuple[str, int]]], list[str]],
@@ -38,8 +41,8 @@ async def serve(settings: dict[str, Any], extra: list[str], announce: Callable[[
     master = DumpMaster(options.Options(), with_termlog=True, with_dumper=True)
     # Privacy: no per-request lines (they would print paths) unless asked for with --set flow_detail=1.
     master.options.update(flow_detail=0)
-    # One chain entry for all of ours (see bundle.py). No script reloader here: no guard.
-    master.addons.add(WatercoolerAddons(Announce(announce), guard=False))
+    # No script reloader here: no guard.
+    master.addons.add(Watercooler(guard=False), Announce(announce))
     try:
         master.options.update(**settings)
         if extra:

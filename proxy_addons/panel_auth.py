@@ -1,10 +1,14 @@
 """Proxy logins with the panel's accounts (`watercooler_auth=panel`): one password for employees.
 
 mitmproxy's own `proxyauth` checks credentials synchronously, on the event loop. An argon2id check
-costs tens of milliseconds, which would stall every user, so this addon's hooks are async: the check
-runs in a worker thread, and a success is remembered for `watercooler_auth_cache` seconds (keyed by
-a keyed hash of the password, never the password). A connection that logged in at CONNECT stays
-logged in for the requests inside it, as with `proxyauth`. Only the user name reaches the policy.
+costs tens of milliseconds, which would stall every user, so the check runs in a worker thread (the
+hooks return a coroutine only when a password must be checked), and a success is remembered for
+`watercooler_auth_cache` seconds (keyed by a keyed hash of the password, never the password). A
+connection that logged in at CONNECT stays logged in for the requests inside it, as with `proxyauth`.
+Only the user name reaches the policy.
+
+`PanelAuth` has an addon's shape, but it is not in mitmproxy's chain: the Watercooler addon calls it
+first in its own hooks (see addon.py for why Watercooler is a single addon).
 """
 from __future__ import annotations
 

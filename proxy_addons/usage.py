@@ -54,10 +54,10 @@ class UsageCounter:
         self.sink.minute(user, decision.site, decision.category or "", at, quota_rule=quota_rule)
 
     def used_for(self, user: str | None, at: datetime) -> Callable[[str, datetime], int]:
-        """The `used_minutes` callable for `Policy.decide`: charged minutes before the current one."""
-        minute = minute_of(at)
+        """The `used_minutes` callable for `Policy.decide`: charged minutes before the current one.
 
+        Made for every request and called only for quota rules, so it does nothing until called."""
         def used(rule: str, period_start: datetime) -> int:
             total = self.sink.used_minutes(user, rule, period_start)
-            return max(0, total - 1) if self._charged.get((user, rule)) == minute else total
+            return max(0, total - 1) if self._charged.get((user, rule)) == minute_of(at) else total
         return used

@@ -6,6 +6,6 @@ reloader drops the addon; the guard (added to mitmproxy's own chain at start) th
 request with "policy unavailable" until the file is fixed. `watercooler proxy` runs the same addons
 in-process, with no reloader at all.
 """
-from proxy_addons.bundle import WatercoolerAddons
+from proxy_addons.addon import Watercooler
 
-addons = [WatercoolerAddons()]     # panel logins first, then the policy: see bundle.py
+addons = [Watercooler()]
