@@ -6,6 +6,7 @@ from typing import Any
 
 from proxy_addons.clock import Clock
 from proxy_addons.continued import ContinuedState
+from proxy_addons.decision_cache import DecisionCache
 from proxy_addons.identity import Who
 from proxy_addons.rules_watch import PolicyHolder
 from proxy_addons.usage import UsageCounter
@@ -28,6 +29,7 @@ class Decider:
         self.continued = continued
         self.clock = clock
         self.fault = False          # watercooler_test_fault=decide
+        self.known = DecisionCache()
 
     @property
     def policy(self) -> Any:
@@ -40,8 +42,14 @@ class Decider:
         if policy is None:
             raise PolicyUnavailable("no valid policy is loaded")
         now = now or self.clock.now()
-        return policy.decide(
-            who.user, url, now, method=method, client_ip=who.client_ip,
-            used_minutes=self.counter.used_for(who.user, now),
-            continued=lambda rule, site: self.continued.is_continued(who.key, rule, site, now),
-        )
+        ts = now.timestamp()
+        key = (who, url, method)
+        decision = self.known.get(policy, key, ts)
+        if decision is None:
+            decision = policy.decide(
+                who.user, url, now, method=method, client_ip=who.client_ip,
+                used_minutes=self.counter.used_for(who.user, now),
+                continued=lambda rule, site: self.continued.is_continued(who.key, rule, site, now),
+            )
+            self.known.put(policy, key, ts, decision)
+        return decision

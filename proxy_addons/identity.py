@@ -5,16 +5,15 @@ password is never logged, stored, or passed to the policy.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from ipaddress import ip_address
-from typing import Any
+from typing import Any, NamedTuple
 
 from proxy_addons.ipmap import IpUserMap
 
 
-@dataclass(frozen=True)
-class Who:
+class Who(NamedTuple):
+    """A tuple: made on every request and a key of the decision cache, so cheap to make and hash."""
     user: str | None           # None: anonymous
     client_ip: str | None
 
