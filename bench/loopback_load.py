@@ -7,6 +7,7 @@ tunnel, and count the answers they get within a time window that every load proc
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import ssl
 import time
@@ -25,18 +26,28 @@ async def _answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
     writer.close()
 
 
-def origin_main(ports: list[int], cert: str, key: str, tls: bool, ready) -> None:
-    """Process target: answer on every port until terminated; sets `ready` once listening."""
+def origin_main(count: int, cert: str, key: str, tls: bool, ports) -> None:
+    """Process target: answer on `count` ports until terminated; puts the list of ports once listening.
+
+    The ports are the system's choice (port 0): a port picked in advance could be taken, e.g. by a
+    client's ephemeral port, before the origin binds it."""
     async def main() -> None:
         context = None
         if tls:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(cert, key)
-        for port in ports:
-            await asyncio.start_server(_answer, "127.0.0.1", port, ssl=context, backlog=256)
-        ready.set()
+        servers = [await asyncio.start_server(_answer, "127.0.0.1", 0, ssl=context, backlog=256) for _ in range(count)]
+        ports.put([server.sockets[0].getsockname()[1] for server in servers])
         await asyncio.Event().wait()
     asyncio.run(main())
+
+
+def start_origin(count: int, cert: str = "", key: str = "", tls: bool = False) -> tuple[multiprocessing.Process, list[int]]:
+    """An origin process answering on `count` loopback ports, and those ports."""
+    ports = multiprocessing.Queue()
+    origin = multiprocessing.Process(target=origin_main, args=(count, cert, key, tls, ports), daemon=True)
+    origin.start()
+    return origin, ports.get(timeout=30)
 
 
 async def client(proxy: int, host: str, port: int, mode: str, start: float, stop: float) -> int:

@@ -30,11 +30,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
-from bench.loopback_load import origin_main  # noqa: E402
+from bench.loopback_load import start_origin  # noqa: E402
 from bench.proxy_throughput import Proxy  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 from storage.usage import ActiveMinute, Attempt  # noqa: E402
-from tests.support.net import free_port  # noqa: E402
 from tests.support.tcp_relay import TcpRelay  # noqa: E402
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -134,11 +133,7 @@ def main() -> None:
     os.environ["WATERCOOLER_DATA"] = str(workdir / "data")                      # the proxies' spools
     (workdir / "rules").mkdir()
     (workdir / "rules" / "bench.yaml").write_text(RULES)
-    ports = [free_port() for _ in range(args.clients)]
-    ready = multiprocessing.Event()
-    origin = multiprocessing.Process(target=origin_main, args=(ports, "", "", False, ready), daemon=True)
-    origin.start()
-    ready.wait(30)
+    origin, ports = start_origin(args.clients)
     admin = create_engine(PG, isolation_level="AUTOCOMMIT")
     schemas = [f"bench_{secrets.token_hex(4)}" for _ in range(2)]
     with admin.connect() as conn:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from bench.loopback_load import cpu_seconds, load_main, origin_main, split_cpus  # noqa: E402
+from bench.loopback_load import cpu_seconds, load_main, split_cpus, start_origin  # noqa: E402
 from tests.support.net import free_port, poll, port_open  # noqa: E402
 from tests.support.tls_certs import make_pki  # noqa: E402
 
@@ -122,15 +122,10 @@ def main() -> None:
         os.sched_setaffinity(0, cpus[1])                      # clients and origins inherit this
     workdir = Path(tempfile.mkdtemp(prefix="wc-bench-"))
     pki = make_pki(workdir / "pki", ["ro.example", "open.example"])
-    ports = {kind: [free_port() for _ in range(args.clients)] for kind in ("http", "https")}
-    ready = [multiprocessing.Event(), multiprocessing.Event()]
-    origins = [multiprocessing.Process(target=origin_main, daemon=True,
-                                       args=(ports[kind], str(pki.cert_pem), str(pki.key_pem), kind == "https", ev))
-               for kind, ev in zip(("http", "https"), ready)]
-    for origin in origins:
-        origin.start()
-    for event in ready:
-        event.wait(30)
+    origins, ports = [], {}
+    for kind in ("http", "https"):
+        origin, ports[kind] = start_origin(args.clients, str(pki.cert_pem), str(pki.key_pem), kind == "https")
+        origins.append(origin)
     bench_rules = workdir / "bench-rules"
     bench_rules.mkdir()
     (bench_rules / "bench.yaml").write_text(BENCH_RULES)
