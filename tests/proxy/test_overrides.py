@@ -4,12 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from storage.access import Grant
 from storage.adjustments import Adjustment
 from storage.usage import ActiveMinute, QuotaCharge
+from tests.support.databases import count_rows
 from tests.support.net import poll
 from tests.support.proxy_clients import https_via_proxy
 from tests.support.proxy_env import TEST_RULES, start_env
@@ -53,27 +54,15 @@ def test_a_grant_from_the_panel_opens_the_site_for_that_person_only(env):
     assert facebook(env, "bob").status == 403
     assert "panel overrides applied: 0 adjustment(s), 1 grant(s)" in env.proxy.log()
     # A tunnel is not decrypted, so it counts as active the minute it opens.
-    engine = create_engine(env.db_url)
-
-    def minutes() -> int:
-        with Session(engine) as db:
-            return db.scalar(select(func.count()).select_from(ActiveMinute)
-                             .where(ActiveMinute.user_name == "alice", ActiveMinute.site == "facebook"))
-    poll(lambda: minutes() == 1, timeout=10, what="the tunnel's minute to be written")
-    engine.dispose()
+    poll(lambda: count_rows(env.db_url, ActiveMinute, user_name="alice", site="facebook") == 1, timeout=10,
+         what="the tunnel's minute to be written")
 
 
 def test_usage_reaches_the_database(env):
     page = https_via_proxy(env.port, "www.reddit.com", cafiles=[env.proxy.ca_pem], auth=("dave", "pw"))
     assert page.status == 200
-    engine = create_engine(env.db_url)
-
-    def charged() -> int:
-        with Session(engine) as db:
-            return db.scalar(select(func.count()).select_from(QuotaCharge)
-                             .where(QuotaCharge.user_name == "dave", QuotaCharge.rule == "reddit-budget"))
-    poll(lambda: charged() == 1, timeout=10, what="the minute to be written")
-    engine.dispose()
+    poll(lambda: count_rows(env.db_url, QuotaCharge, user_name="dave", rule="reddit-budget") == 1, timeout=10,
+         what="the minute to be written")
 
 
 def test_a_managers_adjustment_applies_to_their_group(env):

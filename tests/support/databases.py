@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine, select, text
+from sqlalchemy import Connection, Engine, create_engine, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -100,6 +100,16 @@ def sorted_rows(url: str, *columns) -> list:
     try:
         with engine.connect() as conn:
             return sorted(conn.execute(select(*columns)).all())
+    finally:
+        engine.dispose()
+
+
+def count_rows(url: str, model, **where) -> int:
+    """How many rows of `model` the database at `url` holds with these column values."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(select(func.count()).select_from(model).filter_by(**where))
     finally:
         engine.dispose()
 
