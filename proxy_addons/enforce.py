@@ -1,8 +1,9 @@
 """Deciding each HTTP request (plain, or inside an intercepted connection) and answering for the policy.
 
 A non-allow decision is answered by the proxy itself, without contacting the site: the block page,
-the warn page, the read-only page, or the one-time quota notice. Allowed page loads count as active
-minutes; an allowed connection is closed when its decision expires.
+the warn page, the read-only page, or the one-time quota notice. On a read-only site a read is judged
+again on what it does (`writes`). Allowed page loads count as active minutes; an allowed connection
+is closed when its decision expires.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from proxy_addons.identity import Who
 from proxy_addons.tokens import TokenSigner
 from proxy_addons.usage import UsageCounter, is_page_load
 from proxy_addons.views import PageContext
+from proxy_addons.writes import judged_method
+from policy.reading import reads
 
 logger = logging.getLogger("watercooler.enforce")
 
@@ -53,8 +56,10 @@ class Enforcer:
             flow.response = handle_continue(flow, who, self.decider, self.signer, self.continued,
                                             self.counter.sink, self._page(now, host))
             return
-        # The policy decides on the host: the path never leaves this function (privacy, and speed).
+        # The policy decides on the host: the path never leaves this function (privacy, and speed);
+        # on a read-only site `writes` searches the query for `_method` alone.
         decision = self.decider.decide(who, site_url(request), method, now)
+        decision = self._judge_writes(who, request, decision, now)
         flow.metadata["watercooler"] = decision.action
         if decision.action == "block":
             self._attempt(who, decision, "blocked", now, request)
@@ -65,6 +70,15 @@ class Enforcer:
             flow.response = answers.warn(decision, self._page(now, host), token, _return_path(request))
         else:
             self._allow(flow, who, decision, now)
+
+    def _judge_writes(self, who: Who, request: http.Request, decision: Any, now: Any) -> Any:
+        """A read that a read-only rule let through may still write: decide again on what it does."""
+        if decision.rule_action != "read-only" or decision.action != "allow":
+            return decision
+        judged = judged_method(request)
+        if judged == request.method:
+            return decision
+        return self.decider.decide(who, site_url(request), judged, now)
 
     def _page(self, now: Any, host: str) -> PageContext:
         return PageContext(self.decider.policy, now, self.panel_url, host)
@@ -91,8 +105,8 @@ class Enforcer:
         return True
 
     def _attempt(self, who: Who, decision: Any, kind: str, now: Any, request: http.Request) -> None:
-        """Page loads and posting count as attempts; a page's images and scripts do not."""
-        counts = is_page_load(request) or request.method not in answers.READ_METHODS
+        """Page loads and writes count as attempts; a page's images and scripts do not."""
+        counts = is_page_load(request) or not reads(request.method) or decision.rule_action == "read-only"
         if counts and decision.site is not None and not decision.bundle:
             self.counter.sink.attempt(who.user, decision.site, decision.rule, kind, now)
 
