@@ -1,10 +1,11 @@
 """The Watercooler addon: mitmproxy hooks wired to the policy, the pages and the usage counter.
 
 Each hook is thin: it marks the flow as seen by Watercooler (the guard refuses unmarked ones), works
-out who is asking, and hands over to `enforce` (HTTP requests) or `tunnels` (CONNECT, ClientHello,
-raw TCP). Panel logins (`panel_auth`) run first inside the same hooks: they say who is asking. Any
-exception while deciding fails closed — the "policy unavailable" page — unless `watercooler_fail=open`
-is set, which is logged as a warning at start and on every such request.
+out who is asking, and hands over to `enforce` (HTTP requests), `websockets` (their messages) or
+`tunnels` (CONNECT, ClientHello, raw TCP). Panel logins (`panel_auth`) run first inside the same
+hooks: they say who is asking. Any exception while deciding fails closed — the "policy unavailable"
+page — unless `watercooler_fail=open` is set, which is logged as a warning at start and on every
+such request.
 
 Watercooler is one addon on purpose. mitmproxy hands every event to every entry of its addon chain
 (about eight per plain HTTP request, counting the `update` after each flow event), each time through a
@@ -22,7 +23,6 @@ from mitmproxy.utils import asyncio_utils
 
 from proxy_addons import answers, options
 from proxy_addons.connections import close_client
-from proxy_addons.deciding import site_url
 from proxy_addons.failsafe import failsafe, report
 from proxy_addons.guard import MARK, install_guard
 from proxy_addons.identity import Who, identify
@@ -30,6 +30,7 @@ from proxy_addons.overrides import watch_overrides
 from proxy_addons.panel_auth import PanelAuth
 from proxy_addons.parts import Parts
 from proxy_addons.tunnels import mark_unavailable
+from proxy_addons.websockets import judge_message
 
 logger = logging.getLogger("watercooler")
 
@@ -146,13 +147,12 @@ class Watercooler:
         flow.metadata[MARK] = "websocket"
         who = self._who(flow.metadata, flow.client_conn)
         with self._failsafe(f"WebSocket {flow.request.host}") as failed:
-            decision = self.parts.decider.decide(who, site_url(flow.request))
-            if decision.action != "allow":
-                close_client(flow.client_conn, f"WebSocket to {flow.request.host} is no longer allowed")
+            refused = judge_message(self.parts.decider, self.parts.counter, self.parts.connections, flow, who)
+            if refused is not None:
+                close_client(flow.client_conn, refused)
                 return
-            self.parts.counter.count(who.user, decision, self.parts.clock.now())
-            self.parts.connections.close_at(flow.client_conn, who, decision.until)
         if failed.closed:
+            flow.websocket.messages[-1].drop()
             close_client(flow.client_conn, "WebSocket could not be decided")
 
     def tcp_start(self, flow: tcp.TCPFlow) -> None:

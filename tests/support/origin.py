@@ -1,7 +1,8 @@
 """Local origin servers standing in for www.facebook.com and friends: plain HTTP or HTTPS, on loopback.
 
 Every request is recorded (method, Host header, path), so a test can prove a blocked request never
-reached the site. `/ws` speaks WebSocket (echo) for the upgrade tests.
+reached the site. `/ws` speaks WebSocket (echo) for the upgrade tests; `/ws?push=N` first pushes N
+messages of its own, as a live feed does. Every WebSocket message the origin receives is recorded too.
 """
 from __future__ import annotations
 
@@ -65,6 +66,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.flush()
         frames = FrameProtocol(client=False, extensions=[])
+        pushes = int(self.path.partition("push=")[2] or 0)
+        for number in range(1, pushes + 1):
+            self.connection.sendall(frames.send_data(f"news {number}", fin=True))
         while True:
             data = self.connection.recv(65536)
             if not data:
@@ -76,6 +80,8 @@ class _Handler(BaseHTTPRequestHandler):
                     self.close_connection = True
                     return
                 if frame.opcode is Opcode.TEXT:
+                    with self.server.lock:
+                        self.server.ws_received.append(frame.payload)
                     self.connection.sendall(frames.send_data("echo: " + frame.payload, fin=True))
         self.close_connection = True
 
@@ -87,6 +93,7 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.tls = tls
         self.seen: list[Seen] = []
+        self.ws_received: list[str] = []     # WebSocket text messages from clients
         self.accepted = 0             # TCP connections, whether or not a request followed
         self.lock = threading.Lock()
 
@@ -130,12 +137,18 @@ class Origin:
         with self._server.lock:
             return self._server.accepted
 
+    @property
+    def ws_received(self) -> list[str]:
+        with self._server.lock:
+            return list(self._server.ws_received)
+
     def seen_for(self, host: str) -> list[Seen]:
         return [s for s in self.seen if s.host.split(":")[0] == host]
 
     def clear(self) -> None:
         with self._server.lock:
             self._server.seen.clear()
+            self._server.ws_received.clear()
             self._server.accepted = 0
 
     def close(self) -> None:

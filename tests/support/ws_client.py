@@ -8,13 +8,16 @@ from wsproto.events import AcceptConnection, CloseConnection, Message, RejectCon
 
 
 class WsClient:
-    def __init__(self, proxy_port: int, host: str, path: str = "/ws", timeout: float = 10) -> None:
+    def __init__(self, proxy_port: int, host: str, path: str = "/ws", timeout: float = 10,
+                 headers: dict[str, str] | None = None) -> None:
         self.sock = socket.create_connection(("127.0.0.1", proxy_port), timeout=timeout)
         self.ws = WSConnection(ConnectionType.CLIENT)
         # Absolute-form target: this is how a browser asks an HTTP proxy for ws://host/path.
-        self.sock.sendall(self.ws.send(Request(host=host, target=f"http://{host}{path}")))
+        extra = [(name.encode(), value.encode()) for name, value in (headers or {}).items()]
+        self.sock.sendall(self.ws.send(Request(host=host, target=f"http://{host}{path}", extra_headers=extra)))
         self.status = 0
         self.rejected_body = b""
+        self._early: list[str] = []       # messages that arrived together with the handshake's answer
         answered = False
         while not answered:
             data = self.sock.recv(65536)
@@ -29,12 +32,16 @@ class WsClient:
                 elif isinstance(event, RejectData):
                     self.rejected_body += event.data
                     answered = event.body_finished
+                elif isinstance(event, TextMessage):
+                    self._early.append(event.data)
 
     def send(self, text: str) -> None:
         self.sock.sendall(self.ws.send(Message(data=text)))
 
     def receive(self) -> str | None:
         """The next text message; None when the connection was closed."""
+        if self._early:
+            return self._early.pop(0)
         while True:
             for event in self.ws.events():
                 if isinstance(event, TextMessage):

@@ -1,0 +1,36 @@
+"""WebSocket messages, each decided like a request: whether the connection may go on, what it costs.
+
+Every message is decided afresh, so a budget that runs out or a schedule that closes ends the
+connection, and each makes its minute active. On a read-only site the handshake (a GET) opens the
+connection and the site's messages are read, but a message from the client writes: it is dropped
+before it reaches the site, and the connection is closed.
+"""
+from __future__ import annotations
+
+from mitmproxy import http
+
+from policy.reading import WEBSOCKET_MESSAGE
+from proxy_addons.connections import Connections
+from proxy_addons.deciding import Decider, site_url
+from proxy_addons.identity import Who
+from proxy_addons.usage import UsageCounter
+
+
+def judge_message(decider: Decider, counter: UsageCounter, connections: Connections,
+                  flow: http.HTTPFlow, who: Who) -> str | None:
+    """None lets the newest message through; otherwise it is dropped and this says why to close."""
+    assert flow.websocket is not None
+    message = flow.websocket.messages[-1]
+    url, now = site_url(flow.request), decider.clock.now()
+    decision = decider.decide(who, url, now=now)
+    writes = message.from_client and not message.injected
+    if writes and decision.action == "allow" and decision.rule_action == "read-only":
+        decision = decider.decide(who, url, WEBSOCKET_MESSAGE, now)
+    if decision.action != "allow":
+        message.drop()
+        if decision.rule_action == "read-only":
+            return f"WebSocket message to {flow.request.host} refused: the site is read-only"
+        return f"WebSocket to {flow.request.host} is no longer allowed"
+    counter.count(who.user, decision, now)
+    connections.close_at(flow.client_conn, who, decision.until)
+    return None
