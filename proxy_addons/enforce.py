@@ -2,8 +2,8 @@
 
 A non-allow decision is answered by the proxy itself, without contacting the site: the block page,
 the warn page, the read-only page, or the one-time quota notice. On a read-only site a read is judged
-again on what it does (`writes`). Allowed page loads count as active minutes; an allowed connection
-is closed when its decision expires.
+again on what it does (`writes`). Allowed requests are signals of use for the usage counter (a page
+load makes the minute active, see `usage`); an allowed connection is closed when its decision expires.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from proxy_addons.deciding import Decider, site_url
 from proxy_addons.hostcheck import check_hosts
 from proxy_addons.identity import Who
 from proxy_addons.tokens import TokenSigner
-from proxy_addons.usage import UsageCounter, is_page_load
+from proxy_addons.usage import BUSY, UsageCounter, activity, is_page_load
 from proxy_addons.views import PageContext
 from proxy_addons.writes import judged_method
 from policy.reading import reads
@@ -84,10 +84,10 @@ class Enforcer:
         return PageContext(self.decider.policy, now, self.panel_url, host)
 
     def _allow(self, flow: http.HTTPFlow, who: Who, decision: Any, now: Any) -> None:
-        if decision.site is not None and not decision.bundle and flow.websocket is None \
-                and is_page_load(flow.request):
-            self.counter.count(who.user, decision, now)
-            if self._notice_due(who, decision):
+        if decision.site is not None and not decision.bundle and flow.websocket is None:
+            signals = activity(flow.request)
+            self.counter.note(who.user, decision, now, signals)
+            if signals == BUSY and is_page_load(flow.request) and self._notice_due(who, decision):
                 flow.response = answers.notice(decision, self._page(now, flow.request.host),
                                                _return_path(flow.request))
                 return

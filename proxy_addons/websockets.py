@@ -1,9 +1,11 @@
 """WebSocket messages, each decided like a request: whether the connection may go on, what it costs.
 
 Every message is decided afresh, so a budget that runs out or a schedule that closes ends the
-connection, and each makes its minute active. On a read-only site the handshake (a GET) opens the
-connection and the site's messages are read, but a message from the client writes: it is dropped
-before it reaches the site, and the connection is closed.
+connection. A message from the client is one signal of use (`usage.activity`: BUSY of them in a
+minute make it active); what the server pushes costs nothing, so an open feed left alone is free.
+On a read-only site the handshake (a GET) opens the connection and the site's messages are read,
+but a message from the client writes: it is dropped before it reaches the site, and the connection
+is closed.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ def judge_message(decider: Decider, counter: UsageCounter, connections: Connecti
         if decision.rule_action == "read-only":
             return f"WebSocket message to {flow.request.host} refused: the site is read-only"
         return f"WebSocket to {flow.request.host} is no longer allowed"
-    counter.count(who.user, decision, now)
+    if writes:
+        counter.note(who.user, decision, now, 1)
     connections.close_at(flow.client_conn, who, decision.until)
     return None

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.proxy_env import TEST_RULES, ProxyEnv, start_env
+from tests.support.proxy_env import TEST_RULES, ProxyEnv, start_env, start_metered
+
+# The test policy with a Reddit budget large enough to measure what an hour of use costs.
+METERED_RULES = TEST_RULES.replace("quota: {minutes: 5, per: day}", "quota: {minutes: 600, per: day}")
 
 
 @pytest.fixture(scope="module")
@@ -24,3 +27,17 @@ def origins(env: ProxyEnv) -> ProxyEnv:
     env.http_origin.clear()
     env.https_origin.clear()
     return env
+
+
+@pytest.fixture
+def metered(tmp_path):
+    """`metered(speed)` starts a proxy storing usage in SQLite with a clock `speed` times fast."""
+    started: list[ProxyEnv] = []
+
+    def start(speed: float) -> ProxyEnv:
+        env = start_metered(tmp_path / f"metered{len(started)}", METERED_RULES, speed)
+        started.append(env)
+        return env
+    yield start
+    for env in started:
+        env.stop()

@@ -1,11 +1,16 @@
-"""WebSocket messages: what the site pushes is read freely, what the client sends writes."""
+"""WebSocket messages: what the site pushes is read freely, what the client sends writes and costs."""
 from __future__ import annotations
 
 import pytest
 
+from proxy_addons.usage import BUSY
+from tests.support.proxy_clients import proxy_authorization
+from tests.support.proxy_env import charged_minutes
 from tests.support.ws_client import WsClient
 
 pytestmark = pytest.mark.e2e
+# What Chromium sends with a WebSocket handshake (over HTTPS; these tests speak plain HTTP).
+BROWSER_WEBSOCKET = {"Sec-Fetch-Mode": "websocket", "Sec-Fetch-Dest": "websocket", "Sec-Fetch-Site": "same-origin"}
 
 
 def test_a_read_only_site_can_be_read_over_a_websocket_but_not_written_to(origins):
@@ -28,3 +33,18 @@ def test_on_other_sites_messages_flow_both_ways(origins):
     chat.close()
     assert origins.http_origin.ws_received == ["hello"]
 
+
+def test_what_the_site_pushes_is_free_and_what_the_client_sends_is_charged(metered):
+    env = metered(speed=1)                                              # all of it inside one minute
+    reader = WsClient(env.port, "www.reddit.com", "/ws?push=50",
+                      headers={**BROWSER_WEBSOCKET, **proxy_authorization(("pia", "pw"))})
+    assert reader.status == 101 and [reader.receive() for _ in range(50)][-1] == "news 50"
+    writer = WsClient(env.port, "www.reddit.com", "/ws",
+                      headers={**BROWSER_WEBSOCKET, **proxy_authorization(("sam", "pw"))})
+    for number in range(BUSY):
+        writer.send(f"message {number}")
+        assert writer.receive() == f"echo: message {number}"
+    reader.close()
+    writer.close()
+    assert charged_minutes(env, "pia", "reddit-budget") == 0
+    assert charged_minutes(env, "sam", "reddit-budget") == 1

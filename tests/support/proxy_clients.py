@@ -12,6 +12,13 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
 
+# The Fetch metadata Chromium sends over HTTPS: a page the user opens, and a script's fetch()/XHR.
+NAVIGATION = {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "none",
+              "Sec-Fetch-User": "?1", "Accept": "text/html,application/xhtml+xml"}
+FETCH = {"Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty", "Sec-Fetch-Site": "same-origin",
+         "Accept": "application/json"}
+
+
 @dataclass
 class Seen:
     status: int
@@ -26,11 +33,14 @@ class Seen:
         return self.body.decode("utf-8", "replace")
 
 
-def _auth_header(auth: tuple[str, str] | None) -> str:
-    if not auth:
-        return ""
+def proxy_authorization(auth: tuple[str, str]) -> dict[str, str]:
+    """The `Proxy-Authorization` header for (user, password)."""
     token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
-    return f"Proxy-Authorization: Basic {token}\r\n"
+    return {"Proxy-Authorization": f"Basic {token}"}
+
+
+def _auth_header(auth: tuple[str, str] | None) -> str:
+    return "".join(f"{name}: {value}\r\n" for name, value in proxy_authorization(auth).items()) if auth else ""
 
 
 def open_tunnel(proxy_port: int, host: str, port: int = 443, auth: tuple[str, str] | None = None,
@@ -75,6 +85,27 @@ def https_via_proxy(proxy_port: int, host: str, path: str = "/", *, cafiles: lis
                 cert.fingerprint(hashes.SHA256()), cert.issuer.rfc4514_string())
     tls.close()
     return seen
+
+
+class HttpsTab:
+    """One keep-alive HTTPS connection to `host` through CONNECT, as a browser tab holds one open."""
+
+    def __init__(self, proxy_port: int, host: str, *, cafiles: list[Path], auth: tuple[str, str] | None = None,
+                 timeout: float = 10) -> None:
+        context = ssl.create_default_context()
+        for cafile in cafiles:
+            context.load_verify_locations(cafile=str(cafile))
+        self.host = host
+        self.conn = http.client.HTTPSConnection("127.0.0.1", proxy_port, timeout=timeout, context=context)
+        self.conn.set_tunnel(host, 443, headers=proxy_authorization(auth) if auth else None)
+
+    def request(self, method: str, path: str, headers: dict[str, str], body: bytes | None = None) -> Seen:
+        self.conn.request(method, path, body=body, headers={"Host": self.host, **headers})
+        response = self.conn.getresponse()
+        return Seen(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def http_via_proxy(proxy_port: int, raw_request: bytes) -> Seen:

@@ -1,6 +1,7 @@
 """One end-to-end set-up: local origins for the social sites, a rules folder, and a real mitmdump."""
 from __future__ import annotations
 
+import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +73,7 @@ class ProxyEnv:
     https_origin: Origin
     rules: Path
     proxy: ProxyProcess
+    db_url: str | None = None       # where usage is stored (None: in the proxy's memory)
 
     @property
     def port(self) -> int:
@@ -108,3 +110,30 @@ def start_env(workdir: Path, rules: str = TEST_RULES, options: dict | None = Non
         https_origin.close()
         raise
     return ProxyEnv(pki, http_origin, https_origin, folder, proxy)
+
+
+def start_metered(workdir: Path, rules: str, speed: float) -> ProxyEnv:
+    """A proxy with logins (any password), usage stored in SQLite, and a clock `speed` times fast."""
+    url = f"sqlite:///{workdir / 'watercooler.db'}"
+    previous = os.environ.get("WATERCOOLER_DATA")
+    os.environ["WATERCOOLER_DATA"] = str(workdir / "data")          # the proxy's spool, inherited at start
+    try:
+        env = start_env(workdir / "proxy", rules, {"proxyauth": "any", "watercooler_db": url,
+                                                   "watercooler_test_clock": f"2026-11-26T10:00:00+01:00x{speed}"})
+    finally:
+        if previous is None:
+            del os.environ["WATERCOOLER_DATA"]
+        else:
+            os.environ["WATERCOOLER_DATA"] = previous
+    env.db_url = url
+    return env
+
+
+def charged_minutes(env: ProxyEnv, user: str, rule: str) -> int:
+    """Minutes charged to `user` under quota `rule`, read once the proxy has stopped (its spool written)."""
+    from storage.usage import QuotaCharge
+    from tests.support.databases import count_rows
+
+    env.stop()
+    assert env.db_url is not None
+    return count_rows(env.db_url, QuotaCharge, user_name=user, rule=rule)
