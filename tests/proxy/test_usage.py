@@ -11,6 +11,7 @@ from mitmproxy.test import tutils
 
 from proxy_addons.memory_sink import MemorySink
 from proxy_addons.usage import BUSY, UsageCounter, activity, is_page_load
+from tests.support.browser import browser  # noqa: F401  (the fixture)
 from tests.support.net import poll
 from tests.support.proxy_clients import FETCH, NAVIGATION, HttpsTab, http_via_proxy
 from tests.support.proxy_env import charged_minutes
@@ -159,3 +160,47 @@ def test_a_non_browser_client_is_charged_for_each_minute_it_asks(metered):
                                "https://www.reddit.com/api/comments.json"], capture_output=True, check=True)
         assert done.stdout == b"200"
     assert charged_minutes(env, "cody", "reddit-budget") == 1
+
+
+# --- the same, with Chromium's own Fetch metadata -----------------------------------------------------
+def open_reddit(browser, env, user: str):  # noqa: F811
+    context = browser.new_context(proxy={"server": env.proxy.url, "username": user, "password": "pw"},
+                                  ignore_https_errors=True)
+    page = context.new_page()
+    page.goto("https://www.reddit.com/")
+    assert page.get_by_text("origin page for www.reddit.com GET /").is_visible()
+    return context, page
+
+
+@pytest.mark.e2e
+def test_a_feed_loading_itself_in_chromium_costs_every_minute(metered, browser):  # noqa: F811
+    env = metered(speed=60)
+    context, page = open_reddit(browser, env, "fay")
+    fetches = page.evaluate("""async () => {           // ten minutes of a feed fetching more posts
+        let count = 0;
+        for (const end = Date.now() + 10000; Date.now() < end; count++) {
+            const answer = await fetch(`/api/feed?after=${count}`);
+            if (answer.status !== 200) throw new Error(`fetch answered ${answer.status}`);
+        }
+        return count;
+    }""")
+    context.close()
+    assert fetches >= 10 * 2 * BUSY, f"only {fetches} fetches: the browser was too slow to test anything"
+    assert 10 <= charged_minutes(env, "fay", "reddit-budget") <= 11
+
+
+@pytest.mark.e2e
+def test_a_chromium_tab_polling_once_a_minute_for_an_hour_costs_its_page_load(metered, browser):  # noqa: F811
+    env = metered(speed=240)                                 # a quarter of a real second is a minute
+    context, page = open_reddit(browser, env, "gus")
+    polls = page.evaluate("""() => new Promise((done, failed) => {
+        let count = 0;
+        const timer = setInterval(async () => {       // what a tab's unread counter does
+            const answer = await fetch("/api/unread");
+            if (answer.status !== 200) { clearInterval(timer); failed(new Error(`poll answered ${answer.status}`)); }
+            if (++count === 60) { clearInterval(timer); done(count); }
+        }, 250);
+    })""")
+    context.close()
+    assert polls == 60
+    assert charged_minutes(env, "gus", "reddit-budget") == 1
