@@ -11,27 +11,39 @@ from mitmproxy import http
 
 from policy.reading import OVERRIDE_HEADERS, OVERRIDE_PARAMETER, judged_method as judge
 
+_OVERRIDES = frozenset(name.encode() for name in OVERRIDE_HEADERS)
+_BODY = (b"content-length", b"transfer-encoding")
+_LENGTHS = frozenset(len(name) for name in (*_OVERRIDES, *_BODY))   # names of other lengths are skipped
+
 
 def judged_method(request: http.Request) -> str:
     """The method to decide `request` on: "POST" for a GET that says `X-HTTP-Method-Override: POST`."""
-    headers = request.headers
-    named = [value for name in OVERRIDE_HEADERS for value in headers.get_all(name)]
+    named, body = _read_headers(request)
     path = request.path
     query = path.find("?")
     if query >= 0 and path.find("method", query) >= 0:    # a cheap look at the query; also finds `%5Fmethod`
         named += request.query.get_all(OVERRIDE_PARAMETER)
-    return judge(request.method, named, carries_body(request))
+    return judge(request.method, named, body or bool(request.raw_content))
 
 
 def carries_body(request: http.Request) -> bool:
     """True when the request has (or announces) a body of at least one byte."""
-    headers = request.headers
-    if "transfer-encoding" in headers:
-        return True
-    length = headers.get("content-length", "0")
-    try:
-        if int(length) > 0:
-            return True
-    except ValueError:
-        return True                   # unreadable length: assume the worst
-    return bool(request.raw_content)  # known once the body has arrived (HTTP/2 needs no length)
+    return _read_headers(request)[1] or bool(request.raw_content)  # content: known once it has arrived
+
+
+def _read_headers(request: http.Request) -> tuple[list[str], bool]:
+    """(methods named in override headers, whether the headers announce a body), in one pass over the
+    raw fields: `headers.get` decodes every field on each call, and this runs on every read."""
+    named: list[str] = []
+    body = False
+    for name, value in request.headers.fields:
+        if len(name) not in _LENGTHS:
+            continue
+        name = name.lower()
+        if name in _OVERRIDES:
+            named.append(value.decode("latin-1"))
+        elif name == b"transfer-encoding":
+            body = True
+        elif name == b"content-length":
+            body = body or not value.strip().isdigit() or int(value) > 0   # unreadable: assume the worst
+    return named, body
