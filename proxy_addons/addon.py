@@ -64,7 +64,7 @@ class Watercooler:
         # mitmproxy may announce `running` twice to a script loaded while the proxy starts.
         if self._watch_task is None:
             if self.guard:
-                install_guard()
+                install_guard(self)
             self._log_settings()
             self._watch_task = asyncio_utils.create_task(self.parts.holder.watch(), name="watercooler rules watcher",
                                                          keep_ref=True)

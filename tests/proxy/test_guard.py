@@ -53,3 +53,28 @@ def test_a_script_saved_with_a_syntax_error_fails_closed_until_fixed(tmp_path):
         assert get(env, "www.facebook.com").status == 403
     finally:
         env.stop()
+
+
+@pytest.mark.e2e
+def test_a_deleted_script_fails_closed_and_a_restored_one_is_loaded_again(tmp_path):
+    script = tmp_path / "watercooler.py"
+    shutil.copy(SCRIPT, script)
+    env = start_env(tmp_path, script=script)
+    try:
+        assert get(env, "www.facebook.com").status == 403
+        offset = len(env.proxy.log())
+        script.unlink()
+        env.proxy.wait_for_log(f"the Watercooler script {script} was removed", after=offset)
+        env.http_origin.clear()
+        refused = get(env, "www.example.org")
+        assert refused.status == 503 and b"Policy unavailable" in refused.body
+        assert env.http_origin.seen == []
+        assert f"fix or restore the script {script}" in env.proxy.log()[offset:]
+
+        shutil.copy(SCRIPT, script)
+        poll(lambda: get(env, "www.example.org").status == 200, timeout=10, interval=0.2,
+             what="the restored script to be loaded again")
+        assert get(env, "www.facebook.com").status == 403
+        assert "the Watercooler script" in env.proxy.log()[offset:] and "is back: loading it" in env.proxy.log()
+    finally:
+        env.stop()
