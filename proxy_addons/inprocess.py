@@ -41,14 +41,24 @@ async def serve(settings: dict[str, Any], extra: list[str], announce: Callable[[
     master = DumpMaster(options.Options(), with_termlog=True, with_dumper=True)
     # Privacy: no per-request lines (they would print paths) unless asked for with --set flow_detail=1.
     master.options.update(flow_detail=0)
+    # Our settings are in place before the addon loads, so its first configure never sees the option
+    # defaults (`watercooler_rules=rules`, relative to wherever the command was started).
+    master.options.update_defer(**settings)
     # No script reloader here: no guard.
     master.addons.add(Watercooler(guard=False), Announce(announce))
+    # A refused setting is rolled back, which configures the addons again with the old values; the
+    # error worth showing is the first one, not one from that replay.
+    refused: list[Exception] = []
+
+    def remember(exc: Exception) -> None:
+        refused.append(exc)
+    master.options.errored.connect(remember)
     try:
         master.options.update(**settings)
         if extra:
             master.options.set(*extra)
     except (exceptions.OptionsError, KeyError) as exc:
-        on_error(str(exc).strip().strip('"'))
+        on_error(str(refused[0] if refused else exc).strip().strip('"'))
         await master.done()
         return 2
     loop = asyncio.get_running_loop()
