@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from policy import removals
 from policy.merge import merge
 from policy.model import PolicyDoc
 from policy.problems import PolicyError, Problem
+from policy.removals import Inventory
 from policy.semantics import build_doc
 from policy.structure import check_structure
 from policy.yamlsource import load_yaml
@@ -40,14 +42,20 @@ def load_doc(path: str | Path) -> PolicyDoc:
     return doc
 
 
-def check_policy(path: str | Path) -> tuple[PolicyDoc | None, list[Problem]]:
-    """Everything `watercooler check` reports: the errors, or else the warnings of a loadable policy."""
+def check_policy(path: str | Path, last_good: Inventory | None = None) -> tuple[PolicyDoc | None, list[Problem]]:
+    """Everything `watercooler check` reports: the errors, or else the warnings of a loadable policy.
+
+    Rules the proxy would refuse are errors here too: no `rules:` key at all, and (given the
+    inventory the proxy last enforced, policy/manifest.py) a lost file or entry not confirmed."""
     from policy.lint import lint
     try:
         doc = load_doc(path)
     except PolicyError as exc:
         return None, exc.problems
-    return doc, sorted(lint(doc), key=Problem.sort_key)
+    errors = removals.no_rules(doc, str(path)) + (removals.lost(last_good, doc, str(path)) if last_good else [])
+    if errors:
+        return None, sorted(errors, key=Problem.sort_key)
+    return doc, sorted(lint(doc) + removals.stale(doc), key=Problem.sort_key)
 
 
 def rule_files(path: Path) -> list[Path]:

@@ -14,7 +14,7 @@ from policy.problems import Problem
 from policy.wording import SECTIONS
 from policy.yamltree import Path, YamlDoc
 
-SETTINGS = ("version", "timezone", "default")
+SETTINGS = ("version", "timezone", "default", "confirm-removal")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class Merged:
     sections: dict[str, dict[str, Entry]] = field(default_factory=lambda: {s: {} for s in SECTIONS})
     rules: list[Entry] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    rules_written: bool = False     # some file has a `rules:` key, even an empty one
 
 
 def merge(docs: list[YamlDoc]) -> tuple[Merged, list[Problem]]:
@@ -61,5 +62,6 @@ def merge(docs: list[YamlDoc]) -> tuple[Merged, list[Problem]]:
                 if first is not entry:
                     problems.append(Problem.at(entry.key_at(), f"{singular} '{name}' is defined twice "
                                                f"(first at {first.key_at()})", "rename or remove one of them"))
+        merged.rules_written = merged.rules_written or "rules" in data
         merged.rules += [Entry(doc, ("rules", i), rule) for i, rule in enumerate(data.get("rules") or [])]
     return merged, problems

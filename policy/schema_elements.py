@@ -119,6 +119,11 @@ default: allow
     "schedules": named_map("schedule", schedule, "named times"),
     "rules": {"type": "array", "items": rule, "description": "in order: the first rule that matches decides"},
     "default": {"enum": ["allow", "block"], "description": "when no rule matches (default allow)"},
+    "confirm-removal": {"type": "array", "description": "KIND:NAME entries whose loss the proxy accepts on reload",
+                        "examples": [["rule:video-nudge", "file:legacy.yaml", "site:myspace"]],
+                        "items": {"type": "string", "pattern": r"^(file|setting|rule|site|category|group|network|schedule):\S+$",
+                                  "x-fix": "write KIND:NAME, KIND one of file, setting (setting:default), rule, "
+                                           "site, category, group, network, schedule"}},
 }))
 
 case = element("case", "Test case", "A request and the outcome the admin expects.", """

@@ -38,7 +38,10 @@ def build_doc(merged: Merged, origin: str) -> PolicyDoc:
     rules = build_rules(merged.rules, Names(sites, categories, groups, networks, schedules), problems)
     if any(p.is_error for p in problems):
         raise PolicyError(problems)
-    default = settings.get("default")
+    default, confirmed = settings.get("default"), settings.get("confirm-removal")
     return PolicyDoc(version=int(settings["version"].value), timezone=str(zone.value).strip(),
                      categories=categories, sites=sites, groups=groups, networks=networks, schedules=schedules,
-                     rules=rules, default=default.value if default else "allow", files=tuple(merged.files))
+                     rules=rules, default=default.value if default else "allow", files=tuple(merged.files),
+                     rules_written=merged.rules_written, confirmed=tuple(confirmed.value) if confirmed else (),
+                     confirmed_at=confirmed.key_at() if confirmed else None,
+                     default_at=default.key_at() if default else None)

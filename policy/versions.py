@@ -1,7 +1,8 @@
 """A short, stable fingerprint of a policy's content, for the panel's status and the proxy's logs.
 
 Stable across processes (sets are sorted, not hashed) and blind to where things were written:
-moving a rule to another file or line keeps the version; changing what it says changes it.
+moving a rule to another file or line keeps the version; changing what it says changes it. What only
+guards reloads (`confirm-removal`, whether `rules:` was written) does not count.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 
 from policy.model import PolicyDoc
 
-_IGNORED = frozenset({"source", "files"})
+_IGNORED = frozenset({"source", "files", "rules_written", "confirmed", "confirmed_at", "default_at"})
 
 
 def doc_version(doc: PolicyDoc) -> str:

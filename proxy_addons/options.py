@@ -12,8 +12,9 @@ from typing import Any, Optional
 # (name, type, default, help, choices)
 OPTIONS: list[tuple[str, Any, Any, str, Sequence[str] | None]] = [
     ("watercooler_rules", str, "rules",
-     "Folder of policy files (*.yaml). Reloaded within 2 s of a change; a file with errors keeps the last "
-     "good policy running and logs the error with file:line.", None),
+     "Folder of policy files (*.yaml). Reloaded once its files have been left alone for 2 s; a file with "
+     "errors, or rules that lost a file or entries without 'confirm-removal', keep the last good policy "
+     "running and log why with file:line.", None),
     ("watercooler_db", Optional[str], None,
      "Usage database URL (sqlite:///path or postgresql+psycopg://...). Unset: usage is kept in memory, "
      "so quotas reset when the proxy restarts.", None),

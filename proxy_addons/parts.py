@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from policy.manifest import manifest_path
 from proxy_addons.clock import Clock, parse_clock
 from proxy_addons.connections import Connections
 from proxy_addons.continued import ContinuedState, QuotaNotices
@@ -66,6 +67,7 @@ class Parts:
         if "proxyauth" in updated or "watercooler_ldap_cache" in updated:
             cache_ldap(proxyauth, opts.watercooler_ldap_cache)
         if "watercooler_rules" in updated:
+            self.holder.manifest = manifest_path(opts.confdir)
             try:
                 self.holder.load_now(opts.watercooler_rules)
             except Exception as exc:

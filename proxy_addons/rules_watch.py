@@ -1,10 +1,13 @@
 """The policy in force, and the watcher that reloads it: validate first, then swap, never go empty.
 
-The watcher polls the folder's policy files (names, sizes, mtimes) once a second in a worker thread and
-loads a changed folder in a worker thread too, so the proxy's event loop never waits for the disk.
-A folder with errors, or a deleted folder, keeps the last good policy running; each problem is logged
-as FILE:LINE:COL. The last good policy per folder also lives at module level, which this module
-keeps across the `-s` script reloader (the script file is re-executed, this module is only imported).
+The watcher polls the folder's policy files once a second in a worker thread and loads a changed
+folder in a worker thread too, so the proxy's event loop never waits for the disk. Changed files are
+read only once they have been left alone for a while (rules_settle), and new rules that lost a file
+or a named entry without `confirm-removal:` are refused (policy/removals.py), as are rules whose
+files have no `rules:` key. A folder with errors, or a deleted folder, keeps the last good policy
+running; each problem is logged as FILE:LINE:COL. The last good policy per folder also lives at
+module level, which this module keeps across the `-s` script reloader (the script file is
+re-executed, this module is only imported), and its inventory in the last-good manifest on disk.
 """
 from __future__ import annotations
 
@@ -14,34 +17,17 @@ import logging
 from pathlib import Path
 from typing import Any, Callable
 
-from policy.loader import SUFFIXES
+from policy import manifest, removals
+from policy.problems import PolicyError
 from proxy_addons.effective import effective_policy
+from proxy_addons.rules_settle import QUIET_SECONDS, Fingerprint, Settle, fingerprint, snapshot, \
+    settled_now, wait_until_settled
 
 logger = logging.getLogger("watercooler.rules")
 POLL_SECONDS = 1.0
+__all__ = ["PolicyHolder", "fingerprint", "describe_error", "QUIET_SECONDS"]
 
-Fingerprint = tuple[tuple[str, int, int], ...]
 _LAST_GOOD: dict[str, tuple[Fingerprint, Any]] = {}
-
-
-def fingerprint(folder: str) -> Fingerprint | None:
-    """What changes when a policy file is added, removed or saved; None when the folder is gone."""
-    path = Path(folder)
-    try:
-        if path.is_file():               # one rules file instead of a folder
-            files = [path]
-        else:
-            files = sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and not p.name.startswith("."))
-    except OSError:
-        return None                      # gone, or unreadable while we looked
-    entries = []
-    for file in files:
-        try:
-            stat = file.stat()
-        except OSError:
-            continue
-        entries.append((file.name, stat.st_mtime_ns, stat.st_size))
-    return tuple(entries)
 
 
 def _default_loader(folder: str) -> Any:
@@ -62,31 +48,43 @@ class PolicyHolder:
         self.loader = loader
         self.on_change = on_change     # called after every reload attempt, good or bad
         self.folder = ""
+        self.manifest: Path | None = None   # the last-good manifest (policy/manifest.py); None: not kept
         self.base: Any = None          # the rules as written
         self.policy: Any = None        # what is enforced: the base plus the panel's overrides
         self.overrides: tuple[tuple, tuple] = ((), ())   # (adjustments, grants)
         self.files = 0
         self._seen: Fingerprint | None = None
         self._good_seen: Fingerprint | None = None
+        self._settle = Settle()
         self.last_error: list[str] = []
 
     def load_now(self, folder: str) -> None:
         """At start or when the option changes: load synchronously; raise when nothing good is known."""
         self.folder = str(folder)
-        seen = fingerprint(self.folder)
+        cached = _LAST_GOOD.get(manifest.folder_key(self.folder))
+        if cached is not None and not settled_now(self.folder):
+            # A script reload while the rules are being written: keep what is in force, the watcher
+            # takes the files once they have settled.
+            self._seen, self.last_error = None, []
+            self._keep(cached[1])
+            return
+        seen = wait_until_settled(self.folder) if cached is None else fingerprint(self.folder)
         try:
-            base = self.loader(self.folder)
+            base, confirmed = self._load_checked(self.folder)
             self._swap(base, self._effective(base, self.overrides), seen)
+            self._record(self.folder, base, confirmed)
         except Exception as exc:
             self._seen = seen
             self.last_error = describe_error(exc)
-            cached = _LAST_GOOD.get(str(Path(self.folder).resolve()))
             if cached is None:
                 raise
-            self.base = cached[1]
-            self.policy = self._effective(self.base, self.overrides)
+            self._keep(cached[1])
             for line in self.last_error:
                 logger.error(f"rules not loaded, keeping the last good policy: {line}")
+
+    def _keep(self, base: Any) -> None:
+        self.base = base
+        self.policy = self._effective(self.base, self.overrides)
 
     async def watch(self) -> None:
         """Poll forever (cancel to stop); never raises."""
@@ -94,15 +92,21 @@ class PolicyHolder:
         while True:
             await asyncio.sleep(POLL_SECONDS)
             try:
-                seen = await asyncio.to_thread(fingerprint, self.folder)
-                if seen is None:
+                found = await asyncio.to_thread(snapshot, self.folder)
+                if found is None:
                     if not gone:
                         logger.warning(f"rules folder {self.folder} is gone; keeping the last good policy")
                     gone = True
                     continue
                 gone = False
-                if seen != self._seen:
+                seen, changed = found
+                if seen == self._seen:
+                    continue
+                if self._settle.ready(seen, changed):
                     await self._reload(seen)
+                elif self._settle.first_look:
+                    logger.info(f"rules in {self.folder} changed; reading them once they have been left alone "
+                                f"for {QUIET_SECONDS:g} s")
             except asyncio.CancelledError:
                 raise
             except Exception as exc:   # the watcher must outlive any surprise
@@ -111,7 +115,7 @@ class PolicyHolder:
     async def _reload(self, seen: Fingerprint) -> None:
         folder, overrides = self.folder, self.overrides
         try:
-            base = await asyncio.to_thread(self.loader, folder)
+            base, confirmed = await asyncio.to_thread(self._load_checked, folder)
             effective = await asyncio.to_thread(self._effective, base, overrides)
         except Exception as exc:
             self._seen = seen
@@ -124,8 +128,38 @@ class PolicyHolder:
         if folder == self.folder and overrides == self.overrides:
             self._swap(base, effective, seen)
             logger.info(f"rules reloaded from {folder} ({self.files} file(s))")
+            await asyncio.to_thread(self._record, folder, base, confirmed)
         else:
             self._seen = None          # something changed meanwhile: the next poll reloads
+
+    def _load_checked(self, folder: str) -> tuple[Any, list[str]]:
+        """Load `folder` and refuse it when it lost what the last good policy had (unless confirmed);
+        also returns the confirmed removals. Blocking: runs in a worker thread once running."""
+        base = self.loader(folder)
+        doc = getattr(base, "doc", None)
+        if doc is None:
+            return base, []
+        cached = _LAST_GOOD.get(manifest.folder_key(folder))
+        before = removals.inventory(cached[1].doc) if cached is not None and hasattr(cached[1], "doc") \
+            else manifest.recorded(self.manifest, folder) if self.manifest is not None else None
+        problems = removals.no_rules(doc, folder) + (removals.lost(before, doc, folder) if before else [])
+        if problems:
+            raise PolicyError(problems)
+        return base, removals.accepted(before, doc) if before else []
+
+    def _record(self, folder: str, base: Any, confirmed: list[str]) -> None:
+        """After a swap: log confirmed removals and remember the inventory on disk (blocking)."""
+        doc = getattr(base, "doc", None)
+        if confirmed:
+            logger.warning(f"rules in {folder}: removal of {', '.join(confirmed)} accepted "
+                           f"(confirm-removal at {doc.confirmed_at})")
+        if doc is None or self.manifest is None:
+            return
+        try:
+            manifest.record(self.manifest, folder, removals.inventory(doc))
+        except OSError as exc:
+            logger.warning(f"last-good manifest {self.manifest} not written ({exc.strerror or exc}); "
+                           "a file lost while the proxy is stopped will not be noticed at the next start")
 
     async def set_overrides(self, adjustments: tuple, grants: tuple) -> None:
         """The panel's adjustments and grants changed: rebuild the enforced policy off the loop."""
@@ -146,7 +180,7 @@ class PolicyHolder:
     def _swap(self, base: Any, effective: Any, seen: Fingerprint | None) -> None:
         self.base, self.policy, self._seen, self._good_seen, self.last_error = base, effective, seen, seen, []
         self.files = len(seen or ())
-        _LAST_GOOD[str(Path(self.folder).resolve())] = (seen or (), base)
+        _LAST_GOOD[manifest.folder_key(self.folder)] = (seen or (), base)
         if self.on_change:
             self.on_change(effective)
 

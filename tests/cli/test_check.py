@@ -81,3 +81,23 @@ def test_hostile_files_are_refused_without_harm(tmp_path):
     assert lines[0].startswith(f"{folder / 'a.yaml'}:1:4: tag '!!python/object/apply:os.system' is not allowed")
     assert "aliases expand to more than 50000 values" in lines[1]
     assert lines[2] == f"{folder / 'c.yaml'}:2:11: not valid UTF-8 (byte 0xFF at offset 21); save the file as UTF-8"
+
+
+def test_what_the_proxy_would_refuse_is_an_error_here_too(tmp_path):
+    from policy.loader import load_doc
+    from policy.manifest import manifest_path, record
+    from policy.removals import inventory
+    folder = write_rules(tmp_path / "rules", catalogue=HEADER + SITE,
+                         rules="rules:\n  - {name: block-s, sites: [s], action: block}\n")
+    record(manifest_path(tmp_path / "confdir"), folder, inventory(load_doc(folder)))   # as the proxy does
+    (folder / "rules.yaml").write_text("")
+    result = watercooler("check", str(folder), "--confdir", str(tmp_path / "confdir"))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{folder}: no file has a 'rules:' list, so only the default would apply (was the file with the rules "
+        "deleted or emptied?); restore it; if the default alone is meant, write 'rules: []' in one of the files",
+        f"{folder / 'rules.yaml'}: lost 1 entry that the policy in force has: rule:block-s (cut short while being "
+        "written?); restore them, or confirm with 'confirm-removal: [rule:block-s]'",
+        f"{folder}: 2 errors, 0 warnings"]
+    (folder / "rules.yaml").write_text("confirm-removal: [rule:block-s]\nrules: []\n")
+    assert watercooler("check", str(folder), "--confdir", str(tmp_path / "confdir")).returncode == 0

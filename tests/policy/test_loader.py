@@ -64,7 +64,7 @@ def test_merge_and_meaning_problems_come_together(tmp_path):
 
 
 def test_check_policy_gives_errors_or_warnings(tmp_path):
-    folder = write_rules(tmp_path, main=HEADER + SITE)
+    folder = write_rules(tmp_path, main=HEADER + SITE + "rules: []\n")
     doc, found = check_policy(folder)
     assert doc is not None and [p.severity for p in found] == ["warning"]
     (folder / "main.yaml").write_text("version: 3\n")

@@ -1,0 +1,87 @@
+"""When a changed rules folder may be read: only once its files have been left alone for a while.
+
+An editor or a copy writes a file in several steps, and a file caught half written can still be
+valid YAML that says less than the whole. So changed files are taken only when nothing in the folder
+has changed for QUIET_SECONDS: either every file's (and the folder's) change time is that old, or
+the proxy has itself seen the same fingerprint for that long (which also copes with a file server
+whose clock runs ahead). A write paused for longer than that is not caught here; the removal check
+(policy/removals.py) and publishing by rename (docs/deploy.md) cover it.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from policy.loader import SUFFIXES
+from policy.problems import PolicyError, Problem
+
+QUIET_SECONDS = 2.0
+START_LIMIT_SECONDS = 10.0      # at start, how long files may keep changing before the start is refused
+
+# (file name, mtime, ctime, size, inode) per policy file: any save, copy or rename changes it.
+Fingerprint = tuple[tuple[str, int, int, int, int], ...]
+
+
+def snapshot(folder: str) -> tuple[Fingerprint, float] | None:
+    """The fingerprint and the newest change time (seconds) of the folder and its policy files;
+    None when the folder is gone."""
+    path = Path(folder)
+    try:
+        newest = path.stat().st_ctime
+        files = [path] if path.is_file() else \
+            sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and not p.name.startswith("."))
+    except OSError:
+        return None                      # gone, or unreadable while we looked
+    entries = []
+    for file in files:
+        try:
+            stat = file.stat()
+        except OSError:
+            continue                     # removed while we looked: the next look sees it gone
+        newest = max(newest, stat.st_ctime)
+        entries.append((file.name, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino))
+    return tuple(entries), newest
+
+
+def fingerprint(folder: str) -> Fingerprint | None:
+    """What changes when a policy file is added, removed or saved; None when the folder is gone."""
+    found = snapshot(folder)
+    return found[0] if found else None
+
+
+class Settle:
+    """Says when a fingerprint has stayed the same long enough to be read."""
+
+    def __init__(self, quiet: float = QUIET_SECONDS) -> None:
+        self.quiet = quiet
+        self._candidate: Fingerprint | None = None
+        self._since = 0.0
+        self.first_look = False          # the last `ready` call saw this fingerprint for the first time
+
+    def ready(self, seen: Fingerprint, changed: float) -> bool:
+        now = time.monotonic()
+        self.first_look = seen != self._candidate
+        if self.first_look:
+            self._candidate, self._since = seen, now
+        return time.time() - changed >= self.quiet or now - self._since >= self.quiet
+
+
+def wait_until_settled(folder: str, limit: float = START_LIMIT_SECONDS) -> Fingerprint | None:
+    """At start, before any policy is in force: block until the folder has settled (None: it is gone).
+
+    Blocking is acceptable only here: nothing is decided before the first policy loads."""
+    settle, deadline = Settle(), time.monotonic() + limit
+    while True:
+        found = snapshot(folder)
+        if found is None or settle.ready(*found):
+            return found[0] if found else None
+        if time.monotonic() > deadline:
+            raise PolicyError([Problem(folder, 0, 0, f"files kept changing for {limit:g} s",
+                                       "start the proxy once the rules are written completely")])
+        time.sleep(0.1)   # the poll interval of a bounded wait for the files to settle
+
+
+def settled_now(folder: str) -> bool:
+    """Whether the folder has been left alone for QUIET_SECONDS already (judged by change times)."""
+    found = snapshot(folder)
+    return found is None or time.time() - found[1] >= QUIET_SECONDS
