@@ -15,6 +15,7 @@ COMMANDS = {
     "check": "cli.check",
     "explain": "cli.explain",
     "test": "cli.test_cases",
+    "publish": "cli.publish",
     "schema": "cli.schema",
     "demo": "cli.demo",
     "proxy": "cli.proxy",

@@ -1,0 +1,70 @@
+"""`watercooler publish`: a checked working copy is put in place by rename; a bad one changes nothing."""
+from __future__ import annotations
+
+import pytest
+
+from tests.support.cli_run import watercooler
+from tests.support.net import poll
+from tests.support.proxy_clients import http_via_proxy
+from tests.support.proxy_env import TEST_RULES, start_env
+from tests.support.rule_files import HEADER, write_rules
+
+SITE = "categories: {c: {}}\nsites: {s: {category: c, domains: [s.example]}}\n"
+RULES = "rules:\n  - {name: block-s, sites: [s], action: block}\n  - {name: allow-s, sites: [s], action: allow}\n"
+
+
+def snapshot(folder):
+    return {p.name: p.read_text() for p in folder.iterdir()}
+
+
+def test_a_checked_copy_replaces_the_live_files_and_drops_the_ones_it_no_longer_has(tmp_path):
+    live = write_rules(tmp_path / "live", catalogue=HEADER + SITE, rules=RULES, old="# nothing\n")
+    work = write_rules(tmp_path / "work", catalogue=HEADER + SITE,
+                       rules="confirm-removal: [file:old.yaml]\n" + RULES + "default: block\n")
+    result = watercooler("publish", str(work), "--to", str(live))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (f"published 2 file(s) from {work} to {live}, removed old.yaml; a running proxy "
+                             "applies them within about three seconds\n")
+    assert snapshot(live) == snapshot(work)          # no staged dot-file left behind
+
+
+@pytest.mark.parametrize("change, expected", [
+    ("broken", ":2:1: YAML syntax error"),
+    ("lost", "lost 1 entry that the policy in force has: rule:allow-s"),
+])
+def test_a_copy_with_errors_or_losses_publishes_nothing(tmp_path, change, expected):
+    live = write_rules(tmp_path / "live", catalogue=HEADER + SITE, rules=RULES)
+    before = snapshot(live)
+    text = "rules: [\n" if change == "broken" else RULES.split("  - {name: allow-s")[0]
+    work = write_rules(tmp_path / "work", catalogue=HEADER + SITE, rules=text)
+    result = watercooler("publish", str(work), "--to", str(live))
+    assert result.returncode == 1
+    assert f"{work / 'rules.yaml'}" in result.stderr and expected in result.stderr
+    assert result.stderr.splitlines()[-1] == f"watercooler publish: nothing published; {live} is unchanged"
+    assert snapshot(live) == before
+    if change == "lost":                              # confirmed, it goes through
+        (work / "rules.yaml").write_text("confirm-removal: [rule:allow-s]\n" + text)
+        assert watercooler("publish", str(work), "--to", str(live)).returncode == 0
+
+
+def test_the_live_folder_itself_is_refused(tmp_path):
+    live = write_rules(tmp_path / "live", main=HEADER + SITE + RULES)
+    result = watercooler("publish", str(live), "--to", str(live))
+    assert result.returncode == 2
+    assert result.stderr == f"watercooler publish: {live} is the live folder itself; edit a copy and publish that\n"
+
+
+@pytest.mark.e2e
+def test_a_running_proxy_applies_a_published_copy(tmp_path):
+    env = start_env(tmp_path / "proxy")
+    try:
+        def status() -> int:
+            return http_via_proxy(env.port, b"GET http://www.facebook.com/ HTTP/1.1\r\nHost: www.facebook.com\r\n"
+                                            b"Connection: close\r\n\r\n").status
+        assert status() == 403
+        work = write_rules(tmp_path / "work", policy=TEST_RULES.replace("    action: block\n    message: Facebook",
+                                                                        "    action: allow\n    message: Facebook"))
+        assert watercooler("publish", str(work), "--to", str(env.rules)).returncode == 0
+        poll(lambda: status() == 200, timeout=8, interval=0.2, what="the published rules to be enforced")
+    finally:
+        env.stop()
