@@ -17,9 +17,9 @@ import logging
 from pathlib import Path
 from typing import Any, Callable
 
-from policy import manifest, removals
-from policy.problems import PolicyError
+from policy import manifest
 from proxy_addons.effective import effective_policy
+from proxy_addons.rules_gate import load_checked, record_good
 from proxy_addons.rules_settle import QUIET_SECONDS, Fingerprint, Settle, fingerprint, snapshot, \
     settled_now, wait_until_settled
 
@@ -133,33 +133,11 @@ class PolicyHolder:
             self._seen = None          # something changed meanwhile: the next poll reloads
 
     def _load_checked(self, folder: str) -> tuple[Any, list[str]]:
-        """Load `folder` and refuse it when it lost what the last good policy had (unless confirmed);
-        also returns the confirmed removals. Blocking: runs in a worker thread once running."""
-        base = self.loader(folder)
-        doc = getattr(base, "doc", None)
-        if doc is None:
-            return base, []
         cached = _LAST_GOOD.get(manifest.folder_key(folder))
-        before = removals.inventory(cached[1].doc) if cached is not None and hasattr(cached[1], "doc") \
-            else manifest.recorded(self.manifest, folder) if self.manifest is not None else None
-        problems = removals.no_rules(doc, folder) + (removals.lost(before, doc, folder) if before else [])
-        if problems:
-            raise PolicyError(problems)
-        return base, removals.accepted(before, doc) if before else []
+        return load_checked(self.loader, folder, cached[1] if cached else None, self.manifest)
 
     def _record(self, folder: str, base: Any, confirmed: list[str]) -> None:
-        """After a swap: log confirmed removals and remember the inventory on disk (blocking)."""
-        doc = getattr(base, "doc", None)
-        if confirmed:
-            logger.warning(f"rules in {folder}: removal of {', '.join(confirmed)} accepted "
-                           f"(confirm-removal at {doc.confirmed_at})")
-        if doc is None or self.manifest is None:
-            return
-        try:
-            manifest.record(self.manifest, folder, removals.inventory(doc))
-        except OSError as exc:
-            logger.warning(f"last-good manifest {self.manifest} not written ({exc.strerror or exc}); "
-                           "a file lost while the proxy is stopped will not be noticed at the next start")
+        record_good(folder, base, confirmed, self.manifest)
 
     async def set_overrides(self, adjustments: tuple, grants: tuple) -> None:
         """The panel's adjustments and grants changed: rebuild the enforced policy off the loop."""
