@@ -87,6 +87,20 @@ def test_broken_rules_outside_the_repository_show_their_file_line_and_fix(tmp_pa
     assert "no such file or folder" not in done.stderr
 
 
+def test_a_folder_whose_rules_file_is_missing_does_not_start(tmp_path):
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "catalogue.yaml").write_text("version: 1\ntimezone: Europe/Berlin\n"
+                                           "categories: {c: {}}\nsites: {s: {category: c, domains: [s.example]}}\n")
+    done = subprocess.run([str(WATERCOOLER), "proxy", "--rules", str(folder), "--listen", f"127.0.0.1:{free_port()}"],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                          env={**os.environ, "WATERCOOLER_DATA": str(tmp_path / "data")})
+    assert done.returncode == 2 and "Traceback" not in done.stdout + done.stderr
+    assert done.stderr == (f"watercooler proxy: rules in {folder} not loaded:\n{folder}: no file has a 'rules:' "
+                           "list, so only the default would apply (was the file with the rules deleted or emptied?); "
+                           "restore it; if the default alone is meant, write 'rules: []' in one of the files\n")
+
+
 def test_a_bad_setting_is_one_sentence(tmp_path):
     done = subprocess.run([str(WATERCOOLER), "proxy", "--listen", f"127.0.0.1:{free_port()}",
                            "--set", "watercooler_fail=sometimes"], capture_output=True, text=True, timeout=60,
