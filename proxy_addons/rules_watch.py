@@ -66,7 +66,7 @@ class PolicyHolder:
             # A script reload while the rules are being written: keep what is in force, the watcher
             # takes the files once they have settled.
             self._seen, self.last_error = None, []
-            self._keep(cached[1])
+            self._keep(cached)
             return
         seen = wait_until_settled(self.folder) if cached is None else fingerprint(self.folder)
         try:
@@ -78,12 +78,14 @@ class PolicyHolder:
             self.last_error = describe_error(exc)
             if cached is None:
                 raise
-            self._keep(cached[1])
+            self._keep(cached)
             for line in self.last_error:
                 logger.error(f"rules not loaded, keeping the last good policy: {line}")
 
-    def _keep(self, base: Any) -> None:
-        self.base = base
+    def _keep(self, cached: tuple[Fingerprint, Any]) -> None:
+        """Go on with this folder's last good policy (this process enforced it before a script reload)."""
+        self._good_seen, self.base = cached
+        self.files = len(self._good_seen)
         self.policy = self._effective(self.base, self.overrides)
 
     async def watch(self) -> None:
