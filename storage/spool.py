@@ -5,6 +5,11 @@ The database writer reads it back in order and the segments it has finished with
 SIGKILL loses only what had not reached the spool yet, whatever the database was doing. Each folder
 is a slot owned by one process through a file lock; a restarted process takes the first free slot
 and replays what is left in it.
+
+Disk trouble (full, read-only, refusing to delete) never corrupts it: a batch is written at the
+offset the reader trusts and a failed write is cut off again, a segment that failed is never
+written to again, a segment name is never used twice, and a file that cannot be deleted yet is
+deleted later.
 """
 from __future__ import annotations
 
@@ -17,7 +22,8 @@ import time
 from pathlib import Path
 
 from storage.records import Record, to_line
-from storage.spool_segments import Chunk, Segment, read_segment
+from storage.spool_segments import (Bin, Chunk, Segment, create_segment, read_segment, segment_number,
+                                    write_at)
 
 log = logging.getLogger(__name__)
 ROTATE_BYTES = 1 << 20
@@ -31,11 +37,13 @@ class Spool:
         self._rotate_bytes, self._rotate_seconds = rotate_bytes, rotate_seconds
         self._lock = threading.Lock()
         self._segments = [Segment.existing(p) for p in sorted(self.folder.glob("*.jsonl"))]
+        self._next_number = max((segment_number(s.path) for s in self._segments), default=0) + 1
+        self._bin = Bin()           # deletes used segments, later if the folder refuses now
         self.leftover = sum(s.records for s in self._segments)   # from a previous run: replayed
         self.appended = self.leftover   # records ever written to this slot's live segments
         self.read_total = 0             # of those, records the database has
         self._cursor = 0            # byte offset read so far in the first segment
-        self._file = None
+        self._fd: int | None = None  # the active segment, written at explicit offsets only
 
     @property
     def backlog(self) -> int:
@@ -43,18 +51,18 @@ class Spool:
         return self.appended - self.read_total
 
     def append(self, batch: str, records: list[Record]) -> None:
-        """Write one batch and fsync it; raises OSError (disk full...) and then writes nothing."""
+        """Write one batch and fsync it; raises OSError (disk full, read-only...) and then holds nothing
+        of it: the segment is back at its last whole batch and is not written to again."""
         data = "".join(json.dumps(to_line(batch, r), separators=(",", ":")) + "\n"
                        for r in records).encode()
         with self._lock:
             active = self._active_segment()
             start = active.size
             try:
-                self._file.write(data)
-                self._file.flush()
-                os.fsync(self._file.fileno())
+                write_at(self._fd, data, start)
+                os.fsync(self._fd)
             except OSError:
-                self._file.truncate(start)   # never leave half a batch behind
+                self._abandon_active(start)
                 raise
             active.size, active.records = start + len(data), active.records + len(records)
             self.appended += len(records)
@@ -62,6 +70,7 @@ class Spool:
     def read(self, max_records: int = 2000) -> Chunk | None:
         """The oldest whole batches not yet in the database (None when there are none)."""
         with self._lock:
+            self._bin.retry()
             while self._segments:
                 first = self._segments[0]
                 chunk = read_segment(first, self._cursor, max_records)
@@ -90,9 +99,7 @@ class Spool:
     def close(self) -> None:
         """Release the slot; a fully consumed spool leaves no file behind."""
         with self._lock:
-            if self._file:
-                self._file.close()
-                self._file = None
+            self._close_fd()
             for segment in self._segments:
                 segment.closed = True
             if len(self._segments) == 1 and self._cursor >= self._segments[0].size:
@@ -103,24 +110,50 @@ class Spool:
         active = self._segments[-1] if self._segments and not self._segments[-1].closed else None
         if active and (active.size >= self._rotate_bytes
                        or time.monotonic() - active.opened > self._rotate_seconds):
-            active.closed = True
-            self._file.close()
+            self._close_active()
             active = None
-            if len(self._segments) == 1 and self._cursor >= self._segments[0].size:
-                self._drop_first()
         if active is None:
-            number = int(self._segments[-1].path.stem) + 1 if self._segments else 1
-            path = self.folder / f"{number:010d}.jsonl"
-            self._file = open(path, "ab")
-            _fsync_dir(self.folder)   # the new file's name must survive a crash too
+            path, self._fd = self._create_segment()
             active = Segment(path)
             self._segments.append(active)
         return active
 
+    def _create_segment(self) -> tuple[Path, int]:
+        path, fd, self._next_number = create_segment(self.folder, self._next_number)
+        return path, fd
+
+    def _abandon_active(self, good_size: int) -> None:
+        """After a failed write: cut the segment back to its whole batches and write to it no more."""
+        active = self._segments[-1]
+        try:
+            os.ftruncate(self._fd, good_size)
+        except OSError as exc:
+            # The reader never looks past `good_size` in this process; say where the torn bytes are.
+            log.error("could not cut the usage spool file %s back to %d bytes after a failed write (%s)",
+                      active.path, good_size, exc.strerror or exc)
+        else:
+            if good_size == 0:        # nothing in it: no empty file per retry while the disk is full
+                self._segments.pop()
+                self._close_fd()
+                self._bin.delete(active.path)
+                return
+        self._close_active()
+
+    def _close_active(self) -> None:
+        self._segments[-1].closed = True
+        self._close_fd()
+        if len(self._segments) == 1 and self._cursor >= self._segments[0].size:
+            self._drop_first()    # nothing left to read in it: give its space back now
+
+    def _close_fd(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
     def _drop_first(self) -> None:
         segment = self._segments.pop(0)
         self._cursor = 0
-        segment.path.unlink(missing_ok=True)
+        self._bin.delete(segment.path)
 
 
 def _claim_slot(root: Path, node: str):
@@ -138,12 +171,3 @@ def _claim_slot(root: Path, node: str):
             continue
         return name, folder, lock
     raise OSError(f"no free spool slot under {root}: 99 processes already hold one")
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-

@@ -1,8 +1,11 @@
-"""One spool segment file, and reading whole batches back out of it."""
+"""One spool segment file: creating it, writing batches at the offset the reader trusts, reading whole
+batches back out of it."""
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,3 +66,77 @@ def read_segment(segment: Segment, start: int, max_records: int) -> Chunk:
             batches.setdefault(batch, []).append(record)
             last_batch = batch
     return Chunk(segment, batches, pending_end, lines)
+
+
+def create_segment(folder: Path, number: int) -> tuple[Path, int, int]:
+    """(path, fd, next number) of a new segment file numbered `number` or above, never an old file
+    (one the folder would not let us delete keeps its name and its content)."""
+    while True:
+        path = folder / f"{number:010d}.jsonl"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            number += 1
+            continue
+        try:
+            fsync_dir(folder)   # the new file's name must survive a crash too
+        except OSError:
+            os.close(fd)
+            path.unlink(missing_ok=True)
+            raise
+        return path, fd, number + 1
+
+
+def write_at(fd: int, data: bytes, offset: int) -> None:
+    """All of `data` at `offset`; a short write (the disk filling up) goes on until the kernel refuses."""
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, offset)
+        if written == 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view, offset = view[written:], offset + written
+
+
+class Bin:
+    """Used segment files to delete; one the folder will not let go of (read-only) is tried again
+    every second, so a folder that comes back is tidied without a restart."""
+
+    def __init__(self) -> None:
+        self._paths: list[Path] = []
+        self._retry_at = 0.0
+
+    def delete(self, path: Path) -> None:
+        self._paths.append(path)
+        self.retry(now=True)
+
+    def retry(self, now: bool = False) -> None:
+        if not self._paths or (not now and time.monotonic() < self._retry_at):
+            return
+        while self._paths:
+            try:
+                self._paths[0].unlink(missing_ok=True)
+            except OSError as exc:
+                if self._retry_at == 0.0:
+                    log.warning("cannot delete the used usage spool file %s (%s); trying again every "
+                                "second", self._paths[0], exc.strerror or exc)
+                self._retry_at = time.monotonic() + 1.0
+                return
+            self._paths.pop(0)
+        if self._retry_at:
+            log.warning("deleted the used usage spool files that could not be deleted before")
+            self._retry_at = 0.0
+
+
+def segment_number(path: Path) -> int:
+    try:
+        return int(path.stem)
+    except ValueError:
+        return 0
+
+
+def fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -8,9 +8,10 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-import storage.spool
 from storage.records import MinuteRecord, to_line
 from storage.spool import Spool
+from tests.support.net import poll
+from tests.support.small_disk import read_only, small_disk
 
 DAY = date(2026, 11, 26)
 
@@ -120,17 +121,37 @@ def test_reads_stop_at_a_batch_boundary(tmp_path):
     spool.close()
 
 
-def test_a_failed_write_leaves_no_half_batch(tmp_path, monkeypatch):
-    spool = Spool(tmp_path, "node-a")
-    spool.append("b1", records(1))
+def test_a_write_the_full_disk_refuses_leaves_only_whole_batches_and_never_a_name_twice(tmp_path):
+    with small_disk(tmp_path / "disk") as disk:
+        spool = Spool(disk.folder, "node-a")
+        spool.append("b1", records(3))
+        first = spool.folder / "0000000001.jsonl"
+        good = first.read_bytes()
+        disk.fill()
+        with pytest.raises(OSError) as refused:
+            spool.append("b2", records(60))            # more than any page's slack: fails part-way
+        assert refused.value.errno in (errno.ENOSPC, errno.EFBIG)
+        assert first.read_bytes() == good              # cut back to its last whole batch
+        disk.free()
+        spool.append("b2", records(60))                # the same batch, the same id, once
+        assert segment_files(spool) == ["0000000001.jsonl", "0000000002.jsonl"]
+        assert drain(spool) == ["b1", "b2"] and spool.backlog == 0
+        spool.close()
+        assert segment_files(spool) == []
 
-    def disk_full(fd):
-        raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(storage.spool.os, "fsync", disk_full)
-    with pytest.raises(OSError):
-        spool.append("b2", records(5))
-    monkeypatch.undo()
-    spool.append("b3", records(1))
-    assert drain(spool) == ["b1", "b3"]
+def test_a_folder_that_refuses_new_and_deleted_files_never_gets_a_used_name_again(tmp_path):
+    spool = Spool(tmp_path, "node-a", rotate_bytes=1)     # every batch in a segment of its own
+    spool.append("b1", records(2))
+    assert drain(spool) == ["b1"]
+    with read_only(spool.folder):
+        with pytest.raises(OSError) as refused:
+            spool.append("b2", records(2))
+        assert refused.value.errno == errno.EPERM
+        assert segment_files(spool) == ["0000000001.jsonl"]   # used, but the folder keeps it
+    spool.append("b2", records(2))
+    assert segment_files(spool) == ["0000000001.jsonl", "0000000002.jsonl"]
+    assert drain(spool) == ["b2"]                     # b1 is not read again from the old file
+    poll(lambda: spool.read() is None and "0000000001.jsonl" not in segment_files(spool),
+         what="the used segment to be deleted once the folder lets it go")
     spool.close()
