@@ -20,6 +20,9 @@ class NodeState:
     policy_version: str | None = None
     last_reload_error: str | None = None
     spooled: int = 0
+    spool_error: str | None = None
+    held_in_memory: int = 0
+    dropped_records: int = 0
 
 
 def beat(conn: Connection, state: NodeState) -> None:
@@ -27,6 +30,7 @@ def beat(conn: Connection, state: NodeState) -> None:
     values = {"started_at": state.started_at, "last_seen": datetime.now(timezone.utc),
               "policy_version": state.policy_version,
               "last_reload_error": (state.last_reload_error or None) and state.last_reload_error[:MAX_ERROR],
-              "spooled": state.spooled}
+              "spooled": state.spooled, "spool_error": state.spool_error and state.spool_error[:MAX_ERROR],
+              "held_in_memory": state.held_in_memory, "dropped_records": state.dropped_records}
     stmt = insert(ProxyNode).values(node_id=state.node_id, **values)
     conn.execute(stmt.on_conflict_do_update(index_elements=["node_id"], set_=values))

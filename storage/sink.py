@@ -19,6 +19,7 @@ from storage.nodes import NodeState, beat
 from storage.quota_cache import QuotaCache
 from storage.records import AttemptRecord, ChargeRecord, MinuteRecord
 from storage.spool import Spool
+from storage.spool_handoff import SpoolHandOff
 from storage.writer import UsageWriter
 
 log = logging.getLogger("watercooler.storage")
@@ -36,8 +37,9 @@ class DatabaseUsageSink:
         self.zone: tzinfo = timezone.utc
         self.use_zone(zone)
         self.quotas = QuotaCache(self.engine, refresh_every)
+        self.handoff = SpoolHandOff(self.spool)   # before the writer: its heartbeat reports this
         self.writer = UsageWriter(self.engine, self.spool, max_delay=max_delay, max_rows=max_rows,
-                                  jobs=self._beat)
+                                  jobs=self._beat, handoff=self.handoff)
         self.quotas.start()
         self._seen: dict[datetime, set[tuple]] = {}
         log.info("usage is stored in %s as node %s (spool: %s)", describe(self.engine.url),
@@ -85,6 +87,8 @@ class DatabaseUsageSink:
 
     def _beat(self, conn) -> None:
         self.node.spooled = self.spool.backlog
+        self.node.spool_error, self.node.held_in_memory = self.handoff.error, self.handoff.held
+        self.node.dropped_records = self.handoff.dropped
         beat(conn, self.node)
 
     def _day(self, at: datetime) -> date:

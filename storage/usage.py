@@ -85,3 +85,6 @@ class ProxyNode(Base):
     policy_version: Mapped[str | None] = mapped_column(String(NAME))
     last_reload_error: Mapped[str | None] = mapped_column(Text())
     spooled: Mapped[int] = mapped_column(Integer(), default=0)  # records waiting for the database
+    spool_error: Mapped[str | None] = mapped_column(Text())      # why the spool refuses writes, if it does
+    held_in_memory: Mapped[int] = mapped_column(Integer(), default=0)   # records waiting for the spool
+    dropped_records: Mapped[int] = mapped_column(Integer(), default=0)  # lost beyond the memory bound

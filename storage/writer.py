@@ -3,7 +3,8 @@
 `put` only appends to a thread-safe queue. A spooler thread cuts batches (after at most `max_delay`
 seconds or `max_rows` records) and fsyncs each to the spool; a database thread applies the spool in
 order, in its own time: a slow or absent database delays the database, never a request, and never
-risks more than the batch being cut when the process is killed.
+risks more than the batch being cut when the process is killed. A spool that refuses writes (disk
+full, folder read-only) is tried again every second; meanwhile batches wait in bounded memory.
 """
 from __future__ import annotations
 
@@ -11,15 +12,15 @@ import logging
 import queue
 import threading
 import time
-import uuid
 from collections.abc import Callable
 
 from sqlalchemy import Engine
 
 from storage.db import describe
 from storage.health import DbHealth
-from storage.records import Record, merge_attempts
+from storage.records import Record
 from storage.spool import Spool
+from storage.spool_handoff import SpoolHandOff
 from storage.writer_db import DatabaseLoop
 
 log = logging.getLogger("watercooler.storage")
@@ -33,13 +34,13 @@ class _Flush:
 
 class UsageWriter:
     def __init__(self, engine: Engine, spool: Spool, *, max_delay: float = 1.0, max_rows: int = 500,
-                 jobs: Callable | None = None) -> None:
+                 jobs: Callable | None = None, handoff: SpoolHandOff | None = None) -> None:
         self.spool, self.max_delay, self.max_rows = spool, max_delay, max_rows
+        self.handoff = handoff or SpoolHandOff(spool)
         self.health = DbHealth(describe(engine.url), str(spool.folder))
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._stop = threading.Event()
         self._due = threading.Event()        # a batch is due before its second is up
-        self._spool_error: str | None = None
         self.db = DatabaseLoop(engine, spool, self.health, self._stop, jobs)
         self._spooler = threading.Thread(target=self._spool_loop, name="watercooler-spool", daemon=True)
         self._spooler.start()
@@ -75,7 +76,8 @@ class UsageWriter:
 
     def status(self) -> dict:
         return {"database": self.health.state, "database_error": self.health.error,
-                "spool_error": self._spool_error, "queued": self._queue.qsize(),
+                "spool_error": self.handoff.error, "held": self.handoff.held,
+                "dropped": self.handoff.dropped, "queued": self._queue.qsize(),
                 "spooled": self.spool.backlog, "written": self.health.written,
                 "written_per_second": self.health.rate(), "spool_folder": str(self.spool.folder)}
 
@@ -84,28 +86,42 @@ class UsageWriter:
         # with this one. A batch is cut when its second is up, when `max_rows` wait, or on flush/stop.
         batch: list[Record] = []
         waiters: list[_Flush] = []
+        parked: list[_Flush] = []      # flushes waiting for the spool to take what it refused
         deadline, stopping = None, False
         while True:
             if not batch and not waiters and not stopping:
-                stopping = self._take(self._queue.get(), batch, waiters)     # sleep until there is work
+                stopping = self._next(batch, waiters)     # sleep until there is work or a retry is due
             stopping = self._drain(batch, waiters) or stopping
             now = time.monotonic()
             deadline = deadline or (now + self.max_delay if batch else None)
-            if stopping or waiters or len(batch) >= self.max_rows or (deadline and now >= deadline):
-                if batch and not self._append(batch) and not stopping:
-                    self._due.wait(1.0)             # disk trouble: keep the batch, retry in a second
-                    self._due.clear()
-                    continue
+            retry = self.handoff.held and now >= self.handoff.retry_at
+            if stopping or waiters or retry or len(batch) >= self.max_rows or (deadline and now >= deadline):
+                if batch:
+                    self.handoff.add(batch)
                 batch, deadline = [], None
-                for waiter in waiters:
-                    waiter.target = self.spool.appended
-                    self.db.wait_for(waiter)
-                waiters = []
+                parked, waiters = parked + waiters, []
+                if self.handoff.write():
+                    self.db.wake()
+                    for waiter in parked:
+                        waiter.target = self.spool.appended
+                        self.db.wait_for(waiter)
+                    parked = []
                 if stopping:
+                    self.handoff.give_up()
                     return
                 continue
-            self._due.wait(deadline - now)
+            wake = min(deadline, self.handoff.retry_at) if self.handoff.held else deadline
+            self._due.wait(max(0.0, wake - now))
             self._due.clear()
+
+    def _next(self, batch: list[Record], waiters: list[_Flush]) -> bool:
+        """Wait for the next queued item (only until the next retry while the spool refuses)."""
+        timeout = max(0.0, self.handoff.retry_at - time.monotonic()) if self.handoff.held else None
+        try:
+            item = self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return False
+        return self._take(item, batch, waiters)
 
     def _drain(self, batch: list[Record], waiters: list[_Flush]) -> bool:
         """Move queued items into the batch (up to `max_rows`); True once the stop sentinel is seen."""
@@ -127,16 +143,3 @@ class UsageWriter:
         else:
             batch.append(item)
         return False
-
-    def _append(self, batch: list[Record]) -> bool:
-        try:
-            self.spool.append(uuid.uuid4().hex, merge_attempts(batch))
-        except OSError as exc:
-            if self._spool_error is None:
-                log.error("cannot write the usage spool in %s (%s): usage is kept in memory until it can",
-                          self.spool.folder, exc.strerror or exc)
-            self._spool_error = str(exc.strerror or exc)
-            return False
-        self._spool_error = None
-        self.db.wake()
-        return True

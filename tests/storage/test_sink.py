@@ -1,5 +1,6 @@
 """The durable usage sink as the proxy uses it: minutes, charges and attempts end up in the database,
-policy-local days, heartbeats, and a proxy that keeps going when the database is not there."""
+policy-local days, heartbeats (spool trouble included), and a proxy that keeps going when the
+database is not there."""
 from __future__ import annotations
 
 import logging
@@ -7,10 +8,12 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+import storage.writer_db
 from storage.sink import DatabaseUsageSink
 from storage.usage import ActiveMinute, Attempt, ProxyNode, QuotaCharge
 from tests.support.databases import db_url, pg_database, sorted_rows  # noqa: F401  (fixtures)
 from tests.support.net import free_port, poll
+from tests.support.small_disk import read_only
 
 UTC = timezone.utc
 LATE = datetime(2026, 11, 26, 23, 30, 15, tzinfo=UTC)     # already Friday in Berlin
@@ -84,3 +87,26 @@ def test_an_unreachable_database_at_start_still_enforces_and_says_so(tmp_path, c
         sink.close(timeout=0.5)
     assert "3 records stay in the spool" in caplog.text
     assert list((tmp_path / "spool" / "proxy-1").glob("*.jsonl"))   # replayed at the next start
+
+
+def test_the_heartbeat_tells_the_panel_when_the_spool_refuses_writes(db_url, tmp_path, monkeypatch):
+    monkeypatch.setattr(storage.writer_db, "JOB_EVERY", 0.2)
+    sink = make_sink(db_url, tmp_path)
+
+    def spool_state():
+        try:
+            return sorted_rows(db_url, ProxyNode.spool_error, ProxyNode.held_in_memory, ProxyNode.dropped_records)
+        except (OperationalError, ProgrammingError):   # the sink is still creating the tables
+            return None
+
+    try:
+        poll(spool_state, timeout=20, what="a first heartbeat")
+        with read_only(sink.spool.folder):             # no segment file can be created
+            sink.minute("alice", "facebook", "external-social", LATE, "social-budget")
+            poll(lambda: spool_state() == [("Operation not permitted", 2, 0)], timeout=20,
+                 what="the heartbeat to report the held records")
+        assert sink.flush(timeout=30)
+        poll(lambda: spool_state() == [(None, 0, 0)], timeout=20, what="the heartbeat to report recovery")
+    finally:
+        sink.close()
+    assert sorted_rows(db_url, QuotaCharge.user_name) == [("alice",)]

@@ -140,6 +140,23 @@ def test_a_write_the_full_disk_refuses_leaves_only_whole_batches_and_never_a_nam
         assert segment_files(spool) == []
 
 
+def test_once_the_database_has_taken_a_full_spool_its_space_is_free_again(tmp_path):
+    with small_disk(tmp_path / "disk", size=64 * 1024) as disk:
+        disk.cap()
+        spool = Spool(disk.folder, "node-a")
+        written = []
+        with pytest.raises(OSError):
+            for i in range(1000):
+                spool.append(f"b{i}", records(20))
+                written.append(f"b{i}")
+        assert len(written) > 5
+        assert drain(spool) == written
+        spool.append("after", records(20))        # nobody freed anything but the reader
+        assert drain(spool) == ["after"]
+        disk.free()
+        spool.close()
+
+
 def test_a_folder_that_refuses_new_and_deleted_files_never_gets_a_used_name_again(tmp_path):
     spool = Spool(tmp_path, "node-a", rotate_bytes=1)     # every batch in a segment of its own
     spool.append("b1", records(2))

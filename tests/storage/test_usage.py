@@ -50,7 +50,8 @@ def test_nothing_but_names_minutes_and_counts_is_stored(shared_usage_engine):
         "quota_charges": {"id", "user_name", "rule", "minute", "day"},
         "usage_attempts": {"id", "user_name", "site", "rule", "day", "kind", "count"},
         "usage_batches": {"batch_id", "node_id", "applied_at"},
-        "proxy_nodes": {"node_id", "started_at", "last_seen", "policy_version", "last_reload_error", "spooled"},
+        "proxy_nodes": {"node_id", "started_at", "last_seen", "policy_version", "last_reload_error", "spooled",
+                        "spool_error", "held_in_memory", "dropped_records"},
     }   # docs/privacy.md lists exactly these; a new column must be documented there first
 
 

@@ -11,13 +11,14 @@ from sqlalchemy import func, select
 import storage.writer_db
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.records import AttemptRecord, MinuteRecord
+from storage.records import AttemptRecord, ChargeRecord, MinuteRecord
 from storage.spool import Spool
-from storage.usage import ActiveMinute, AppliedBatch, Attempt
+from storage.usage import ActiveMinute, AppliedBatch, Attempt, QuotaCharge
 from storage.writer import UsageWriter
 from tests.support.databases import db_url, pg_database, pg_url  # noqa: F401  (fixtures)
 from tests.support.net import poll
 from tests.support.outage import database_outage
+from tests.support.small_disk import read_only, small_disk
 
 DAY = date(2026, 11, 26)
 START = datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc)
@@ -25,6 +26,10 @@ START = datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc)
 
 def minute(i: int, user: str = "alice") -> MinuteRecord:
     return MinuteRecord(user, "facebook", "external-social", START + timedelta(minutes=i), DAY)
+
+
+def charge(i: int, user: str = "alice") -> ChargeRecord:
+    return ChargeRecord(user, "social-budget", START + timedelta(minutes=i), DAY)
 
 
 def attempt(user: str = "alice") -> AttemptRecord:
@@ -39,6 +44,38 @@ def rows(engine, model) -> int:
 def attempts(engine) -> int:
     with engine.connect() as conn:
         return conn.scalar(select(func.coalesce(func.sum(Attempt.count), 0)))
+
+
+def totals(engine) -> tuple[int, int, int]:
+    """(active minutes, quota charges, attempts) in the database."""
+    return rows(engine, ActiveMinute), rows(engine, QuotaCharge), attempts(engine)
+
+
+class SteadyLoad:
+    """A thread putting a minute, a charge and an attempt every few milliseconds, as a busy proxy does."""
+
+    def __init__(self, writer: UsageWriter) -> None:
+        self.writer, self.sent, self._stop = writer, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run)
+
+    def __enter__(self) -> "SteadyLoad":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def more_than(self, n: int) -> int:
+        poll(lambda: self.sent > n, what=f"more than {n} of each record to be put")
+        return self.sent
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for record in (minute(self.sent), charge(self.sent), attempt()):
+                self.writer.put(record)
+            self.sent += 1
+            self._stop.wait(0.002)
 
 
 @pytest.fixture
@@ -149,3 +186,48 @@ def test_a_batch_the_database_keeps_refusing_is_set_aside(pg_url, tmp_path, monk
         assert "x" * 300 in (tmp_path / "node-a" / "rejected.jsonl").read_text()
     finally:
         engine.dispose()
+
+
+def test_a_full_disk_under_the_spool_loses_nothing_once_space_returns(db_url, tmp_path, monkeypatch):
+    monkeypatch.setattr(storage.writer_db, "MAX_BACKOFF", 0.5)
+    upgrade(db_url)
+    with small_disk(tmp_path / "disk") as disk, database_outage(db_url) as (writer_url, outage):
+        engine = make_engine(writer_url)
+        writer = UsageWriter(engine, Spool(disk.folder, "node-a"), max_delay=0.05)
+        with SteadyLoad(writer) as load:
+            poll(lambda: writer.status()["written"] > 100, what="records to flow")
+            outage.cut()                         # the database is away: only the spool takes usage
+            poll(lambda: writer.status()["database"] == "down", timeout=20, what="the writer to notice")
+            disk.fill()
+            poll(lambda: writer.status()["held"] > 300, timeout=20, what="usage to be held in memory")
+            status = writer.status()
+            assert status["spool_error"] in ("No space left on device", "File too large"), disk.kind
+            load.more_than(load.sent + 100)      # still taking usage while the disk is full
+            disk.free()
+            outage.restore()
+            poll(lambda: writer.status()["held"] == 0 and writer.status()["spool_error"] is None,
+                 timeout=20, what="the held usage to reach the spool")
+            load.more_than(load.sent + 100)
+        assert writer.flush(timeout=30)
+        assert writer.status()["dropped"] == 0
+        writer.close()
+        assert totals(engine) == (load.sent, load.sent, load.sent)   # every one, once
+        engine.dispose()
+
+
+def test_a_spool_folder_turned_read_only_delivers_everything_without_a_restart(engine, tmp_path):
+    writer = UsageWriter(engine, Spool(tmp_path, "node-a", rotate_bytes=2000), max_delay=0.05)
+    folder = writer.spool.folder
+    with SteadyLoad(writer) as load:
+        poll(lambda: writer.status()["written"] > 100, what="records to flow")
+        with read_only(folder):
+            poll(lambda: writer.status()["held"] > 300, timeout=20, what="usage to be held in memory")
+            assert writer.status()["spool_error"] == "Operation not permitted"
+        poll(lambda: writer.status()["held"] == 0 and writer.status()["spool_error"] is None,
+             timeout=20, what="the held usage to reach the spool")
+        load.more_than(load.sent + 100)
+    assert writer.flush(timeout=30)
+    assert totals(engine) == (load.sent, load.sent, load.sent)   # all there, and no restart
+    poll(lambda: len(list(folder.glob("*.jsonl"))) <= 1, what="used segments to be deleted")
+    writer.close()
+    assert not list(folder.glob("*.jsonl"))

@@ -31,8 +31,19 @@ def test_proxies_show_their_heartbeat_and_policy(app, client, auth):
         db().commit()
     auth.login("ada")
     page = _text(client.get("/admin/status"))
-    assert f"edge-1 alive 2026-11-26 09:00:00 {version} (current) 0 records none" in page
-    assert "edge-2 silent" in page and "42 records rules.yaml:12:5: unknown key 'acton'" in page
+    assert f"edge-1 alive 2026-11-26 09:00:00 {version} (current) 0 records writing none" in page
+    assert "edge-2 silent" in page and "42 records writing rules.yaml:12:5: unknown key 'acton'" in page
+
+
+def test_a_spool_that_refuses_writes_shows_what_waits_in_memory_and_what_was_lost(app, client, auth):
+    with app.app_context():
+        db().add(ProxyNode(node_id="edge-1", started_at=THURSDAY_10, last_seen=THURSDAY_10, spooled=7,
+                           spool_error="No space left on device", held_in_memory=1200, dropped_records=30))
+        db().commit()
+    auth.login("ada")
+    page = _text(client.get("/admin/status"))
+    assert ("7 records refuses writes No space left on device; 1200 records held in memory "
+            "30 records lost beyond what memory holds") in page
 
 
 def test_the_policy_in_plain_words(client, auth):
