@@ -19,7 +19,7 @@ from storage.spool import Spool
 log = logging.getLogger("watercooler.storage")
 MAX_HELD = 100_000      # records: about 20 MB (bench/spool_memory.py measures about 210 bytes each)
 RETRY_EVERY = 1.0       # seconds between tries while the spool refuses
-DROP_LOG_EVERY = 60.0   # seconds between repeated "records lost" errors
+LOG_EVERY = 60.0        # seconds between repeated errors of one kind: a nearly full disk flaps
 
 
 class SpoolHandOff:
@@ -30,6 +30,8 @@ class SpoolHandOff:
         self.dropped = 0              # records lost because more than `max_held` were waiting
         self.error: str | None = None  # why the spool refused the last write, None once it takes them
         self.retry_at = 0.0
+        self._refusal_logged: tuple[str, float] | None = None   # (reason, when) last logged
+        self._recovery_due = False     # a refusal was logged: log when the spool takes writes again
         self._drop_logged_at = 0.0
 
     def add(self, records: list[Record]) -> None:
@@ -54,10 +56,11 @@ class SpoolHandOff:
                 return False
             self._batches.popleft()
             self.held -= len(records)
-        if self.error is not None:
+        if self._recovery_due:
             log.warning("the usage spool in %s takes writes again; everything held in memory is in it",
                         self.spool.folder)
-            self.error = None
+            self._recovery_due = False
+        self.error = None
         return True
 
     def give_up(self) -> None:
@@ -67,18 +70,20 @@ class SpoolHandOff:
                       "(%s): they are lost", self.held, self.spool.folder, self.error)
 
     def _refused(self, exc: OSError) -> None:
-        reason = str(exc.strerror or exc)
-        if self.error != reason:
+        reason, now = str(exc.strerror or exc), time.monotonic()
+        if not self._refusal_logged or self._refusal_logged[0] != reason or \
+                now - self._refusal_logged[1] >= LOG_EVERY:
+            self._refusal_logged, self._recovery_due = (reason, now), True
             log.error("cannot write the usage spool in %s (%s): usage is kept in memory (up to %d "
                       "records) and written when the disk takes it", self.spool.folder, reason,
                       self.max_held)
         self.error = reason
-        self.retry_at = time.monotonic() + RETRY_EVERY
+        self.retry_at = now + RETRY_EVERY
 
     def _drop(self, records: list[Record]) -> None:
         self.dropped += len(records)
         now = time.monotonic()
-        if now - self._drop_logged_at >= DROP_LOG_EVERY or self._drop_logged_at == 0.0:
+        if now - self._drop_logged_at >= LOG_EVERY or self._drop_logged_at == 0.0:
             log.error("USAGE LOST: the usage spool in %s refuses writes (%s) and %d records already wait "
                       "in memory; %d records dropped so far. Free space on that disk or make the folder "
                       "writable.", self.spool.folder, self.error, self.max_held, self.dropped)

@@ -100,8 +100,11 @@ class UsageWriter:
                     self.handoff.add(batch)
                 batch, deadline = [], None
                 parked, waiters = parked + waiters, []
-                if self.handoff.write():
-                    self.db.wake()
+                spooled_before = self.spool.appended
+                written_all = self.handoff.write()
+                if self.spool.appended != spooled_before:
+                    self.db.wake()       # on a small disk the database frees the room for the rest
+                if written_all:
                     for waiter in parked:
                         waiter.target = self.spool.appended
                         self.db.wait_for(waiter)

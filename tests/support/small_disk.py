@@ -1,12 +1,13 @@
 """Disk trouble under a spool, with the errors coming from the kernel itself.
 
-`small_disk(folder, size)` mounts a tmpfs of `size` bytes there (the tests run as root): `fill()`
-takes every free page with a filler file, so the next write that needs space fails with ENOSPC, and
-`free()` gives the space back. Where mounting is not allowed, the same calls lower this process's
-RLIMIT_FSIZE to 0 and restore it (SIGXFSZ ignored): every write to a regular file then fails with
-EFBIG, which the spool must survive the same way; `cap()` there limits every file to `size` bytes
-(on the tmpfs it does nothing: the disk itself is that small). `WATERCOOLER_TEST_NO_MOUNT=1` forces
-the fallback.
+`small_disk(folder, size)` mounts a tmpfs of `size` bytes there (the tests run as root). It fills up
+by itself as the spool grows, and gets room back when the spool deletes what the database has;
+`fill()` takes every free page at once with a filler file (the next write that needs space fails
+with ENOSPC) and `free()` removes it. Where mounting is not allowed, the same calls lower this
+process's RLIMIT_FSIZE to 0 and restore it (SIGXFSZ ignored): every write to a regular file then
+fails with EFBIG, which the spool must survive the same way. That cannot model a disk the reader
+frees, so `cap()` (a no-op on the tmpfs, which is that small already) lowers the limit too, and only
+`free()` lifts it. `WATERCOOLER_TEST_NO_MOUNT=1` forces the fallback.
 
 `read_only(folder)` sets the immutable attribute on a folder: nothing can be created in it or deleted
 from it, even by root, while files already open stay writable: what `chmod 0500` on the spool
@@ -55,20 +56,16 @@ class _Tmpfs:
 class _FileSizeLimit:
     kind = "RLIMIT_FSIZE"
 
-    def __init__(self, folder: Path, size: int) -> None:
-        self.folder, self.size = folder, size
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
         self._limits = resource.getrlimit(resource.RLIMIT_FSIZE)
         self._handler = signal.getsignal(signal.SIGXFSZ)
 
     def fill(self) -> None:
-        self._limit(0)
-
-    def cap(self) -> None:
-        self._limit(self.size)
-
-    def _limit(self, size: int) -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # a write past the limit fails, not the process
-        resource.setrlimit(resource.RLIMIT_FSIZE, (size, self._limits[1]))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (0, self._limits[1]))
+
+    cap = fill
 
     def free(self) -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, self._limits)
@@ -85,7 +82,7 @@ def small_disk(folder: Path, size: int = 256 * 1024) -> Iterator[_Tmpfs | _FileS
         finally:
             subprocess.run(["umount", "--lazy", str(folder)], check=True)
         return
-    disk = _FileSizeLimit(folder, size)
+    disk = _FileSizeLimit(folder)
     try:
         yield disk
     finally:
