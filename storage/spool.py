@@ -8,8 +8,8 @@ and replays what is left in it.
 
 Disk trouble (full, read-only, refusing to delete) never corrupts it: a batch is written at the
 offset the reader trusts and a failed write is cut off again, a segment that failed is never
-written to again, a segment name is never used twice, and a file that cannot be deleted yet is
-deleted later.
+written to again, a segment name is never used twice, a file that cannot be deleted yet is deleted
+later, and the reader takes a batch only whole (its first line says how many records it has).
 """
 from __future__ import annotations
 
@@ -53,8 +53,10 @@ class Spool:
     def append(self, batch: str, records: list[Record]) -> None:
         """Write one batch and fsync it; raises OSError (disk full, read-only...) and then holds nothing
         of it: the segment is back at its last whole batch and is not written to again."""
-        data = "".join(json.dumps(to_line(batch, r), separators=(",", ":")) + "\n"
-                       for r in records).encode()
+        lines = [to_line(batch, r) for r in records]
+        if lines:
+            lines[0]["n"] = len(lines)   # the reader takes the batch only whole
+        data = "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in lines).encode()
         with self._lock:
             active = self._active_segment()
             start = active.size

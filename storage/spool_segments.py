@@ -40,8 +40,13 @@ class Chunk:
 
 
 def read_segment(segment: Segment, start: int, max_records: int) -> Chunk:
-    """Batches from `start`, stopping at a batch boundary once `max_records` are collected."""
+    """Batches from `start`, stopping at a batch boundary once `max_records` are collected.
+
+    A batch's first line says how many records it has ("n"); a batch with fewer was cut off by a
+    failed write the disk would not let us undo, and was written again whole later under the same
+    id: the partial copy is skipped. (Lines from before "n" existed are taken as they come.)"""
     batches: dict[str, list[Record]] = {}
+    announced: dict[str, int] = {}
     offset, lines, pending_end = start, 0, start
     with open(segment.path, "rb") as f:
         f.seek(start)
@@ -53,18 +58,26 @@ def read_segment(segment: Segment, start: int, max_records: int) -> Chunk:
             pending_end = segment.size if segment.closed else pending_end
             break
         try:
-            batch, record = from_line(json.loads(raw))
+            line = json.loads(raw)
+            batch, record = from_line(line)
         except (ValueError, KeyError, TypeError):
             log.warning("skipping an unreadable line in the spool file %s at byte %d", segment.path, offset)
-            batch, record = None, None
+            line, batch, record = None, None, None
         if batch != last_batch and lines >= max_records:
             break
         offset += len(raw)
         lines += 1
         pending_end = offset
         if batch is not None:
+            if isinstance(line.get("n"), int):        # a batch starts (again): an earlier copy was cut off
+                batches[batch], announced[batch] = [], line["n"]
             batches.setdefault(batch, []).append(record)
             last_batch = batch
+    for batch, size in announced.items():
+        if len(batches[batch]) < size:
+            log.warning("skipping %d of %d records of batch %s in the spool file %s: a write cut off "
+                        "mid-batch", len(batches[batch]), size, batch, segment.path)
+            del batches[batch]
     return Chunk(segment, batches, pending_end, lines)
 
 

@@ -82,6 +82,29 @@ def test_a_line_torn_by_a_kill_is_ignored_and_the_rest_replayed(tmp_path):
     spool.close()
 
 
+def test_a_batch_cut_off_mid_write_is_skipped_and_its_whole_copy_applied(tmp_path, caplog):
+    # A disk that refused both the write and its undo leaves part of a batch behind; the writer
+    # wrote the batch again, whole, under the same id, into a later segment.
+    folder = tmp_path / "node-a"
+    folder.mkdir()
+
+    def batch(batch_id: str, n: int, keep: int | None = None) -> str:
+        lines = [to_line(batch_id, r) for r in records(n)]
+        lines[0]["n"] = n
+        return "".join(json.dumps(line) + "\n" for line in lines[:keep])
+
+    (folder / "0000000001.jsonl").write_text(batch("b1", 2) + batch("b2", 5, keep=3))
+    (folder / "0000000002.jsonl").write_text(batch("b2", 5) + batch("b3", 1))
+    spool = Spool(tmp_path, "node-a")
+    whole = {}
+    while chunk := spool.read():
+        whole.update({batch_id: len(rows) for batch_id, rows in chunk.batches.items()})
+        spool.consumed(chunk)
+    assert whole == {"b1": 2, "b2": 5, "b3": 1} and spool.backlog == 0
+    assert "skipping 3 of 5 records of batch b2" in caplog.text
+    spool.close()
+
+
 def test_an_unreadable_line_is_skipped_with_a_warning(tmp_path, caplog):
     folder = tmp_path / "node-a"
     folder.mkdir()
