@@ -54,9 +54,10 @@ async def serve(settings: dict[str, Any], extra: list[str], announce: Callable[[
         refused.append(exc)
     master.options.errored.connect(remember)
     try:
-        master.options.update(**settings)
-        if extra:
-            master.options.set(*extra)
+        # One update, so the usage database is opened once: `--set` wins over the flags it repeats.
+        repeated = {spec.split("=", 1)[0] for spec in extra}
+        master.options.set(*[name if value is None else f"{name}={value}"
+                             for name, value in settings.items() if name not in repeated], *extra)
     except (exceptions.OptionsError, KeyError) as exc:
         on_error(str(refused[0] if refused else exc).strip().strip('"'))
         await master.done()

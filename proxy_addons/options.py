@@ -18,6 +18,15 @@ OPTIONS: list[tuple[str, Any, Any, str, Sequence[str] | None]] = [
     ("watercooler_db", Optional[str], None,
      "Usage database URL (sqlite:///path or postgresql+psycopg://...). Unset: usage is kept in memory, "
      "so quotas reset when the proxy restarts.", None),
+    ("watercooler_db_connect_timeout", int, 3,
+     "Seconds one connection attempt to the usage database (PostgreSQL) may take, answer included; "
+     "then the attempt fails and is retried, and usage waits in the spool.", None),
+    ("watercooler_db_statement_timeout", int, 10,
+     "Seconds one statement of the proxy's usage storage may run: PostgreSQL's statement_timeout, and "
+     "on SQLite how long a write waits for another process's lock. Schema upgrades are exempt.", None),
+    ("watercooler_db_stall_after", int, 15,
+     "Seconds a call of the usage writer may wait for the database before the database counts as "
+     "stalled (connection open, no answer): logged once, shown in the proxy's health report.", None),
     ("watercooler_fail", str, "closed",
      "What happens when a request cannot be decided (an internal error): 'closed' shows the 'policy "
      "unavailable' page; 'open' lets the request through and logs a warning for each one.", ("closed", "open")),
@@ -54,7 +63,8 @@ OPTIONS: list[tuple[str, Any, Any, str, Sequence[str] | None]] = [
      "traffic through.", ("", "decide")),
 ]
 
-SUMMARISED = ["watercooler_rules", "watercooler_db", "watercooler_fail", "watercooler_users",
+SUMMARISED = ["watercooler_rules", "watercooler_db", "watercooler_db_connect_timeout",
+              "watercooler_db_statement_timeout", "watercooler_db_stall_after", "watercooler_fail", "watercooler_users",
               "watercooler_secret", "watercooler_panel_url", "watercooler_no_ca", "watercooler_auth",
               "watercooler_auth_cache", "watercooler_ldap_cache", "watercooler_map_hosts",
               "watercooler_test_clock", "watercooler_test_fault", "proxyauth", "connection_strategy", "confdir"]

@@ -3,7 +3,8 @@
 Managers grant access and tune limits in the panel; the panel writes them to the database the proxy
 also uses. Every two seconds a worker thread reads what is in force, and the policy holder rebuilds
 the enforced policy (off the loop) when it changed — so a grant works within a few seconds, on
-every proxy. A database that cannot be read keeps the last overrides and is logged once.
+every proxy. A database that cannot be read keeps the last overrides and is logged once. Reading
+starts once the usage writer has brought the schema up to date.
 """
 from __future__ import annotations
 
@@ -22,9 +23,10 @@ POLL_SECONDS = 2.0
 class OverridesReader:
     """Blocking reads (call from a worker thread) of what the panel has put in force."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, ready: Callable[[], bool] = lambda: True) -> None:
         from storage.db import make_engine
         self.engine = make_engine(url)
+        self.ready = ready          # False until the schema is known to be there
 
     def read(self, now: datetime) -> tuple[tuple[Adjustment, ...], tuple[Grant, ...]]:
         """(adjustments, grants running at `now`), in the same stable order the panel uses."""
@@ -45,7 +47,7 @@ async def watch_overrides(holder: PolicyHolder, reader: Callable[[], OverridesRe
     while True:
         try:
             source = reader()
-            if source is not None:
+            if source is not None and source.ready():
                 adjustments, grants = await asyncio.to_thread(source.read, now())
                 await holder.set_overrides(adjustments, grants)
                 if failing:

@@ -5,6 +5,7 @@ lives in objects created once per addon instance.
 """
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from policy.manifest import manifest_path
@@ -26,7 +27,8 @@ from proxy_addons.usage import UsageCounter
 from proxy_addons.usage_sink import UsageSink
 from proxy_addons.views import policy_zone
 
-SINK_OPTIONS = {"watercooler_db"}
+SINK_OPTIONS = {"watercooler_db", "watercooler_db_connect_timeout", "watercooler_db_statement_timeout",
+                "watercooler_db_stall_after"}
 SECRET_OPTIONS = {"watercooler_secret", "confdir"}
 CHOICES = {"watercooler_fail": ("closed", "open"), "watercooler_test_fault": ("", "decide")}
 
@@ -74,16 +76,24 @@ class Parts:
                 raise ValueError(f"rules in {opts.watercooler_rules} not loaded:\n"
                                  + "\n".join(describe_error(exc))) from None
         if updated & SINK_OPTIONS or self.sink is None:
+            for name in sorted(SINK_OPTIONS - {"watercooler_db"}):
+                if getattr(opts, name) < 1:
+                    raise ValueError(f"{name} must be at least 1 (seconds), not {getattr(opts, name)}")
             try:
-                new_sink = make_sink(opts.watercooler_db, self._zone())
+                new_sink = make_sink(opts.watercooler_db, self._zone(),
+                                     connect_timeout=opts.watercooler_db_connect_timeout,
+                                     statement_timeout=opts.watercooler_db_statement_timeout,
+                                     stall_after=opts.watercooler_db_stall_after)
             except Exception as exc:
                 raise ValueError(f"watercooler_db: {exc}") from None
             old, self.sink = self.sink, new_sink
-            if old is not None:
-                old.close()
+            if old is not None:      # it drains into a database that may not answer: never on the loop
+                threading.Thread(target=old.close, name="watercooler-old-sink", daemon=True).start()
             if self.overrides_reader is not None:
                 self.overrides_reader.close()
-            self.overrides_reader = OverridesReader(opts.watercooler_db) if opts.watercooler_db else None
+            # Read once the writer has the schema up to date (it does that in the background).
+            self.overrides_reader = OverridesReader(
+                opts.watercooler_db, lambda: getattr(self.sink, "schema_ready", True)) if opts.watercooler_db else None
             self._policy_changed(self.holder.policy)
         self.no_ca = bool(opts.watercooler_no_ca)
         self._wire(opts)

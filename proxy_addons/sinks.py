@@ -1,8 +1,9 @@
 """The one seam between the proxy and usage storage: `make_sink(url, zone) -> UsageSink`.
 
 No URL: usage stays in this process's memory (`MemorySink`). A URL (SQLite or PostgreSQL): the
-durable `storage.sink.DatabaseUsageSink`, after bringing the schema up to date. A database that is
-down at start does not stop the proxy: it enforces from memory, spools, and says so in the log.
+durable `storage.sink.DatabaseUsageSink`. Making it opens no connection: its writer brings the schema
+up to date in the background, so the proxy listens at once even when the database is down or stalls
+at start; until the database answers, it enforces from memory, spools, and says so in the log.
 """
 from __future__ import annotations
 
@@ -16,20 +17,16 @@ from proxy_addons.usage_sink import UsageSink
 logger = logging.getLogger("watercooler.usage")
 
 
-def make_sink(url: str | None, zone: str | tzinfo | None = None) -> UsageSink:
+def make_sink(url: str | None, zone: str | tzinfo | None = None, *, connect_timeout: float = 3.0,
+              statement_timeout: float = 10.0, stall_after: float = 15.0) -> UsageSink:
     if not url:
         return MemorySink()
-    from storage.db import StorageError, describe, resolve_url
-    from storage.migrate import upgrade
+    from storage.db import DbTimeouts, resolve_url
     from storage.sink import DatabaseUsageSink
 
     resolved = resolve_url(url)           # StorageError (one sentence) on a bad URL
-    try:
-        upgrade(resolved.render_as_string(hide_password=False))
-    except StorageError as exc:
-        logger.warning(f"usage database {describe(resolved)} is not reachable now ({exc}); "
-                       "usage is spooled locally and written when it is back")
-    return DatabaseUsageSink(resolved.render_as_string(hide_password=False), zone=zone)
+    return DatabaseUsageSink(resolved.render_as_string(hide_password=False), zone=zone,
+                             timeouts=DbTimeouts(connect_timeout, statement_timeout), stall_after=stall_after)
 
 
 def tell_sink_about_policy(sink: Any, zone: Any, version: str | None, error: str | None) -> None:

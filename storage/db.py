@@ -7,6 +7,7 @@ and is retried — "database is locked" never reaches a request.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -17,6 +18,13 @@ SQLITE_BUSY_MS = 5000
 # Fail fast and notice dead peers: a hung database must never hold the writer for minutes.
 PG_CONNECT_ARGS = {"connect_timeout": 3, "keepalives": 1, "keepalives_idle": 5,
                    "keepalives_interval": 2, "keepalives_count": 2, "tcp_user_timeout": 10000}
+
+
+@dataclass(frozen=True)
+class DbTimeouts:
+    """How long one connection attempt and one statement may take (the proxy's usage storage)."""
+    connect: float = 3.0        # PostgreSQL `connect_timeout`: the whole start-up, not just the TCP connect
+    statement: float = 10.0     # PostgreSQL `statement_timeout`; SQLite: how long a write waits for the lock
 URL_HELP = "use sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DATABASE"
 
 
@@ -53,29 +61,39 @@ def describe(url: URL | str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def make_engine(url: str | URL | None = None) -> Engine:
-    """An engine for `url` (see `resolve_url`); SQLite's folder is created when missing."""
+def make_engine(url: str | URL | None = None, timeouts: DbTimeouts | None = None) -> Engine:
+    """An engine for `url` (see `resolve_url`); SQLite's folder is created when missing.
+
+    With `timeouts`, every connection carries them (the server cancels a statement that runs longer);
+    without, PostgreSQL statements may run as long as they need."""
     resolved = url if isinstance(url, URL) else resolve_url(url)
     if resolved.get_backend_name() == "sqlite":
-        return _sqlite_engine(resolved)
-    return create_engine(resolved, pool_pre_ping=True, pool_size=4, max_overflow=4,
-                         connect_args=PG_CONNECT_ARGS)
+        return _sqlite_engine(resolved, timeouts.statement * 1000 if timeouts else SQLITE_BUSY_MS)
+    connect_args = dict(PG_CONNECT_ARGS)
+    if timeouts:
+        connect_args["connect_timeout"] = max(1, round(timeouts.connect))   # libpq takes whole seconds
+        # `options` given here replaces the URL's own (a search_path, say): keep both.
+        given = resolved.query.get("options") or ""
+        given = " ".join(given) if isinstance(given, tuple) else given
+        connect_args["options"] = f"{given} -c statement_timeout={round(timeouts.statement * 1000)}".strip()
+    return create_engine(resolved, pool_pre_ping=True, pool_size=4, max_overflow=4, connect_args=connect_args)
 
 
-def _sqlite_engine(url: URL) -> Engine:
+def _sqlite_engine(url: URL, busy_ms: float) -> Engine:
     path = Path(url.database or "")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StorageError(f"cannot create the data folder {path.parent}: {exc.strerror}") from None
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+    busy_ms = round(busy_ms)
+    engine = create_engine(url, connect_args={"timeout": busy_ms / 1000})
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection, _record) -> None:
         # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit transactions defeat BEGIN IMMEDIATE).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", f"busy_timeout={SQLITE_BUSY_MS}", "foreign_keys=ON",
+        for pragma in ("journal_mode=WAL", f"busy_timeout={busy_ms}", "foreign_keys=ON",
                        "synchronous=NORMAL"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()

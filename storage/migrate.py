@@ -53,6 +53,9 @@ def _upgrade_once(engine: Engine, revision: str) -> str:
     with _ONE_UPGRADE_AT_A_TIME, write_connection(engine) as conn:
         with conn.begin():
             if conn.dialect.name == "postgresql":
+                # A migration (or another proxy's, behind the lock) takes what it takes: the
+                # statement timeout that guards the usage writer must not cancel it half-way.
+                conn.execute(text("SET LOCAL statement_timeout = 0"))
                 conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": UPGRADE_LOCK_ID})
             config = alembic_config()
             config.attributes["connection"] = conn

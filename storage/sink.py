@@ -2,8 +2,9 @@
 
 Every method runs on mitmproxy's event loop and touches memory only: records go to the writer's
 queue (spool, then database, on threads), quota answers come from the quota cache. Creating the
-sink opens no connection, so a database that is down at start delays nothing: the proxy enforces
-from memory, spools, logs the outage and shows it in `status()`.
+sink opens no connection, so a database that is down or stalled at start delays nothing: the writer
+brings the schema up to date in the background, and meanwhile the proxy enforces from memory,
+spools, logs the outage and shows it in `status()`.
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from storage.db import data_dir, describe, make_engine
+from storage.db import DbTimeouts, data_dir, describe, make_engine
+from storage.health import STALL_AFTER
 from storage.nodes import NodeState, beat
 from storage.quota_cache import QuotaCache
 from storage.records import AttemptRecord, ChargeRecord, MinuteRecord
@@ -30,8 +32,9 @@ SEEN_MINUTES = 5   # remember recent minutes, so a busy page does not queue the 
 class DatabaseUsageSink:
     def __init__(self, url: str | None = None, *, data: Path | None = None, node: str | None = None,
                  zone: str | tzinfo | None = None, max_delay: float = 1.0, max_rows: int = 500,
-                 refresh_every: float = 2.0) -> None:
-        self.engine = make_engine(url)
+                 refresh_every: float = 2.0, timeouts: DbTimeouts = DbTimeouts(),
+                 stall_after: float = STALL_AFTER) -> None:
+        self.engine = make_engine(url, timeouts)
         self.spool = Spool((data or data_dir()) / "spool", node or socket.gethostname())
         self.node = NodeState(self.spool.node)
         self.zone: tzinfo = timezone.utc
@@ -39,14 +42,16 @@ class DatabaseUsageSink:
         self.quotas = QuotaCache(self.engine, refresh_every)
         self.handoff = SpoolHandOff(self.spool)   # before the writer: its heartbeat reports this
         self.writer = UsageWriter(self.engine, self.spool, max_delay=max_delay, max_rows=max_rows,
-                                  jobs=self._beat, handoff=self.handoff)
+                                  jobs=self._beat, handoff=self.handoff, stall_after=stall_after)
         self.quotas.start()
         self._seen: dict[datetime, set[tuple]] = {}
         log.info("usage is stored in %s as node %s (spool: %s)", describe(self.engine.url),
                  self.node.node_id, self.spool.folder)
-        if self.spool.leftover:
-            log.warning("replaying %d usage records left in the spool by the previous run",
-                        self.spool.leftover)
+
+    @property
+    def schema_ready(self) -> bool:
+        """The writer has brought the schema up to date: the panel's tables can be read."""
+        return self.writer.db.schema_ready.is_set()
 
     def use_zone(self, zone: str | tzinfo | None) -> None:
         """The policy's zone: days in the records are policy-local days. Call again after a reload."""

@@ -40,6 +40,7 @@ class Spool:
         self._next_number = max((segment_number(s.path) for s in self._segments), default=0) + 1
         self._bin = Bin()           # deletes used segments, later if the folder refuses now
         self.leftover = sum(s.records for s in self._segments)   # from a previous run: replayed
+        self.leftover_segments = list(self._segments)            # for counting what the database lacks
         self.appended = self.leftover   # records ever written to this slot's live segments
         self.read_total = 0             # of those, records the database has
         self._cursor = 0            # byte offset read so far in the first segment

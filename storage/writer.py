@@ -17,7 +17,8 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 
 from storage.db import describe
-from storage.health import DbHealth
+from storage.health import STALL_AFTER, DbHealth
+from storage.health_report import HealthWatch
 from storage.records import Record
 from storage.spool import Spool
 from storage.spool_handoff import SpoolHandOff
@@ -34,17 +35,20 @@ class _Flush:
 
 class UsageWriter:
     def __init__(self, engine: Engine, spool: Spool, *, max_delay: float = 1.0, max_rows: int = 500,
-                 jobs: Callable | None = None, handoff: SpoolHandOff | None = None) -> None:
+                 jobs: Callable | None = None, handoff: SpoolHandOff | None = None,
+                 stall_after: float = STALL_AFTER) -> None:
         self.spool, self.max_delay, self.max_rows = spool, max_delay, max_rows
         self.handoff = handoff or SpoolHandOff(spool)
-        self.health = DbHealth(describe(engine.url), str(spool.folder))
+        self.health = DbHealth(describe(engine.url), str(spool.folder), stall_after)
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._stop = threading.Event()
         self._due = threading.Event()        # a batch is due before its second is up
         self.db = DatabaseLoop(engine, spool, self.health, self._stop, jobs)
         self._spooler = threading.Thread(target=self._spool_loop, name="watercooler-spool", daemon=True)
+        self.watch = HealthWatch(self.health, lambda: self.spool.backlog, spool.folder, spool.node)
         self._spooler.start()
         self.db.start()
+        self.watch.start()
 
     def put(self, record: Record) -> None:
         """Queue a record; safe from any thread, never blocks."""
@@ -67,6 +71,7 @@ class UsageWriter:
         self._due.set()
         self._spooler.join(timeout=5)
         self.db.join(timeout=5)
+        self.watch.close()
         self.spool.close()
         if not drained:
             log.warning("usage database %s did not take everything before shutdown: %d records stay in "
@@ -76,6 +81,7 @@ class UsageWriter:
 
     def status(self) -> dict:
         return {"database": self.health.state, "database_error": self.health.error,
+                "database_since": self.health.since,
                 "spool_error": self.handoff.error, "held": self.handoff.held,
                 "dropped": self.handoff.dropped, "queued": self._queue.qsize(),
                 "spooled": self.spool.backlog, "written": self.health.written,

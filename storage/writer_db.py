@@ -21,6 +21,7 @@ from storage.db import StorageError, write_connection
 from storage.health import DbHealth, describe_error
 from storage.migrate import upgrade
 from storage.records import to_line
+from storage.replay import count_unapplied
 from storage.spool import Chunk, Spool
 
 log = logging.getLogger("watercooler.storage")
@@ -41,6 +42,8 @@ class DatabaseLoop(threading.Thread):
         self._woken = False
         self._waiters: list = []
         self._ready = False
+        self.schema_ready = threading.Event()     # once set, the tables exist: readers may start
+        self._replay_counted = False
         self._failures = 0
 
     def wake(self) -> None:
@@ -66,8 +69,13 @@ class DatabaseLoop(threading.Thread):
             chunk = None
             try:
                 if not self._ready:
-                    upgrade(self.engine, patience_s=0)    # this loop retries with its own backoff
+                    with self.health.working():
+                        revision = upgrade(self.engine, patience_s=0)   # retried with this loop's backoff
+                        self._count_replay()
                     self._ready = True
+                    if not self.schema_ready.is_set():
+                        log.info("usage database %s is ready (schema %s)", self.health.where, revision)
+                        self.schema_ready.set()
                 chunk = self.spool.read()
                 if chunk:
                     self._apply(chunk)
@@ -96,18 +104,31 @@ class DatabaseLoop(threading.Thread):
                 self._idle(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
 
+    def _count_replay(self) -> None:
+        if self._replay_counted or not self.spool.leftover:
+            return
+        with self.engine.connect() as conn:
+            waiting, applied = count_unapplied(conn, self.spool.leftover_segments)
+        self._replay_counted = True
+        if waiting:
+            log.warning("replaying %d usage records left in the spool by the previous run%s", waiting,
+                        f" ({applied} more were already in the database)" if applied else "")
+        else:
+            log.info("the %d usage records left in the spool by the previous run are all in the database "
+                     "already", applied)
+
     def _apply(self, chunk: Chunk) -> None:
-        with write_connection(self.engine) as conn, conn.begin():
+        with self.health.working(), write_connection(self.engine) as conn, conn.begin():
             written = apply_batches(conn, self.spool.node, chunk.batches)
+        self.health.up(self.spool.backlog)     # before this chunk leaves it: what there is to catch up on
         self.spool.consumed(chunk)
         self._failures = 0
-        self.health.up(self.spool.backlog)
         self.health.wrote(written)
         with self._cond:
             self._release_waiters()
 
     def _run_jobs(self, prune: bool) -> None:
-        with write_connection(self.engine) as conn, conn.begin():
+        with self.health.working(), write_connection(self.engine) as conn, conn.begin():
             if self._jobs:
                 self._jobs(conn)
             if prune:

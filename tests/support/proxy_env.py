@@ -91,8 +91,13 @@ def write_rules(folder: Path, text: str = TEST_RULES) -> Path:
     return folder
 
 
+# Logged by the usage writer once the schema is up to date (the proxy serves before that).
+DATABASE_READY = "is ready (schema"
+
+
 def start_env(workdir: Path, rules: str = TEST_RULES, options: dict | None = None,
-              script: Path | None = None) -> ProxyEnv:
+              script: Path | None = None, wait_for_database: bool = True, program: str = "mitmdump") -> ProxyEnv:
+    """Origins and a proxy; with `watercooler_db` set, also waits until its database is ready."""
     pki = make_pki(workdir / "pki", NAMES)
     http_origin, https_origin = Origin(), Origin(str(pki.cert_pem), str(pki.key_pem))
     folder = write_rules(workdir / "rules", rules)
@@ -104,8 +109,12 @@ def start_env(workdir: Path, rules: str = TEST_RULES, options: dict | None = Non
             "watercooler_test_clock": "2026-11-26T10:00:00+01:00",   # a Thursday morning in Berlin
             "watercooler_panel_url": "https://panel.corp.example",
             **(options or {}),
-        }, **({"script": script} if script else {}))
+        }, program=program, **({"script": script} if script else {}))
+        if (options or {}).get("watercooler_db") and wait_for_database:
+            proxy.wait_for_log(DATABASE_READY, timeout=30)
     except BaseException:
+        if "proxy" in locals():
+            proxy.stop()
         http_origin.close()
         https_origin.close()
         raise

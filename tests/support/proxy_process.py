@@ -1,4 +1,5 @@
-"""A real `mitmdump -s proxy_addons/watercooler.py` on a free loopback port, for end-to-end tests."""
+"""A real proxy on a free loopback port, for end-to-end tests: `mitmdump -s proxy_addons/watercooler.py`
+(the default) or `watercooler proxy` (`program="watercooler"`)."""
 from __future__ import annotations
 
 import os
@@ -13,23 +14,32 @@ from tests.support.net import free_port, poll, port_open
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "proxy_addons" / "watercooler.py"
 MITMDUMP = Path(sys.executable).with_name("mitmdump")
+WATERCOOLER = Path(sys.executable).with_name("watercooler")
 READY_LINE = "Watercooler is enforcing"
+FLAGS = {"watercooler_rules": "--rules", "watercooler_db": "--db", "watercooler_panel_url": "--panel-url"}
 
 
 class ProxyProcess:
     """Start with `options` (mitmproxy option name -> value); `url`, `log()`, `wait_for_log()`, `stop()`."""
 
     def __init__(self, workdir: Path, options: dict[str, str | list[str]], *, ready_line: str = READY_LINE,
-                 extra_args: list[str] | None = None, script: Path = SCRIPT) -> None:
+                 extra_args: list[str] | None = None, script: Path = SCRIPT, program: str = "mitmdump") -> None:
         self.port = free_port()
         self.confdir = workdir / "confdir"
         self.confdir.mkdir(parents=True, exist_ok=True)
         ensure_ca(self.confdir)            # as `watercooler proxy` does: the CA is named "Watercooler CA"
         self.log_path = workdir / f"mitmdump-{self.port}.log"
-        args = [str(MITMDUMP), "--set", "termlog_verbosity=info",
-                "--listen-host", "127.0.0.1", "--listen-port", str(self.port),
-                "--set", f"confdir={self.confdir}", "-s", str(script), *(extra_args or [])]
+        if program == "watercooler":
+            args = [str(WATERCOOLER), "proxy", "--listen", f"127.0.0.1:{self.port}", "--confdir", str(self.confdir),
+                    "--set", "termlog_verbosity=info", *(extra_args or [])]
+        else:
+            args = [str(MITMDUMP), "--set", "termlog_verbosity=info",
+                    "--listen-host", "127.0.0.1", "--listen-port", str(self.port),
+                    "--set", f"confdir={self.confdir}", "-s", str(script), *(extra_args or [])]
         for name, value in options.items():
+            if program == "watercooler" and name in FLAGS:     # as an admin would give them
+                args += [FLAGS[name], str(value)]
+                continue
             for one in (value if isinstance(value, list) else [value]):
                 args += ["--set", f"{name}={one}"]
         self._log = open(self.log_path, "wb")

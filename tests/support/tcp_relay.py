@@ -2,7 +2,9 @@
 
 `cut()` drops every open connection and refuses new ones, as a database going away does; `restore()`
 lets traffic through again; `slow(seconds)` delays each chunk the client sends, as a slow database
-does. It runs its own asyncio loop on a thread, so tests call it like a plain object.
+does; `stall()` keeps every connection open (and accepts new ones) but passes nothing either way
+until `resume()`, as a hung database server does. It runs its own asyncio loop on a thread, so tests
+call it like a plain object.
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ class TcpRelay:
         self.connections = 0            # accepted while open, for tests that want to see reconnects
         self._cut = False
         self._open: set[asyncio.StreamWriter] = set()
+        self._flowing = asyncio.Event()
+        self._flowing.set()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="tcp-relay", daemon=True)
         self._server: asyncio.Server | None = None
@@ -29,6 +33,7 @@ class TcpRelay:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.resume()
         self.cut()
         self._server.close()
         self._call(self._server.wait_closed())
@@ -49,6 +54,18 @@ class TcpRelay:
             self._cut = False
         self._call(allow())
 
+    def stall(self) -> None:
+        """Hold every byte, both ways, on open and new connections alike, until `resume()`."""
+        async def hold():
+            self._flowing.clear()
+        self._call(hold())
+
+    def resume(self) -> None:
+        """Pass what was held, in order, and everything after it."""
+        async def release():
+            self._flowing.set()
+        self._call(release())
+
     def slow(self, seconds: float) -> None:
         """Delay every chunk from the client by `seconds` (0: full speed)."""
         self.delay = seconds
@@ -57,6 +74,10 @@ class TcpRelay:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=10)
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self._cut:
+            writer.transport.abort()
+            return
+        await self._flowing.wait()          # stalled: accepted, and then nothing
         if self._cut:
             writer.transport.abort()
             return
@@ -76,6 +97,7 @@ class TcpRelay:
             while data := await source.read(65536):
                 if slow and self.delay:
                     await asyncio.sleep(self.delay)
+                await self._flowing.wait()
                 if self._cut:
                     break
                 sink.write(data)

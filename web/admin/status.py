@@ -1,12 +1,20 @@
-"""The status page: proxies and their heartbeats, the policy as understood, warnings, device set-up."""
+"""The status page: proxies and their heartbeats, the policy as understood, warnings, device set-up.
+
+Heartbeats come through the database, so a proxy that cannot reach it only falls silent there; the
+health reports that proxies on this machine keep in the data folder say why (database stalled or
+down, since when, how many records wait in the spool).
+"""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from flask import current_app, render_template
 from sqlalchemy import select
 
 from policy.loader import check_policy
+from storage.db import data_dir
+from storage.health_report import read_reports
 from storage.usage import ProxyNode
 from web.admin import bp
 from web.admin.rule_words import describe_rule
@@ -37,4 +45,10 @@ def status():
         "admin/status.html", nodes=nodes, alive_since=moment - ALIVE, policy=policy, skipped=skipped,
         load_error=source.error, folder=source.folder, warnings=[p for p in problems if not p.is_error],
         rules=[(rule, describe_rule(policy, rule)) for rule in policy.doc.rules] if policy else [],
-        ca_present=ca_certificate().exists())
+        ca_present=ca_certificate().exists(), reports=_local_reports())
+
+
+def _local_reports() -> list[dict]:
+    """Health reports of the proxies sharing this panel's data folder (read from files: no database)."""
+    data = Path(current_app.config["DATA"]) if current_app.config.get("DATA") else data_dir()
+    return read_reports(data / "spool")

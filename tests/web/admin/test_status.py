@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 from datetime import timedelta
@@ -86,3 +87,28 @@ def test_the_ca_certificate_is_offered_once_the_proxy_made_it(app, client, auth,
 def test_only_admins_see_the_status(client, auth, name):
     auth.login(name)
     assert client.get("/admin/status").status_code == 403
+
+
+def test_the_proxies_on_this_machine_show_their_database_health(app, client, auth, tmp_path):
+    def report(node: str, state: str, error: str | None, spooled: int, updated) -> None:
+        folder = tmp_path / "spool" / node
+        folder.mkdir(parents=True)
+        (folder / "health.json").write_text(json.dumps({
+            "node": node, "database": "postgresql+psycopg://watercooler@db/watercooler", "state": state,
+            "error": error, "since": (THURSDAY_10 - timedelta(minutes=3)).isoformat(), "spooled": spooled,
+            "updated_at": updated.isoformat()}))
+
+    report("edge-1", "stalled", "no answer for 15 s", 1234, THURSDAY_10)
+    report("edge-2", "up", None, 0, THURSDAY_10 - timedelta(minutes=10))
+    auth.login("ada")
+    page = _text(client.get("/admin/status"))
+    assert "Usage database, as the proxies on this machine see it" in page
+    assert ("edge-1 postgresql+psycopg://watercooler@db/watercooler stalled no answer for 15 s 2026-11-26 08:57:00 "
+            "1234 records 2026-11-26 09:00:00") in page
+    assert "edge-2 postgresql+psycopg://watercooler@db/watercooler up 2026-11-26 08:57:00 0 records " \
+           "2026-11-26 08:50:00 silent" in page
+
+
+def test_no_health_reports_no_section(client, auth):
+    auth.login("ada")
+    assert "as the proxies on this machine see it" not in _text(client.get("/admin/status"))
