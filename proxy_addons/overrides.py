@@ -3,8 +3,9 @@
 Managers grant access and tune limits in the panel; the panel writes them to the database the proxy
 also uses. Every two seconds a worker thread reads what is in force, and the policy holder rebuilds
 the enforced policy (off the loop) when it changed — so a grant works within a few seconds, on
-every proxy. A database that cannot be read keeps the last overrides and is logged once. Reading
-starts once the usage writer has brought the schema up to date.
+every proxy. A database that cannot be read keeps the last overrides and is logged once, naming
+the operation, the table and the error class: never the SQL's parameters (user names, moments).
+Reading starts once the usage writer has brought the schema up to date.
 """
 from __future__ import annotations
 
@@ -57,7 +58,8 @@ async def watch_overrides(holder: PolicyHolder, reader: Callable[[], OverridesRe
             raise
         except Exception as exc:
             if not failing:
-                logger.warning(f"cannot read the panel's adjustments and grants ({type(exc).__name__}: {exc}); "
+                from storage.health import describe_failure
+                logger.warning(f"cannot read the panel's adjustments and grants ({describe_failure(exc)}); "
                                "keeping the last ones")
             failing = True
         await asyncio.sleep(POLL_SECONDS)

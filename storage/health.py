@@ -8,12 +8,14 @@ and its end once; a stall that later turns into errors stays one stall until the
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.exc import SQLAlchemyError
 
 log = logging.getLogger("watercooler.storage")
@@ -122,3 +124,20 @@ def describe_error(exc: BaseException) -> str:
     text = getattr(exc, "reason", None) or str(inner or exc).strip() or type(exc).__name__
     return text.splitlines()[0][:300]
 
+
+STATEMENT_TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE|JOIN)\s+\"?(\w+)", re.IGNORECASE)
+# Connection and schema problems: the driver's words name servers, tables and columns, never values.
+PLAIN_SPOKEN = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.ProgrammingError, sa_exc.TimeoutError)
+
+
+def describe_failure(exc: BaseException) -> str:
+    """What failed, for a log line that must carry no data: the operation and table, the error class,
+    and the driver's first line only where it cannot quote a value (SQL and parameters never)."""
+    statement = (getattr(exc, "statement", None) or "").strip()
+    table = STATEMENT_TABLE.search(statement)
+    if statement:
+        what = statement.split(None, 1)[0].upper() + (f" on {table.group(1)}" if table else "") + ": "
+    else:
+        what = "connecting: " if isinstance(exc, sa_exc.DBAPIError) else ""
+    kind = type(getattr(exc, "orig", None) or exc).__name__
+    return what + kind + (f": {describe_error(exc)}" if isinstance(exc, PLAIN_SPOKEN) else "")

@@ -77,3 +77,22 @@ def test_a_managers_adjustment_applies_to_their_group(env):
     poll(lambda: "YouTube is closed right now" in youtube("dave").text, timeout=8, interval=0.2,
          what="the adjustment to reach the proxy")
     assert "A moment before YouTube" in youtube("erin").text        # not in the group: unchanged
+
+
+def test_a_failed_read_names_the_table_and_the_error_but_no_data(tmp_path):
+    url = f"sqlite:///{tmp_path / 'watercooler.db'}"
+    failing = start_env(tmp_path, RULES, options={"proxyauth": "any", "watercooler_db": url})
+    try:
+        before = len(failing.proxy.log())
+        engine = create_engine(url)
+        with engine.begin() as conn:          # a table gone from under the proxy: every read fails
+            conn.exec_driver_sql("ALTER TABLE grants RENAME TO grants_moved")
+        engine.dispose()
+        failing.proxy.wait_for_log("cannot read the panel's adjustments and grants", timeout=10, after=before)
+    finally:
+        failing.stop()
+    logged = failing.proxy.log()[before:]
+    # The read's parameter is the moment (the test clock's 2026-11-26 09:00 UTC): never in the log.
+    assert "2026-11-26" not in logged and "09:00" not in logged
+    assert "[SQL" not in logged and "parameters" not in logged and "Traceback" not in logged
+    assert "(SELECT on grants: OperationalError: no such table: grants); keeping the last ones" in logged
