@@ -41,11 +41,6 @@ async def serve(settings: dict[str, Any], extra: list[str], announce: Callable[[
     master = DumpMaster(options.Options(), with_termlog=True, with_dumper=True)
     # Privacy: no per-request lines (they would print paths) unless asked for with --set flow_detail=1.
     master.options.update(flow_detail=0)
-    # Our settings are in place before the addon loads, so its first configure never sees the option
-    # defaults (`watercooler_rules=rules`, relative to wherever the command was started).
-    master.options.update_defer(**settings)
-    # No script reloader here: no guard.
-    master.addons.add(Watercooler(guard=False), Announce(announce))
     # A refused setting is rolled back, which configures the addons again with the old values; the
     # error worth showing is the first one, not one from that replay.
     refused: list[Exception] = []
@@ -53,11 +48,18 @@ async def serve(settings: dict[str, Any], extra: list[str], announce: Callable[[
     def remember(exc: Exception) -> None:
         refused.append(exc)
     master.options.errored.connect(remember)
+    # `--set` wins over the flags it repeats.
+    repeated = {spec.split("=", 1)[0] for spec in extra}
+    specs = [name if value is None else f"{name}={value}" for name, value in settings.items()
+             if name not in repeated] + extra
     try:
-        # One update, so the usage database is opened once: `--set` wins over the flags it repeats.
-        repeated = {spec.split("=", 1)[0] for spec in extra}
-        master.options.set(*[name if value is None else f"{name}={value}"
-                             for name, value in settings.items() if name not in repeated], *extra)
+        # Every setting is in place before the addon loads, so its first configure sees neither the
+        # option defaults (`watercooler_rules=rules`, relative to wherever the command was started)
+        # nor half the settings: the usage database is opened once, with its timeouts.
+        master.options.set(*specs, defer=True)
+        # No script reloader here: no guard.
+        master.addons.add(Watercooler(guard=False), Announce(announce))
+        master.options.set(*specs)      # again, now that every option is known: refusals surface here
     except (exceptions.OptionsError, KeyError) as exc:
         on_error(str(refused[0] if refused else exc).strip().strip('"'))
         await master.done()

@@ -27,8 +27,8 @@ from proxy_addons.usage import UsageCounter
 from proxy_addons.usage_sink import UsageSink
 from proxy_addons.views import policy_zone
 
-SINK_OPTIONS = {"watercooler_db", "watercooler_db_connect_timeout", "watercooler_db_statement_timeout",
-                "watercooler_db_stall_after"}
+SINK_OPTIONS = ("watercooler_db", "watercooler_db_connect_timeout", "watercooler_db_statement_timeout",
+                "watercooler_db_stall_after")
 SECRET_OPTIONS = {"watercooler_secret", "confdir"}
 CHOICES = {"watercooler_fail": ("closed", "open"), "watercooler_test_fault": ("", "decide")}
 
@@ -43,6 +43,7 @@ class Parts:
         self.clock: Clock = Clock()
         self.connections = Connections(lambda moment: self.clock.seconds_until(moment))
         self.sink: UsageSink | None = None
+        self._sink_settings: tuple = ()
         self.overrides_reader: OverridesReader | None = None
         self.signer: TokenSigner | None = None
         self.no_ca = False
@@ -75,8 +76,11 @@ class Parts:
             except Exception as exc:
                 raise ValueError(f"rules in {opts.watercooler_rules} not loaded:\n"
                                  + "\n".join(describe_error(exc))) from None
-        if updated & SINK_OPTIONS or self.sink is None:
-            for name in sorted(SINK_OPTIONS - {"watercooler_db"}):
+        # Options are often given again unchanged (mitmproxy reports every name set): a new sink only
+        # for new values, so the database is opened once and its spool slot taken once.
+        sink_settings = tuple(getattr(opts, name) for name in SINK_OPTIONS)
+        if self.sink is None or (updated.intersection(SINK_OPTIONS) and sink_settings != self._sink_settings):
+            for name in SINK_OPTIONS[1:]:
                 if getattr(opts, name) < 1:
                     raise ValueError(f"{name} must be at least 1 (seconds), not {getattr(opts, name)}")
             try:
@@ -86,7 +90,7 @@ class Parts:
                                      stall_after=opts.watercooler_db_stall_after)
             except Exception as exc:
                 raise ValueError(f"watercooler_db: {exc}") from None
-            old, self.sink = self.sink, new_sink
+            old, self.sink, self._sink_settings = self.sink, new_sink, sink_settings
             if old is not None:      # it drains into a database that may not answer: never on the loop
                 threading.Thread(target=old.close, name="watercooler-old-sink", daemon=True).start()
             if self.overrides_reader is not None:

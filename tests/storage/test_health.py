@@ -76,6 +76,7 @@ def test_a_stalled_database_is_logged_once_shown_with_its_backlog_and_its_end_lo
             blocked = sum(http_via_proxy(env.port, page("www.facebook.com")).status == 403 for _ in range(3))
             poll(lambda: blocked_attempts(pg_url) == blocked, timeout=20, what="the first blocks to be stored")
             assert UP_AND_EMPTY.search(status_page(app))
+            assert env.proxy.log().count("usage is stored in") == 1     # one sink, one spool slot
 
             relay.stall()
             before_stall = len(env.proxy.log())
