@@ -109,6 +109,14 @@ def test_a_bad_setting_is_one_sentence(tmp_path):
     assert "watercooler_fail must be one of 'closed', 'open', not 'sometimes'" in done.stderr
 
 
+def test_a_database_timeout_under_a_second_is_one_sentence(tmp_path):
+    done = subprocess.run([str(WATERCOOLER), "proxy", "--listen", f"127.0.0.1:{free_port()}",
+                           "--set", "watercooler_db_stall_after=0"], capture_output=True, text=True, timeout=60,
+                          cwd=ROOT, env={**os.environ, "WATERCOOLER_DATA": str(tmp_path)})
+    assert done.returncode == 2 and "Traceback" not in done.stdout + done.stderr
+    assert "watercooler_db_stall_after must be at least 1 (seconds), not 0" in done.stderr
+
+
 def test_the_demo_checks_the_sample_rules_then_starts_the_proxy(tmp_path):
     port = free_port()
     running = Running(["demo", "--listen", f"127.0.0.1:{port}"], tmp_path / "data")
