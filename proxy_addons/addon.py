@@ -2,10 +2,13 @@
 
 Each hook is thin: it marks the flow as seen by Watercooler (the guard refuses unmarked ones), works
 out who is asking, and hands over to `enforce` (HTTP requests), `websockets` (their messages) or
-`tunnels` (CONNECT, ClientHello, raw TCP). Panel logins (`panel_auth`) run first inside the same
-hooks: they say who is asking. Any exception while deciding fails closed — the "policy unavailable"
-page — unless `watercooler_fail=open` is set, which is logged as a warning at start and on every
-such request.
+`tunnels` (CONNECT, ClientHello, raw TCP). An HTTP request is decided once, at `requestheaders`, before
+any byte of it can reach the site; the `request` hook only reads the bodies the proxy itself needs (the
+warn page's Continue form, reads on read-only sites). Options that would let bytes past the decision
+are refused or switched off at start (`bypass_options`, `streaming`). Panel logins (`panel_auth`) run
+first inside the same hooks: they say who is asking. Any exception while deciding fails closed — the
+"policy unavailable" page — unless `watercooler_fail=open` is set, which is logged as a warning at
+start and on every such request.
 
 Watercooler is one addon on purpose. mitmproxy hands every event to every entry of its addon chain
 (about eight per plain HTTP request, counting the `update` after each flow event), each time through a
@@ -21,14 +24,16 @@ from mitmproxy import connection, ctx, exceptions, http, tcp, tls
 from mitmproxy.proxy import layer, server_hooks
 from mitmproxy.utils import asyncio_utils
 
-from proxy_addons import answers, options
+from proxy_addons import answers, bypass_options, options
 from proxy_addons.connections import close_client
+from proxy_addons.enforce import KEEP_BODY
 from proxy_addons.failsafe import failsafe, report
 from proxy_addons.guard import MARK, install_guard
 from proxy_addons.identity import Who, identify
 from proxy_addons.overrides import watch_overrides
 from proxy_addons.panel_auth import PanelAuth
 from proxy_addons.parts import Parts
+from proxy_addons.streaming import BodyStreaming
 from proxy_addons.tunnels import mark_unavailable
 from proxy_addons.websockets import judge_message
 
@@ -39,6 +44,7 @@ class Watercooler:
     def __init__(self, guard: bool = True) -> None:
         self.parts = Parts()
         self.logins = PanelAuth()   # watercooler_auth=panel
+        self.streaming = BodyStreaming()   # stream_large_bodies, applied after deciding
         self.guard = guard        # only a script (`mitmdump -s`) can be unloaded under us: see guard.py
         self._watch_task = None
         self._overrides_task = None
@@ -51,12 +57,15 @@ class Watercooler:
     def configure(self, updated: set[str]) -> None:
         self.logins.configure(updated)
         try:
+            bypass_options.refuse_bypasses(ctx.options, updated)
+            if "stream_large_bodies" in updated:
+                self.streaming.take(ctx.options)
             changed = self.parts.configure(ctx.options, updated, ctx.master.addons.get("proxyauth"))
         except ValueError as exc:
             raise exceptions.OptionsError(str(exc)) from None
-        if "connection_strategy" in updated and ctx.options.connection_strategy != "lazy":
-            # Eager connects to the site before the request is seen: a blocked site would be contacted.
-            ctx.options.update(connection_strategy="lazy")
+        safe = bypass_options.safe_values(ctx.options, updated)
+        if safe:
+            ctx.options.update(**safe)
         if changed and self._watch_task is not None:
             self._log_settings()
 
@@ -91,7 +100,31 @@ class Watercooler:
     # A hook hands mitmproxy a coroutine only when a panel password must be checked (in a worker
     # thread); otherwise it is plain and costs no await.
     def requestheaders(self, flow: http.HTTPFlow):
-        return self.logins.requestheaders(flow)
+        login = self.logins.requestheaders(flow)
+        if login is not None:
+            return self._decide_after(login, flow)
+        self._decide(flow)
+        return None
+
+    async def _decide_after(self, login, flow: http.HTTPFlow) -> None:
+        await login
+        self._decide(flow)
+
+    def _decide(self, flow: http.HTTPFlow) -> None:
+        """Decide a request on its headers: nothing of it has gone to the site yet."""
+        if flow.response is not None or not flow.live:   # proxyauth or the panel login asked for credentials
+            return
+        flow.metadata[MARK] = "request"
+        try:          # the busiest hook: a plain try rather than `failsafe`, same outcome
+            self.parts.enforcer.request(flow, self._who(flow.metadata, flow.client_conn))
+        except Exception as exc:
+            let_through = report(f"{flow.request.method} {flow.request.host}", exc,
+                                 ctx.options.watercooler_fail == "open")
+            flow.response = None if let_through else answers.unavailable(flow.request.host)
+        if flow.response is not None:
+            flow.request.stream = False     # the proxy answers: the body stays here
+        elif self.streaming.limit is not None and KEEP_BODY not in flow.metadata:
+            self.streaming.request(flow)
 
     def http_connect(self, flow: http.HTTPFlow):
         login = self.logins.http_connect(flow)
@@ -133,15 +166,17 @@ class Watercooler:
             data.ignore_connection = True      # fail open, as configured
 
     def request(self, flow: http.HTTPFlow) -> None:
-        if flow.response is not None or not flow.live:
+        """Only for requests whose body the proxy reads itself; everything else was decided at requestheaders."""
+        if flow.response is not None or KEEP_BODY not in flow.metadata or not flow.live:
             return
-        flow.metadata[MARK] = "request"
-        try:          # the busiest hook: a plain try rather than `failsafe`, same outcome
-            self.parts.enforcer.request(flow, self._who(flow.metadata, flow.client_conn))
-        except Exception as exc:
-            let_through = report(f"{flow.request.method} {flow.request.host}", exc,
-                                 ctx.options.watercooler_fail == "open")
-            flow.response = None if let_through else answers.unavailable(flow.request.host)
+        with self._failsafe(f"{flow.request.method} {flow.request.host}") as failed:
+            self.parts.enforcer.body(flow, self._who(flow.metadata, flow.client_conn))
+        if failed.closed:
+            flow.response = answers.unavailable(flow.request.host)
+
+    def responseheaders(self, flow: http.HTTPFlow) -> None:
+        if self.streaming.limit is not None:
+            self.streaming.response(flow)
 
     def websocket_message(self, flow: http.HTTPFlow) -> None:
         flow.metadata[MARK] = "websocket"

@@ -66,7 +66,12 @@ def unavailable(host: str) -> http.Response:
 
 
 def host_problem(status: int, reason: str, host: str) -> http.Response:
-    heading = "This request can't be checked" if status == 400 else "Please reload the page"
+    return bad_request(status, reason, host)
+
+
+def bad_request(status: int, reason: str, host: str) -> http.Response:
+    """A request refused for what it is (4xx), not for the policy; 421 asks the browser to retry."""
+    heading = "Please reload the page" if status == 421 else "This request can't be checked"
     return pages.html_response(status, "simple.html", title=heading, heading=heading, tone="error",
                                badge="Refused", reason=f"Watercooler refused it: {reason}.", host=host)
 

@@ -2,7 +2,9 @@
 
 The token must be genuine, fresh, unused, and issued to this identity for this site under the rule
 that warns about it now. Then the site is allowed for the rule's `remember` minutes, and the browser
-is sent back (303) to the page it came from, on the same site only.
+is sent back (303) to the page it came from, on the same site only. A form that cannot be what the
+warn page sent (too large, compressed, not UTF-8, too many fields) gets a 4xx page saying so: bad input
+is never reported as "policy unavailable".
 """
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ from proxy_addons.tokens import TokenRefused, TokenSigner
 from proxy_addons.views import PageContext
 
 CONTINUE_PATH = "/.watercooler/continue"
-MAX_FORM = 8192
+MAX_FORM = 8192         # bytes; the warn page's form (token and return path) is far smaller
+MAX_FIELDS = 10
 DEFAULT_REMEMBER = 60   # minutes, when a warn rule does not say
 logger = logging.getLogger("watercooler.warn")
 
@@ -34,10 +37,33 @@ def safe_next(value: str | None) -> str:
     return value
 
 
+def form_problem(request: http.Request) -> tuple[int, str] | None:
+    """What is wrong with a Continue form, judged on its headers (before its body is read), or None."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_FORM:
+        return 413, f"the Continue form is larger than {MAX_FORM // 1024} KB"
+    if request.headers.get("content-encoding", "identity").strip().lower() != "identity":
+        return 415, "the Continue form is compressed"
+    return None
+
+
+def _read_form(body: bytes) -> dict[str, list[str]] | tuple[int, str]:
+    if len(body) > MAX_FORM:
+        return 413, f"the Continue form is larger than {MAX_FORM // 1024} KB"
+    try:
+        return parse_qs(body.decode("utf-8"), max_num_fields=MAX_FIELDS)
+    except UnicodeDecodeError:
+        return 400, "the Continue form is not UTF-8 text"
+    except ValueError:
+        return 400, f"the Continue form has more than {MAX_FIELDS} fields"
+
+
 def handle_continue(flow: http.HTTPFlow, who: Who, decider: Decider, signer: TokenSigner,
                     continued: ContinuedState, sink: Any, page: PageContext) -> http.Response:
-    body = flow.request.get_content(strict=False) or b""
-    form = parse_qs(body[:MAX_FORM].decode("utf-8", "replace"), max_num_fields=10)
+    form = _read_form(flow.request.raw_content or b"")
+    if isinstance(form, tuple):
+        logger.info(f"Continue refused for {who.user or who.client_ip} on {flow.request.host}: {form[1]}")
+        return answers.bad_request(form[0], form[1], flow.request.host)
     token = (form.get("token") or [""])[0]
     next_path = safe_next((form.get("next") or ["/"])[0])
     site_url = f"{flow.request.scheme}://{flow.request.host}/"

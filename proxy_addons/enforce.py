@@ -1,6 +1,8 @@
 """Deciding each HTTP request (plain, or inside an intercepted connection) and answering for the policy.
 
-A non-allow decision is answered by the proxy itself, without contacting the site: the block page,
+`request` decides on the request's headers (the `requestheaders` hook, before any of it reaches the
+site); `body` handles the few requests whose body the proxy reads itself (marked `KEEP_BODY`). A
+non-allow decision is answered by the proxy itself, without contacting the site: the block page,
 the warn page, the read-only page, or the one-time quota notice. On a read-only site a read is judged
 again on what it does (`writes`). Allowed requests are signals of use for the usage counter (a page
 load makes the minute active, see `usage`); an allowed connection is closed when its decision expires.
@@ -16,7 +18,7 @@ from mitmproxy import http
 from proxy_addons import answers
 from proxy_addons.connections import Connections
 from proxy_addons.continued import ContinuedState, QuotaNotices, notice_threshold
-from proxy_addons.continue_post import CONTINUE_PATH, handle_continue
+from proxy_addons.continue_post import CONTINUE_PATH, form_problem, handle_continue
 from proxy_addons.deciding import Decider, site_url
 from proxy_addons.hostcheck import check_hosts
 from proxy_addons.identity import Who
@@ -27,6 +29,7 @@ from proxy_addons.writes import judged_method
 from policy.reading import reads
 
 logger = logging.getLogger("watercooler.enforce")
+KEEP_BODY = "watercooler_body"     # flow.metadata: the proxy reads this request's body (never streamed)
 
 
 @dataclass
@@ -51,15 +54,36 @@ class Enforcer:
             logger.info(f"refused {method} to {host}: {problem.reason}")
             flow.response = answers.host_problem(problem.status, problem.reason, host)
             return
-        now = self.decider.clock.now()
         if method == "POST" and request.path.split("?", 1)[0] == CONTINUE_PATH:
-            flow.response = handle_continue(flow, who, self.decider, self.signer, self.continued,
-                                            self.counter.sink, self._page(now, host))
+            problem = form_problem(request)
+            if problem is not None:
+                flow.response = answers.bad_request(problem[0], problem[1], host)
+            else:
+                flow.metadata[KEEP_BODY] = "continue"      # decided with the form, in `body`
             return
+        now = self.decider.clock.now()
         # The policy decides on the host: the path never leaves this function (privacy, and speed);
         # on a read-only site `writes` searches the query for `_method` alone.
         decision = self.decider.decide(who, site_url(request), method, now)
-        decision = self._judge_writes(who, request, decision, now)
+        self._enforce(flow, who, self._judge_writes(who, request, decision, now), now)
+
+    def body(self, flow: http.HTTPFlow, who: Who) -> None:
+        """The request hook, for requests marked KEEP_BODY: the warn page's Continue form, and a read on a
+        read-only site, whose body may show only now (HTTP/2 can send one its headers did not announce)."""
+        kept, request = flow.metadata.get(KEEP_BODY), flow.request
+        if kept == "continue":
+            flow.response = handle_continue(flow, who, self.decider, self.signer, self.continued,
+                                            self.counter.sink, self._page(self.decider.clock.now(), request.host))
+        elif kept == "read-only" and request.raw_content:
+            judged = judged_method(request)
+            if judged != request.method:
+                now = self.decider.clock.now()
+                decision = self.decider.decide(who, site_url(request), judged, now)
+                if decision.action != "allow":
+                    self._enforce(flow, who, decision, now)
+
+    def _enforce(self, flow: http.HTTPFlow, who: Who, decision: Any, now: Any) -> None:
+        request, host = flow.request, flow.request.host
         flow.metadata["watercooler"] = decision.action
         if decision.action == "block":
             self._attempt(who, decision, "blocked", now, request)
@@ -84,6 +108,8 @@ class Enforcer:
         return PageContext(self.decider.policy, now, self.panel_url, host)
 
     def _allow(self, flow: http.HTTPFlow, who: Who, decision: Any, now: Any) -> None:
+        if decision.rule_action == "read-only":
+            flow.metadata[KEEP_BODY] = "read-only"     # its content is judged again in `body`
         if decision.site is not None and not decision.bundle and flow.websocket is None:
             signals = activity(flow.request)
             self.counter.note(who.user, decision, now, signals)
@@ -113,6 +139,7 @@ class Enforcer:
 
 def _return_path(request: http.Request) -> str:
     """Where Continue leads back to: this page for GETs, the site's front page otherwise."""
-    if request.method == "GET" and request.path.startswith("/") and not request.path.startswith("//"):
-        return request.path
+    path = request.path
+    if request.method == "GET" and path.startswith("/") and not path.startswith("//") and path.isascii():
+        return path         # (a path with raw non-ASCII bytes could not even be written into the page)
     return "/"

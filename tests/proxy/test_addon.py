@@ -7,11 +7,12 @@ from mitmproxy.addons import proxyserver
 from mitmproxy.test import taddons, tflow, tutils
 
 from proxy_addons.addon import Watercooler
-from tests.support.proxy_clients import http_via_proxy, https_via_proxy
+from tests.support.proxy_clients import http_via_proxy, https_via_proxy, open_tunnel
 from tests.support.proxy_env import start_env, write_rules
 from tests.support.ws_client import WsClient
 
-PROXY_OPTIONS = {"watercooler_test_fault": "decide"}
+PROXY_OPTIONS = {"watercooler_test_fault": "decide", "stream_large_bodies": "1m"}
+LARGE = b"x" * (2 * 1024 * 1024)
 
 
 @pytest.fixture
@@ -30,13 +31,13 @@ def plain_flow(host: str, method: str = "GET"):
     return flow
 
 
-def test_blocked_requests_are_answered_and_allowed_ones_left_alone(tctx):
+def test_requests_are_decided_on_their_headers(tctx):
     context, addon = tctx
     blocked = plain_flow("www.facebook.com")
-    addon.request(blocked)
+    addon.requestheaders(blocked)
     assert blocked.response.status_code == 403 and blocked.metadata["watercooler"] == "block"
     allowed = plain_flow("www.example.org")
-    addon.request(allowed)
+    addon.requestheaders(allowed)
     assert allowed.response is None and allowed.metadata["watercooler"] == "allow"
 
 
@@ -44,7 +45,7 @@ def test_a_proxy_auth_answer_is_never_replaced(tctx):
     _, addon = tctx
     flow = plain_flow("www.facebook.com")
     flow.response = tutils.tresp(status_code=407)
-    addon.request(flow)
+    addon.requestheaders(flow)
     assert flow.response.status_code == 407
 
 
@@ -71,7 +72,7 @@ def test_an_error_while_deciding_answers_policy_unavailable(tctx):
     context, addon = tctx
     context.configure(addon, watercooler_test_fault="decide")
     flow = plain_flow("www.example.org")
-    addon.request(flow)
+    addon.requestheaders(flow)
     assert flow.response.status_code == 503 and b"Policy unavailable" in flow.response.content
 
 
@@ -84,6 +85,29 @@ def test_a_failing_decision_lets_nothing_through(origins):
     assert tls.status == 503 and tls.cert_fingerprint != origins.pki.fingerprint      # intercepted, not tunnelled
     assert origins.http_origin.seen == [] and origins.https_origin.accepted == 0
     assert "policy unavailable for GET www.example.org" in origins.proxy.log()
+
+
+@pytest.mark.e2e
+def test_a_failing_decision_lets_no_upload_websocket_or_raw_stream_through(origins):
+    # Bodies over stream_large_bodies, by plain HTTP and inside an intercepted connection.
+    upload = http_via_proxy(origins.port, b"POST http://www.example.org/up HTTP/1.1\r\nHost: www.example.org\r\n"
+                                          b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(LARGE) + LARGE)
+    assert upload.status == 503
+    tls = https_via_proxy(origins.port, "www.example.org", "/up", cafiles=[origins.proxy.ca_pem], method="POST",
+                          body=LARGE)
+    assert tls.status == 503
+    # A WebSocket is refused at its upgrade request.
+    socket_ = WsClient(origins.port, "www.example.org")
+    assert socket_.status == 503
+    socket_.close()
+    # Bytes that are neither TLS nor HTTP after CONNECT are never relayed.
+    sock, status, _ = open_tunnel(origins.port, "www.example.org", 443)
+    assert status == 200
+    sock.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+    sock.settimeout(5)
+    assert sock.recv(100) == b""
+    sock.close()
+    assert origins.http_origin.accepted == 0 and origins.https_origin.accepted == 0
 
 
 @pytest.mark.e2e

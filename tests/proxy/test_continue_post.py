@@ -97,3 +97,20 @@ def test_an_expired_token_is_refused_by_a_proxy_sharing_the_secret(origins, tmp_
         assert expired.status == 403 and "expired" in expired.text
     finally:
         later.stop()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("body, headers, status, words", [
+    ("&".join(f"f{i}=x" for i in range(11)).encode(), FORM, 400, "has more than 10 fields"),
+    (b"token=" + b"a" * 9000, FORM, 413, "larger than 8 KB"),
+    (b"token=\xff\xfe", FORM, 400, "is not UTF-8 text"),
+    (b"\x1f\x8b\x08\x00", {**FORM, "Content-Encoding": "gzip"}, 415, "is compressed"),
+])
+def test_a_malformed_continue_form_is_bad_input_not_a_policy_failure(origins, body, headers, status, words):
+    token, _ = warn_page(origins, "judy")
+    answer = https_via_proxy(origins.port, "www.youtube.com", "/.watercooler/continue", cafiles=[origins.proxy.ca_pem],
+                             method="POST", body=body.replace(b"token=", f"token={token}&".encode(), 1),
+                             headers=headers, auth=("judy", "pw"))
+    assert answer.status == status and words in answer.text and "Policy unavailable" not in answer.text
+    assert origins.https_origin.seen == []
+    warn_page(origins, "judy")                                  # nothing was continued
