@@ -72,6 +72,13 @@ class WatercoolerGuard:
             logger.error(f"Watercooler addon is not loaded: refusing CONNECT ({self._why()})")
             flow.response = pages.plain_response(503, "Watercooler's policy is unavailable")
 
+    def requestheaders(self, flow: http.HTTPFlow) -> None:
+        # Watercooler decides at requestheaders; refusing here too means nothing of an undecided request
+        # goes ahead, even if something turned on streaming of its body.
+        self.request(flow)
+        if flow.response is not None:
+            flow.request.stream = False
+
     def request(self, flow: http.HTTPFlow) -> None:
         if flow.response is None and MARK not in flow.metadata:
             logger.error(f"Watercooler addon is not loaded: refusing the request ({self._why()})")

@@ -27,6 +27,18 @@ def test_undecided_requests_and_connects_are_refused():
     assert decided.response is None
 
 
+def test_undecided_requests_are_refused_before_their_body_could_stream():
+    guard = WatercoolerGuard()
+    flow = tflow.tflow(req=tutils.treq())
+    flow.request.stream = True
+    guard.requestheaders(flow)
+    assert flow.response.status_code == 503 and flow.request.stream is False
+    decided = tflow.tflow(req=tutils.treq())
+    decided.metadata["watercooler"] = "request"
+    guard.requestheaders(decided)
+    assert decided.response is None
+
+
 def get(env, host: str):
     return http_via_proxy(env.port, f"GET http://{host}/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
                           .encode())
