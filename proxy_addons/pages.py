@@ -57,7 +57,9 @@ def render(template: str, **context: object) -> str:
 
 def html_response(status: int, template: str, **context: object) -> http.Response:
     body = render(template, **context)
-    return http.Response.make(status, body.encode("utf-8"),
+    # "replace": a name mitmproxy kept as undecodable bytes must not stop the page (a refusal that
+    # raised would let the request through).
+    return http.Response.make(status, body.encode("utf-8", "replace"),
                               _headers("text/html; charset=utf-8", str(context.get("reason", ""))))
 
 

@@ -87,3 +87,8 @@ def test_warn_continue_in_chromium_leads_to_the_site(env, browser):  # noqa: F81
     page.wait_for_url("https://www.youtube.com/watch?v=42")
     assert page.get_by_text("origin page for www.youtube.com GET /watch?v=42").is_visible()
     context.close()
+
+
+def test_a_refusal_renders_whatever_bytes_the_host_name_held():
+    page = answers.unavailable("www.\udcff.example")           # undecodable bytes, as mitmproxy keeps them
+    assert page.status_code == 503 and b"www.?.example" in page.content
