@@ -41,6 +41,17 @@ def test_requests_are_decided_on_their_headers(tctx):
     assert allowed.response is None and allowed.metadata["watercooler"] == "allow"
 
 
+def test_a_read_whose_body_shows_only_when_it_arrives_is_judged_again(tctx):
+    _, addon = tctx
+    read = plain_flow("www.linkedin.com")                     # read-only: reads pass at requestheaders
+    read.request.content = None
+    addon.requestheaders(read)
+    assert read.response is None and not read.request.stream
+    read.request.content = b"text=hello"                      # HTTP/2 may send a body it never announced
+    addon.request(read)
+    assert read.response.status_code == 403 and b"Posting on LinkedIn is closed right now" in read.response.content
+
+
 def test_a_proxy_auth_answer_is_never_replaced(tctx):
     _, addon = tctx
     flow = plain_flow("www.facebook.com")
