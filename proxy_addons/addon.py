@@ -121,9 +121,9 @@ class Watercooler:
             let_through = report(f"{flow.request.method} {flow.request.host}", exc,
                                  ctx.options.watercooler_fail == "open")
             flow.response = None if let_through else answers.unavailable(flow.request.host)
-        if flow.response is not None:
-            flow.request.stream = False     # the proxy answers: the body stays here
-        elif self.streaming.limit is not None and KEEP_BODY not in flow.metadata:
+        if flow.response is not None or KEEP_BODY in flow.metadata:
+            flow.request.stream = False     # the proxy answers, or reads the body itself: it stays here
+        elif self.streaming.limit is not None:
             self.streaming.request(flow)
 
     def http_connect(self, flow: http.HTTPFlow):

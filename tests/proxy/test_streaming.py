@@ -53,11 +53,16 @@ def test_only_allowed_large_or_chunked_bodies_stream(tctx):
         assert refused.response.status_code == 403 and refused.request.stream is False
 
 
-def test_bodies_of_read_only_sites_stay_in_the_proxy(tctx):
+def test_a_read_only_site_never_gets_a_streamed_body(tctx):
     _, addon = tctx
-    read = upload("www.linkedin.com", len(LARGE), method=b"GET")
-    addon.requestheaders(read)
-    assert read.response is None and not read.request.stream
+    announced = upload("www.linkedin.com", len(LARGE), method=b"GET")    # a read with a body writes
+    addon.requestheaders(announced)
+    assert announced.response.status_code == 403 and not announced.request.stream
+    unannounced = upload("www.linkedin.com", 0, method=b"GET")           # judged again once it arrives
+    del unannounced.request.headers["content-length"]
+    unannounced.request.stream = True
+    addon.requestheaders(unannounced)
+    assert unannounced.response is None and not unannounced.request.stream
 
 
 def test_large_responses_stream_and_the_proxys_own_pages_do_not(tctx):
