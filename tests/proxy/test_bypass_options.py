@@ -115,3 +115,20 @@ def test_websocket_messages_are_still_decided(unsafe_env):
     assert client.receive() == "echo: hello"
     client.close()
     assert "websocket=False is switched to True" in unsafe_env.proxy.log()
+
+
+@pytest.mark.e2e
+def test_watercooler_proxy_with_eager_and_streaming_set_still_decides_first(tmp_path):
+    env = start_env(tmp_path, options={"connection_strategy": "eager", "stream_large_bodies": "1m"},
+                    program="watercooler")
+    try:
+        body = b"x" * (2 * 1024 * 1024)
+        seen = https_via_proxy(env.port, "www.facebook.com", "/up", cafiles=[env.proxy.ca_pem], method="POST",
+                               body=body)
+        assert seen.status == 403 and "Facebook is closed right now" in seen.text
+        assert env.https_origin.accepted == 0
+        log = env.proxy.log()
+        assert "connection_strategy=eager is switched to lazy" in log
+        assert "stream_large_bodies=1m: Watercooler streams bodies over 1m itself" in log
+    finally:
+        env.stop()
