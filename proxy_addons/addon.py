@@ -100,6 +100,7 @@ class Watercooler:
     # A hook hands mitmproxy a coroutine only when a panel password must be checked (in a worker
     # thread); otherwise it is plain and costs no await.
     def requestheaders(self, flow: http.HTTPFlow):
+        self.parts.limits.head_received(flow)
         login = self.logins.requestheaders(flow)
         if login is not None:
             return self._decide_after(login, flow)
@@ -127,6 +128,7 @@ class Watercooler:
             self.streaming.request(flow)
 
     def http_connect(self, flow: http.HTTPFlow):
+        self.parts.limits.head_received(flow)
         login = self.logins.http_connect(flow)
         if login is not None:
             return self._connect_after(login, flow)
@@ -196,8 +198,12 @@ class Watercooler:
         if failed.closed:
             flow.server_conn.error = "refused by Watercooler: the policy is unavailable"
 
+    def client_connected(self, client: connection.Client) -> None:
+        self.parts.limits.client_connected(client)
+
     def client_disconnected(self, client: connection.Client) -> None:
         self.parts.connections.forget(client)
+        self.parts.limits.client_disconnected(client)
 
     def server_connect(self, data: server_hooks.ServerConnectionHookData) -> None:
         self.parts.mapper.server_connect(data)

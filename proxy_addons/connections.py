@@ -63,12 +63,20 @@ class Connections:
             state.timer.cancel()
 
 
-def close_client(client: connection.Client, why: str) -> bool:
-    """Close a live client connection (and with it its server side); False if it is already gone."""
-    proxyserver: Any = ctx.master.addons.get("proxyserver")
-    handler = proxyserver.connections.get(client.id) if proxyserver is not None else None
+def close_client(client: connection.Client, why: str, quiet: bool = False) -> bool:
+    """Close a live client connection (and with it its server side); False if it is already gone.
+
+    `quiet` leaves the logging to the caller (connection limits log a summary, not every close)."""
+    handler = live_handler(client)
     if handler is None or client not in handler.transports:
         return False
-    logger.info(f"closing connection from {client.peername[0] if client.peername else '?'}: {why}")
+    if not quiet:
+        logger.info(f"closing connection from {client.peername[0] if client.peername else '?'}: {why}")
     handler.close_connection(handler.client)
     return True
+
+
+def live_handler(client: connection.Client) -> Any:
+    """mitmproxy's handler of a live client connection (its transports: the client and any sites), or None."""
+    proxyserver: Any = ctx.master.addons.get("proxyserver")
+    return proxyserver.connections.get(client.id) if proxyserver is not None else None

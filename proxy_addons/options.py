@@ -52,6 +52,20 @@ OPTIONS: list[tuple[str, Any, Any, str, Sequence[str] | None]] = [
      "effect on the proxy at the latest after this long.", None),
     ("watercooler_ldap_cache", int, 300,
      "Seconds a successful LDAP proxy login is remembered (0: ask the directory every time).", None),
+    ("watercooler_max_connections", int, 0,
+     "Client connections open at once. 0: as many as the open-file limit leaves room for (the proxy raises "
+     "its limit to the hard limit at start and logs the figure). When full, the oldest connection that has "
+     "not sent a request yet is closed to make room; if none, a new one is answered 503.", None),
+    ("watercooler_max_per_client", int, 256,
+     "Client connections open at once from one address (0: no cap of its own). One browser uses up to "
+     "about 32 with a proxy; offices behind NAT, terminal servers and guest networks share one address: "
+     "raise it (about 40 per person) or set 0 there.", None),
+    ("watercooler_head_timeout", int, 30,
+     "Seconds a new connection may take to send a complete request head (or CONNECT); then it is closed. "
+     "Covers connections that send nothing at all and half-sent heads.", None),
+    ("watercooler_hello_timeout", int, 30,
+     "Seconds a connection may take after CONNECT to send its TLS ClientHello; then it is closed. Tunnels "
+     "and WebSockets that have started are never timed out by Watercooler.", None),
     ("watercooler_map_hosts", Sequence[str], [],
      "Test only: send connections for HOST[:PORT] (or *:PORT) to IP:PORT instead, e.g. "
      "'*:443=127.0.0.1:8443'. Never set this in production.", None),
@@ -66,7 +80,9 @@ OPTIONS: list[tuple[str, Any, Any, str, Sequence[str] | None]] = [
 SUMMARISED = ["watercooler_rules", "watercooler_db", "watercooler_db_connect_timeout",
               "watercooler_db_statement_timeout", "watercooler_db_stall_after", "watercooler_fail", "watercooler_users",
               "watercooler_secret", "watercooler_panel_url", "watercooler_no_ca", "watercooler_auth",
-              "watercooler_auth_cache", "watercooler_ldap_cache", "watercooler_map_hosts",
+              "watercooler_auth_cache", "watercooler_ldap_cache", "watercooler_max_connections",
+              "watercooler_max_per_client", "watercooler_head_timeout", "watercooler_hello_timeout",
+              "watercooler_map_hosts",
               "watercooler_test_clock", "watercooler_test_fault", "proxyauth", "connection_strategy", "confdir"]
 
 

@@ -5,6 +5,7 @@ lives in objects created once per addon instance.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -15,8 +16,11 @@ from proxy_addons.continued import ContinuedState, QuotaNotices
 from proxy_addons.deciding import Decider
 from proxy_addons.enforce import Enforcer
 from proxy_addons.ipmap import IpUserMap, load_ip_map
+from proxy_addons import log_summary
 from proxy_addons.ldap_cache import cache_ldap
+from proxy_addons.limits import ConnectionLimits
 from proxy_addons.map_hosts import HostMapper, parse_map
+from proxy_addons.open_files import OpenFiles, raise_open_file_limit
 from proxy_addons.overrides import OverridesReader
 from proxy_addons.rules_watch import PolicyHolder, describe_error
 from proxy_addons.secret import load_or_create_secret, secret_path
@@ -30,6 +34,9 @@ from proxy_addons.views import policy_zone
 SINK_OPTIONS = ("watercooler_db", "watercooler_db_connect_timeout", "watercooler_db_statement_timeout",
                 "watercooler_db_stall_after")
 SECRET_OPTIONS = {"watercooler_secret", "confdir"}
+LIMIT_OPTIONS = {"watercooler_max_connections", "watercooler_max_per_client", "watercooler_head_timeout",
+                 "watercooler_hello_timeout"}
+logger = logging.getLogger("watercooler.limits")
 CHOICES = {"watercooler_fail": ("closed", "open"), "watercooler_test_fault": ("", "decide")}
 
 
@@ -42,6 +49,8 @@ class Parts:
         self.users = IpUserMap()
         self.clock: Clock = Clock()
         self.connections = Connections(lambda moment: self.clock.seconds_until(moment))
+        self.limits = ConnectionLimits()
+        self.open_files: OpenFiles | None = None
         self.sink: UsageSink | None = None
         self._sink_settings: tuple = ()
         self.overrides_reader: OverridesReader | None = None
@@ -58,6 +67,15 @@ class Parts:
             if getattr(opts, name) not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(repr(a) for a in allowed)}, "
                                  f"not {getattr(opts, name)!r}")
+        first = self.open_files is None
+        if self.open_files is None:          # once per process, before the proxy listens
+            self.open_files = raise_open_file_limit()
+            log_summary.install()
+        if updated & LIMIT_OPTIONS or first:
+            said = self.limits.describe()
+            self.limits.configure(opts, self.open_files)
+            if first or self.limits.describe() != said:
+                logger.info(f"{self.open_files.describe()}; {self.limits.describe()}")
         if "watercooler_test_clock" in updated:
             self.clock = parse_clock(opts.watercooler_test_clock)
         if "watercooler_users" in updated:

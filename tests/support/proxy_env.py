@@ -96,8 +96,10 @@ DATABASE_READY = "is ready (schema"
 
 
 def start_env(workdir: Path, rules: str = TEST_RULES, options: dict | None = None,
-              script: Path | None = None, wait_for_database: bool = True, program: str = "mitmdump") -> ProxyEnv:
-    """Origins and a proxy; with `watercooler_db` set, also waits until its database is ready."""
+              script: Path | None = None, wait_for_database: bool = True, program: str = "mitmdump",
+              open_files: int | None = None) -> ProxyEnv:
+    """Origins and a proxy; with `watercooler_db` set, also waits until its database is ready.
+    `open_files` lowers the proxy's open-file limit (`ProxyProcess`)."""
     pki = make_pki(workdir / "pki", NAMES)
     http_origin, https_origin = Origin(), Origin(str(pki.cert_pem), str(pki.key_pem))
     folder = write_rules(workdir / "rules", rules)
@@ -109,7 +111,7 @@ def start_env(workdir: Path, rules: str = TEST_RULES, options: dict | None = Non
             "watercooler_test_clock": "2026-11-26T10:00:00+01:00",   # a Thursday morning in Berlin
             "watercooler_panel_url": "https://panel.corp.example",
             **(options or {}),
-        }, program=program, **({"script": script} if script else {}))
+        }, program=program, open_files=open_files, **({"script": script} if script else {}))
         if (options or {}).get("watercooler_db") and wait_for_database:
             proxy.wait_for_log(DATABASE_READY, timeout=30)
     except BaseException:

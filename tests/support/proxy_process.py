@@ -1,8 +1,10 @@
 """A real proxy on a free loopback port, for end-to-end tests: `mitmdump -s proxy_addons/watercooler.py`
-(the default) or `watercooler proxy` (`program="watercooler"`)."""
+(the default) or `watercooler proxy` (`program="watercooler"`; its data folder is `workdir/data` unless
+$WATERCOOLER_DATA says otherwise)."""
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -20,10 +22,13 @@ FLAGS = {"watercooler_rules": "--rules", "watercooler_db": "--db", "watercooler_
 
 
 class ProxyProcess:
-    """Start with `options` (mitmproxy option name -> value); `url`, `log()`, `wait_for_log()`, `stop()`."""
+    """Start with `options` (mitmproxy option name -> value); `url`, `log()`, `wait_for_log()`, `stop()`.
+
+    `open_files` lowers the process's soft and hard open-file limits before it starts."""
 
     def __init__(self, workdir: Path, options: dict[str, str | list[str]], *, ready_line: str = READY_LINE,
-                 extra_args: list[str] | None = None, script: Path = SCRIPT, program: str = "mitmdump") -> None:
+                 extra_args: list[str] | None = None, script: Path = SCRIPT, program: str = "mitmdump",
+                 open_files: int | None = None) -> None:
         self.port = free_port()
         self.confdir = workdir / "confdir"
         self.confdir.mkdir(parents=True, exist_ok=True)
@@ -44,8 +49,13 @@ class ProxyProcess:
                 args += ["--set", f"{name}={one}"]
         self._log = open(self.log_path, "wb")
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_PROXY": "", "no_proxy": ""}
+        if program == "watercooler":      # usage in SQLite in the test's own folder, unless told otherwise
+            env.setdefault("WATERCOOLER_DATA", str(workdir / "data"))
+
+        def lower_open_files() -> None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
         self.process = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, cwd=REPO, env=env,
-                                        start_new_session=True)
+                                        start_new_session=True, preexec_fn=lower_open_files if open_files else None)
         try:
             poll(lambda: self.process.poll() is not None or (port_open(self.port) and ready_line in self.log()),
                  timeout=30, what=f"mitmdump on port {self.port} to be ready")
