@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import time
 from typing import Callable, TypeVar
 
@@ -34,3 +35,25 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
             return True
     except OSError:
         return False
+
+
+def closed(sock: socket.socket) -> bool:
+    """Whether the other end has closed `sock` (a plain or TLS socket); never waits more than 10 ms."""
+    sock.settimeout(0.01)
+    try:
+        return sock.recv(4096) == b""
+    except (TimeoutError, ssl.SSLWantReadError, BlockingIOError):
+        return False
+    except OSError:
+        return True
+
+
+def idle_connections(port: int, count: int, first_bytes: bytes = b"") -> list[socket.socket]:
+    """`count` connections to 127.0.0.1:`port` that send `first_bytes` (or nothing) and then wait."""
+    sockets = []
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        if first_bytes:
+            sock.sendall(first_bytes)
+        sockets.append(sock)
+    return sockets

@@ -58,6 +58,25 @@ def open_tunnel(proxy_port: int, host: str, port: int = 443, auth: tuple[str, st
     return sock, status, head
 
 
+def keep_alive_tunnel(proxy_port: int, host: str, cafile: Path) -> ssl.SSLSocket:
+    """An HTTPS connection through CONNECT, verified against `cafile`, that has carried one GET of the
+    origin's page and stays open for more (`get_on`)."""
+    sock, status, _ = open_tunnel(proxy_port, host)
+    assert status == 200
+    tls = ssl.create_default_context(cafile=str(cafile)).wrap_socket(sock, server_hostname=host)
+    status, body = get_on(tls, host)
+    assert status == 200 and b"origin page" in body
+    return tls
+
+
+def get_on(tls: ssl.SSLSocket, host: str, path: str = "/") -> tuple[int, bytes]:
+    """One more GET on an open keep-alive connection: the status and the body."""
+    tls.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/html\r\n\r\n".encode())
+    response = http.client.HTTPResponse(tls)
+    response.begin()
+    return response.status, response.read()
+
+
 def https_via_proxy(proxy_port: int, host: str, path: str = "/", *, cafiles: list[Path], method: str = "GET",
                     headers: dict[str, str] | None = None, body: bytes = b"", sni: str | None = None,
                     auth: tuple[str, str] | None = None, connect_host: str | None = None) -> Seen:
