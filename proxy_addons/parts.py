@@ -10,13 +10,13 @@ import threading
 from typing import Any
 
 from policy.manifest import manifest_path
+from proxy_addons import log_summary
 from proxy_addons.clock import Clock, parse_clock
 from proxy_addons.connections import Connections
 from proxy_addons.continued import ContinuedState, QuotaNotices
 from proxy_addons.deciding import Decider
 from proxy_addons.enforce import Enforcer
 from proxy_addons.ipmap import IpUserMap, load_ip_map
-from proxy_addons import log_summary
 from proxy_addons.ldap_cache import cache_ldap
 from proxy_addons.limits import ConnectionLimits
 from proxy_addons.map_hosts import HostMapper, parse_map
@@ -68,10 +68,10 @@ class Parts:
                 raise ValueError(f"{name} must be one of {', '.join(repr(a) for a in allowed)}, "
                                  f"not {getattr(opts, name)!r}")
         first = self.open_files is None
-        if self.open_files is None:          # once per process, before the proxy listens
+        if first:                            # at start, before the proxy listens
             self.open_files = raise_open_file_limit()
             log_summary.install()
-        if updated & LIMIT_OPTIONS or first:
+        if first or updated & LIMIT_OPTIONS:
             said = self.limits.describe()
             self.limits.configure(opts, self.open_files)
             if first or self.limits.describe() != said:

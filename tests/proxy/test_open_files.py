@@ -7,8 +7,8 @@ import sys
 
 from proxy_addons.open_files import RESERVE, OpenFiles
 
-PROBE = ("from proxy_addons.open_files import raise_open_file_limit; o = raise_open_file_limit(); "
-         "import resource; print(o.before, o.limit, resource.getrlimit(resource.RLIMIT_NOFILE)[0]); print(o.describe())")
+PROBE = ("from proxy_addons.open_files import raise_open_file_limit; o = raise_open_file_limit(); import resource; "
+         "print(o.before, o.limit, resource.getrlimit(resource.RLIMIT_NOFILE)[0]); print(o.describe())")
 
 
 def test_a_low_soft_limit_is_raised_to_the_hard_limit_and_the_figure_described():
