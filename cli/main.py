@@ -24,6 +24,7 @@ COMMANDS = {
     "db": "cli.db",
     "usage": "cli.usage",
     "purge": "cli.purge",
+    "forget": "cli.forget",
 }
 
 

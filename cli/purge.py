@@ -1,6 +1,7 @@
-"""`watercooler purge`: delete usage older than the retention period (default 90 days).
+"""`watercooler purge`: apply retention — usage, access requests and grants, the audit trail.
 
-The panel does the same once a day while it runs; this is for shells and cron.
+The panel does the same once a day while it runs; this is for shells and cron. Each period defaults
+to the panel's setting in the environment, else to `storage.retention.Retention`'s default.
 """
 from __future__ import annotations
 
@@ -8,7 +9,17 @@ import argparse
 import os
 import sys
 
-from storage.retention import DEFAULT_DAYS
+from storage.retention import Retention
+
+# option, Retention field, environment variable (the panel's setting), what it keeps
+PERIODS = [
+    ("--days", "usage_days", "WATERCOOLER_RETENTION_DAYS", "keep this many days of usage, today included"),
+    ("--request-days", "request_days", "WATERCOOLER_REQUEST_RETENTION_DAYS",
+     "keep access requests and grants this many days after they end"),
+    ("--audit-days", "audit_days", "WATERCOOLER_AUDIT_RETENTION_DAYS", "keep audit records this many days"),
+    ("--audit-address-days", "audit_address_days", "WATERCOOLER_AUDIT_ADDRESS_DAYS",
+     "keep addresses, failed sign-in names and request reasons in the audit this many days"),
+]
 
 
 def _days(text: str) -> int:
@@ -18,11 +29,13 @@ def _days(text: str) -> int:
 
 
 def register(subparsers) -> None:
-    default = os.environ.get("WATERCOOLER_RETENTION_DAYS", str(DEFAULT_DAYS))
-    parser = subparsers.add_parser("purge", help="delete usage older than the retention period",
+    parser = subparsers.add_parser("purge", help="apply retention: delete what is older than its period",
                                    description=__doc__.splitlines()[0])
-    parser.add_argument("--days", type=_days, default=_days(default) if default.isdigit() else DEFAULT_DAYS,
-                        help=f"keep this many days, today included (default $WATERCOOLER_RETENTION_DAYS or {DEFAULT_DAYS})")
+    for option, field, variable, what in PERIODS:
+        fallback = getattr(Retention(), field)
+        given = os.environ.get(variable, "")
+        parser.add_argument(option, dest=field, type=_days, default=int(given) if given.isdigit() and int(given) else fallback,
+                            help=f"{what} (default ${variable} or {fallback})")
     parser.add_argument("--db", metavar="URL", help="database URL (default: $WATERCOOLER_DB, or SQLite in ./data)")
     parser.set_defaults(func=run)
 
@@ -31,11 +44,12 @@ def run(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from storage.db import StorageError, make_engine
-    from storage.retention import purge_usage
+    from storage.retention import purge
 
+    retention = Retention(**{field: getattr(args, field) for _, field, _, _ in PERIODS})
     try:
         engine = make_engine(args.db)
-        deleted = purge_usage(engine, args.days)
+        deleted = purge(engine, retention)
     except StorageError as exc:
         print(f"watercooler purge: {exc}", file=sys.stderr)
         return 1
@@ -44,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"watercooler purge: cannot purge ({reason}); check --db, and run `watercooler db upgrade` first",
               file=sys.stderr)
         return 1
-    print(f"Kept the last {args.days} days; deleted " + ", ".join(f"{count} {table}" for table, count in deleted.items())
-          + ".")
+    print(f"Kept the last {retention.usage_days} days of usage, requests and grants {retention.request_days} days "
+          f"after they end, the audit {retention.audit_days} days (addresses {retention.audit_address_days}).")
+    print("Deleted or erased: " + ", ".join(f"{count} {kind}" for kind, count in deleted.items()) + ".")
     return 0

@@ -2,7 +2,9 @@
 
 Nothing in the product updates or deletes a record: the ORM refuses it, and the database itself
 refuses it through triggers (created with the table, on SQLite and PostgreSQL alike), so neither a
-bulk statement nor a bug can rewrite history.
+bulk statement nor a bug can rewrite history. Retention and forgetting a person are the exceptions,
+through `storage.erasure` alone: they remove addresses, names and old records, never change what
+was done or when.
 """
 from __future__ import annotations
 
@@ -45,17 +47,27 @@ def _refuse_change(mapper, connection, target: AuditRecord) -> None:
     raise AuditIsAppendOnly("audit records cannot be changed or deleted")
 
 
-# The same guard inside the database. Migrations create these with `APPEND_ONLY_DDL` too.
+# The same guard inside the database. Migrations create these with `APPEND_ONLY_DDL` too. The one way
+# past them is `storage.erasure`: while a transaction holds a row in `audit_erasures` (it is removed
+# before the commit, so no other transaction ever sees it), retention and `watercooler forget` may
+# delete records and rewrite who and where, never what happened or when.
 APPEND_ONLY_DDL = {
     "sqlite": [
         "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
+        "WHEN NOT EXISTS (SELECT 1 FROM audit_erasures) "
+        "OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.action IS NOT OLD.action "
         "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
         "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+        "WHEN NOT EXISTS (SELECT 1 FROM audit_erasures) "
         "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
     ],
     "postgresql": [
-        "CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$ BEGIN RAISE EXCEPTION 'audit records are append-only'; END $$",
+        "CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF EXISTS (SELECT 1 FROM audit_erasures) THEN "
+        "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; "
+        "IF NEW.id = OLD.id AND NEW.at = OLD.at AND NEW.action = OLD.action THEN RETURN NEW; END IF; "
+        "END IF; "
+        "RAISE EXCEPTION 'audit records are append-only'; END $$",
         "CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit "
         "FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
     ],

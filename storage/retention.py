@@ -1,18 +1,45 @@
-"""Forgetting usage: rows older than the retention period go (90 days unless the panel says otherwise).
+"""Retention: what Watercooler keeps about people goes when its time is up. One home for every period.
 
-The panel schedules this with its retention setting; admins can run it from a shell too. Days are
-the policy-local `day` column, so a day is kept or deleted whole.
+- usage: whole policy-local days older than `usage_days` (90);
+- access requests and grants: `request_days` (90) after they end (a grant at its expiry, a declined
+  request at its decision, an approved one with its last grant; a pending request has not ended);
+- the audit trail: records older than `audit_days` (400) go; after `audit_address_days` (90) a record
+  loses its client address, the name typed into a failed sign-in, and the reason and note of an
+  access request (which `request_days` already removed from the requests themselves).
+
+The panel runs `purge` at start and daily (`web/retention.py`); `watercooler purge` runs it from a
+shell or cron. Audit records are changed through `storage.erasure` alone.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, select, update
 
+from storage.access import AccessRequest, Grant
+from storage.audit import SIGN_IN_FAILED, AuditRecord
 from storage.db import write_connection
+from storage.erasure import erasing_audit, is_address
 from storage.usage import ActiveMinute, Attempt, QuotaCharge
+from storage.utc import utcnow
 
 DEFAULT_DAYS = 90
+TYPED_NAME_REMOVED = "account:(name removed)"
+REQUEST_TEXT = ("reason", "note")   # what a person or manager wrote; kept no longer than the request
+
+
+@dataclass(frozen=True)
+class Retention:
+    usage_days: int = DEFAULT_DAYS
+    request_days: int = 90
+    audit_days: int = 400
+    audit_address_days: int = 90
+
+    def __post_init__(self) -> None:
+        for name, days in vars(self).items():
+            if days < 1:
+                raise ValueError(f"{name} must be at least 1 (got {days})")
 
 
 def purge_usage(engine: Engine, keep_days: int = DEFAULT_DAYS, today: date | None = None) -> dict[str, int]:
@@ -25,3 +52,47 @@ def purge_usage(engine: Engine, keep_days: int = DEFAULT_DAYS, today: date | Non
         for model in (ActiveMinute, QuotaCharge, Attempt):
             deleted[model.__tablename__] = conn.execute(delete(model).where(model.day < first_kept)).rowcount
     return deleted
+
+
+def purge(engine: Engine, retention: Retention = Retention(), now: datetime | None = None) -> dict[str, int]:
+    """Apply every period of `retention` as of `now` (default: the present); returns what went, by kind."""
+    moment = now or utcnow()
+    counts = purge_usage(engine, retention.usage_days, now.date() if now else None)
+    request_cutoff = moment - timedelta(days=retention.request_days)
+    audit_cutoff = moment - timedelta(days=retention.audit_days)
+    address_cutoff = moment - timedelta(days=retention.audit_address_days)
+    with write_connection(engine) as conn, conn.begin():
+        counts["grants"] = conn.execute(delete(Grant).where(Grant.expires_at < request_cutoff)).rowcount
+        still_granted = select(Grant.request_id).where(Grant.request_id.is_not(None))
+        counts["access_requests"] = conn.execute(delete(AccessRequest).where(
+            AccessRequest.status != "pending", AccessRequest.decided_at < request_cutoff,
+            AccessRequest.id.not_in(still_granted))).rowcount
+        with erasing_audit(conn, "retention"):
+            counts["audit"] = conn.execute(delete(AuditRecord).where(AuditRecord.at < audit_cutoff)).rowcount
+            counts.update(_erase_old_details(conn, address_cutoff))
+    return counts
+
+
+def _erase_old_details(conn, cutoff: datetime) -> dict[str, int]:
+    old = AuditRecord.at < cutoff
+    typed_names = conn.execute(update(AuditRecord).where(
+        old, AuditRecord.action == SIGN_IN_FAILED, AuditRecord.target != TYPED_NAME_REMOVED,
+    ).values(target=TYPED_NAME_REMOVED)).rowcount
+    addresses = texts = 0
+    rows = conn.execute(select(AuditRecord.id, AuditRecord.source, AuditRecord.before, AuditRecord.after)
+                        .where(old, AuditRecord.source.is_not(None) | AuditRecord.target.like("request:%")
+                               | AuditRecord.target.like("grant:%"))).all()
+    for row in rows:
+        changes = {}
+        if is_address(row.source):
+            changes["source"] = None
+            addresses += 1
+        for column in ("before", "after"):
+            value = getattr(row, column)
+            if isinstance(value, dict) and any(value.get(key) is not None for key in REQUEST_TEXT):
+                changes[column] = {k: (None if k in REQUEST_TEXT else v) for k, v in value.items()}
+        if any(column in changes for column in ("before", "after")):
+            texts += 1
+        if changes:
+            conn.execute(update(AuditRecord).where(AuditRecord.id == row.id).values(**changes))
+    return {"audit addresses": addresses, "audit typed names": typed_names, "audit request texts": texts}

@@ -28,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": 0,               # reverse proxies in front of the panel whose X-Forwarded-* we trust
     "MIN_GROUP_SIZE": 5,                # usage summaries only for groups at least this large
     "RETENTION_DAYS": 90,               # usage older than this is purged (daily, by `watercooler panel`)
+    "REQUEST_RETENTION_DAYS": 90,       # access requests and grants, this long after they end
+    "AUDIT_RETENTION_DAYS": 400,        # audit records older than this are deleted
+    "AUDIT_ADDRESS_DAYS": 90,           # audit addresses, failed sign-in names, request reasons: this long
     "PROXY_ADDRESS": None,              # host:port in /proxy.pac; None: this panel's host, port 8080
     "PAC_DIRECT": [],                   # domains /proxy.pac sends direct, not through the proxy
     "CA_CERT": None,                    # the proxy's CA certificate for /ca.pem; None: DATA/proxy/

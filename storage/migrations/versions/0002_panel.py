@@ -10,7 +10,6 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-from storage.audit import APPEND_ONLY_DDL, APPEND_ONLY_DROP
 
 revision: str = "0002_panel"
 down_revision: Union[str, Sequence[str], None] = "0001_usage"
@@ -18,6 +17,23 @@ branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
 Stamp = sa.DateTime(timezone=True)   # storage.utc.UTCDateTime: aware UTC on both databases
+
+# The audit guard as this revision made it (0004_retention lets erasures past it); kept here as it was.
+APPEND_ONLY_DDL = {
+    "sqlite": [
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
+        "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
+        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+        "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'audit records are append-only'; END $$",
+        "CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit "
+        "FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
+    ],
+}
+APPEND_ONLY_DROP = {"postgresql": ["DROP FUNCTION IF EXISTS audit_append_only() CASCADE"]}
 
 
 def upgrade() -> None:
