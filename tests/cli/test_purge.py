@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storage import audit
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.usage import ActiveMinute
@@ -25,7 +26,10 @@ def test_old_usage_goes_recent_usage_stays(tmp_path):
         db.commit()
     result = watercooler("purge", "--days", "30", "--db", url)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "Kept the last 30 days; deleted 1 active_minutes, 0 quota_charges, 0 usage_attempts."
+    assert result.stdout.splitlines() == [
+        "Kept the last 30 days of usage, requests and grants 90 days after they end, the audit 400 days (addresses 90).",
+        "Deleted or erased: 1 active_minutes, 0 quota_charges, 0 usage_attempts, 0 grants, 0 access_requests, "
+        "0 audit, 0 audit addresses, 0 audit typed names, 0 audit request texts."]
     with Session(engine) as db:
         assert db.scalar(select(func.count()).select_from(ActiveMinute)) == 2
     engine.dispose()
@@ -36,3 +40,19 @@ def test_mistakes_are_one_sentence(tmp_path):
     assert bad_days.returncode == 2 and "'0' is not a number of days" in bad_days.stderr
     empty = watercooler("purge", "--db", f"sqlite:///{tmp_path / 'empty.db'}")
     assert empty.returncode == 1 and "run `watercooler db upgrade` first" in empty.stderr
+
+
+def test_the_audit_periods_come_from_the_panels_settings_or_the_command_line(tmp_path):
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with Session(engine) as db:
+        audit.record(db, actor=None, action="account created", target="account:erin", source="10.9.9.9")
+        db.commit()
+    engine.dispose()
+    kept = watercooler("purge", "--audit-address-days", "1", "--db", url)
+    assert kept.returncode == 0 and "0 audit addresses" in kept.stdout   # recorded just now: a day not yet up
+    by_env = watercooler("purge", "--db", url, env={"WATERCOOLER_AUDIT_ADDRESS_DAYS": "7"})
+    assert "the audit 400 days (addresses 7)" in by_env.stdout
+    bad = watercooler("purge", "--audit-days", "never", "--db", url)
+    assert bad.returncode == 2 and "'never' is not a number of days" in bad.stderr

@@ -36,3 +36,82 @@ def test_the_last_90_days_are_kept_and_older_days_deleted(usage_engine):
 def test_keeping_nothing_is_refused(usage_engine):
     with pytest.raises(ValueError, match="at least 1"):
         purge_usage(usage_engine, keep_days=0)
+
+
+# Everything personal, with a clock past its limits: exactly what docs/privacy.md says goes, goes.
+from sqlalchemy import insert  # noqa: E402
+
+from storage.access import AccessRequest, Grant  # noqa: E402
+from storage.audit import SIGN_IN_FAILED, AuditRecord  # noqa: E402
+from storage.retention import TYPED_NAME_REMOVED, Retention, purge  # noqa: E402
+
+NOW = datetime(2026, 11, 26, 12, tzinfo=timezone.utc)
+
+
+def _ago(days: float) -> datetime:
+    return NOW - timedelta(days=days)
+
+
+def _requests_and_grants(conn) -> None:
+    rows = [  # id, status, decided days ago
+        (1, "declined", 91), (2, "declined", 89), (3, "approved", 200), (4, "approved", 200), (5, "pending", None)]
+    for number, status, decided in rows:
+        conn.execute(insert(AccessRequest).values(
+            id=number, user_name="dora", site="facebook", reason=f"reason {number}", hours=1, status=status,
+            created_at=_ago(300), decided_by=None if decided is None else "mia",
+            decided_at=None if decided is None else _ago(decided)))
+    for number, request_id, expired in ((1, 3, 91), (2, 4, 89), (3, None, 91), (4, None, 1)):
+        conn.execute(insert(Grant).values(id=number, user_name="dora", site="facebook", starts_at=_ago(400),
+                                          expires_at=_ago(expired), granted_by="mia", request_id=request_id))
+
+
+def _audit(conn, days: float, action: str, target: str, source: str | None, after=None) -> None:
+    conn.execute(insert(AuditRecord).values(at=_ago(days), actor=None, action=action, target=target,
+                                            source=source, after=after))
+
+
+def test_requests_and_grants_go_90_days_after_they_end(usage_engine):
+    with write_connection(usage_engine) as conn, conn.begin():
+        _requests_and_grants(conn)
+    counts = purge(usage_engine, now=NOW)
+    assert (counts["grants"], counts["access_requests"]) == (2, 2)
+    with usage_engine.connect() as conn:
+        assert sorted(conn.scalars(select(Grant.id))) == [2, 4]          # ended 89 days ago; running
+        # declined 89 days ago; approved with a grant still kept; pending never ends
+        assert sorted(conn.scalars(select(AccessRequest.id))) == [2, 4, 5]
+
+
+def test_the_audit_keeps_400_days_and_addresses_names_and_reasons_90(usage_engine):
+    with write_connection(usage_engine) as conn, conn.begin():
+        _audit(conn, 401, "account created", "account:dora", "10.1.1.1")
+        _audit(conn, 399, "account created", "account:erin", "10.1.1.2")
+        _audit(conn, 91, SIGN_IN_FAILED, "account:hunter2-typed-as-name", "10.1.1.3", {"why": "no such account"})
+        _audit(conn, 91, "access requested", "request:7", "10.1.1.4", {"site": "facebook", "reason": "my aunt"})
+        _audit(conn, 91, "password reset", "account:erin", "command line (root)")
+        _audit(conn, 89, SIGN_IN_FAILED, "account:erinn", "10.1.1.5", {"why": "no such account"})
+        _audit(conn, 89, "access requested", "request:8", "10.1.1.6", {"site": "facebook", "reason": "my uncle"})
+    counts = purge(usage_engine, now=NOW)
+    assert (counts["audit"], counts["audit addresses"], counts["audit typed names"], counts["audit request texts"]) \
+        == (1, 3, 1, 1)
+    with usage_engine.connect() as conn:
+        rows = conn.execute(select(AuditRecord.target, AuditRecord.source, AuditRecord.after)
+                            .order_by(AuditRecord.id)).all()
+    assert [tuple(r) for r in rows] == [
+        ("account:erin", None, None),
+        (TYPED_NAME_REMOVED, None, {"why": "no such account"}),
+        ("request:7", None, {"site": "facebook", "reason": None}),
+        ("account:erin", "command line (root)", None),    # not an address: who ran the command
+        ("account:erinn", "10.1.1.5", {"why": "no such account"}),
+        ("request:8", "10.1.1.6", {"site": "facebook", "reason": "my uncle"}),
+    ]
+    assert purge(usage_engine, now=NOW) == dict.fromkeys(counts, 0)   # a second run finds nothing left
+
+
+def test_each_period_is_its_own_setting(usage_engine):
+    with write_connection(usage_engine) as conn, conn.begin():
+        _requests_and_grants(conn)
+        _audit(conn, 30, "account created", "account:dora", "10.1.1.1")
+    counts = purge(usage_engine, Retention(request_days=1, audit_days=400, audit_address_days=10), now=NOW)
+    assert (counts["grants"], counts["access_requests"], counts["audit"], counts["audit addresses"]) == (3, 4, 0, 1)
+    with pytest.raises(ValueError, match="audit_days must be at least 1"):
+        Retention(audit_days=0)

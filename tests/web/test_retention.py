@@ -40,3 +40,20 @@ def test_the_background_purger_runs_at_start(app):
         poll(lambda: _ages(app) == [1], timeout=10, what="the purge at start")
     finally:
         stop.set()
+
+
+def test_the_panels_audit_settings_decide_what_the_audit_keeps(app):
+    from sqlalchemy import insert
+
+    from storage.audit import AuditRecord
+    from storage.utc import utcnow
+
+    with app.app_context():
+        for age in (3, 10):
+            db().execute(insert(AuditRecord).values(at=utcnow() - timedelta(days=age), actor="mia", action="x",
+                                                    target=f"age:{age}", source="10.2.2.2"))
+        db().commit()
+    app.config.update(AUDIT_ADDRESS_DAYS=2, AUDIT_RETENTION_DAYS=5)
+    assert (purge_once(app)["audit"], purge_once(app)["audit addresses"]) == (1, 0)   # the second finds none left
+    with app.app_context():
+        assert db().execute(select(AuditRecord.target, AuditRecord.source)).all() == [("age:3", None)]
