@@ -98,9 +98,11 @@ def _pseudonymise_audit(conn: Connection, name: str, pseudonym: str, request_ids
                 change[column] = value
         if change:
             changes[row.id] = change
-            if is_address(row.source):
-                addresses.add(row.source)
-    if addresses:   # the addresses they used identify them in every other record too
+        # Where they acted, or tried to sign in as themselves, the address is theirs (not a manager's).
+        theirs = row.actor == name or (row.actor is None and row.target == f"account:{name}")
+        if theirs and is_address(row.source):
+            addresses.add(row.source)
+    if addresses:   # the addresses they used identify them in every other record too, whoever it names
         for row_id in conn.scalars(select(AuditRecord.id).where(AuditRecord.source.in_(addresses))):
             changes.setdefault(row_id, {})["source"] = None
     for row_id, change in changes.items():
