@@ -24,7 +24,7 @@ from mitmproxy import connection, ctx, exceptions, http, tcp, tls
 from mitmproxy.proxy import layer, server_hooks
 from mitmproxy.utils import asyncio_utils
 
-from proxy_addons import answers, bypass_options, options
+from proxy_addons import answers, bypass_options, client_addresses, options
 from proxy_addons.connections import close_client
 from proxy_addons.enforce import KEEP_BODY
 from proxy_addons.failsafe import failsafe, report
@@ -53,9 +53,12 @@ class Watercooler:
     def load(self, loader) -> None:
         options.declare(loader)
         self.logins.load(loader)
+        client_addresses.install(show=False)   # from the first connection on, until an option says otherwise
 
     def configure(self, updated: set[str]) -> None:
         self.logins.configure(updated)
+        if "watercooler_log_addresses" in updated:
+            client_addresses.install(show=ctx.options.watercooler_log_addresses)
         try:
             bypass_options.refuse_bypasses(ctx.options, updated)
             if "stream_large_bodies" in updated:

@@ -71,7 +71,7 @@ def close_client(client: connection.Client, why: str, quiet: bool = False) -> bo
     if handler is None or client not in handler.transports:
         return False
     if not quiet:
-        logger.info(f"closing connection from {client.peername[0] if client.peername else '?'}: {why}")
+        logger.info(f"closing a client connection: {why}")   # never its address (docs/privacy.md)
     handler.close_connection(handler.client)
     return True
 

@@ -66,6 +66,10 @@ OPTIONS: list[tuple[str, Any, Any, str, Sequence[str] | None]] = [
     ("watercooler_hello_timeout", int, 30,
      "Seconds a connection may take after CONNECT to send its TLS ClientHello; then it is closed. Tunnels "
      "and WebSockets that have started are never timed out by Watercooler.", None),
+    ("watercooler_log_addresses", bool, False,
+     "Log client addresses and ports (mitmproxy's per-connection lines). Off: no address reaches the "
+     "log, as docs/privacy.md promises. For troubleshooting only: logs kept with it on identify devices, "
+     "and whoever turns it on deletes them when done.", None),
     ("watercooler_map_hosts", Sequence[str], [],
      "Test only: send connections for HOST[:PORT] (or *:PORT) to IP:PORT instead, e.g. "
      "'*:443=127.0.0.1:8443'. Never set this in production.", None),
@@ -82,7 +86,7 @@ SUMMARISED = ["watercooler_rules", "watercooler_db", "watercooler_db_connect_tim
               "watercooler_secret", "watercooler_panel_url", "watercooler_no_ca", "watercooler_auth",
               "watercooler_auth_cache", "watercooler_ldap_cache", "watercooler_max_connections",
               "watercooler_max_per_client", "watercooler_head_timeout", "watercooler_hello_timeout",
-              "watercooler_map_hosts",
+              "watercooler_log_addresses", "watercooler_map_hosts",
               "watercooler_test_clock", "watercooler_test_fault", "proxyauth", "connection_strategy", "confdir"]
 
 
