@@ -36,6 +36,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from storage.private import restrict_umask
+    restrict_umask()   # the data folder it fills is owner-only (storage/private.py)
     where = rules_folder.folder(args)
     print(f"Watercooler: fair limits on social media at work.\nRules folder: {where}\n")
     print("1. Checking the rules (watercooler check)")

@@ -77,6 +77,9 @@ def run(args: argparse.Namespace) -> int:
     from waitress import serve
 
     from storage.db import StorageError, describe
+    from storage.private import restrict_umask
+
+    restrict_umask()   # the database, the secret key, anything a library writes: owner-only
 
     try:
         app = prepare(args.db, args.rules, args.demo)

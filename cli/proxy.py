@@ -36,6 +36,9 @@ def run(args: argparse.Namespace) -> int:
     from proxy_addons.ca import ca_cert_path, ensure_ca
     from proxy_addons.inprocess import serve
     from storage.db import StorageError, data_dir, resolve_url
+    from storage.private import restrict_umask
+
+    restrict_umask()   # the spool, the database, the CA: owner-only, whatever the caller's umask
 
     rules = Path(args.rules or os.environ.get("WATERCOOLER_RULES") or "rules")
     if not rules.is_dir():

@@ -6,9 +6,12 @@ employees are asked to trust says whose it is. An existing CA is never replaced.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from mitmproxy.certs import CertStore
+
+from storage.private import FILE_MODE, private_folder
 
 BASENAME = "mitmproxy"          # the file names mitmproxy looks for
 ORGANISATION = "Watercooler"
@@ -25,5 +28,8 @@ def ensure_ca(confdir: str | Path, key_size: int = 2048) -> bool:
     folder = Path(confdir).expanduser()
     if (folder / f"{BASENAME}-ca.pem").exists():
         return False
+    private_folder(folder)
     CertStore.create_store(folder, BASENAME, key_size, organization=ORGANISATION, cn=COMMON_NAME)
+    for made in folder.glob(f"{BASENAME}-*"):   # mitmproxy makes only the keys private; all stay ours
+        os.chmod(made, FILE_MODE)
     return True

@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from storage.private import private_folder
+
 FILE_NAME = "watercooler-secret"
 MIN_LENGTH = 32
 
@@ -40,7 +42,7 @@ def load_or_create_secret(path: Path) -> bytes:
 def _create(path: Path) -> bytes:
     text = secrets.token_hex(32)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:       # another proxy created it a moment ago: use theirs
         return load_or_create_secret(path)

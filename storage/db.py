@@ -14,6 +14,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from storage.private import private_file, private_folder
+
 SQLITE_BUSY_MS = 5000
 # Fail fast and notice dead peers: a hung database must never hold the writer for minutes.
 PG_CONNECT_ARGS = {"connect_timeout": 3, "keepalives": 1, "keepalives_idle": 5,
@@ -82,7 +84,7 @@ def make_engine(url: str | URL | None = None, timeouts: DbTimeouts | None = None
 def _sqlite_engine(url: URL, busy_ms: float) -> Engine:
     path = Path(url.database or "")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(private_folder(path.parent) / path.name)   # SQLite's -wal and -shm take its mode
     except OSError as exc:
         raise StorageError(f"cannot create the data folder {path.parent}: {exc.strerror}") from None
     busy_ms = round(busy_ms)

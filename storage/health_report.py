@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from storage.health import DbHealth
+from storage.private import open_private
 
 log = logging.getLogger("watercooler.storage")
 REPORT_FILE = "health.json"
@@ -55,7 +56,8 @@ class HealthWatch(threading.Thread):
                   "spooled": backlog, "updated_at": now.isoformat(timespec="seconds")}
         try:
             temporary = self.path.with_suffix(".tmp")
-            temporary.write_text(json.dumps(report), encoding="utf-8")
+            with open(temporary, "w", encoding="utf-8", opener=open_private) as handle:
+                handle.write(json.dumps(report))
             os.replace(temporary, self.path)
         except OSError as exc:      # a full disk is the spool's to report; the log keeps the outage
             log.debug("cannot write %s: %s", self.path, exc)

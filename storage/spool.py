@@ -21,6 +21,7 @@ import threading
 import time
 from pathlib import Path
 
+from storage.private import open_private, private_folder
 from storage.records import Record, to_line
 from storage.spool_segments import (Bin, Chunk, Segment, create_segment, read_segment, segment_number,
                                     write_at)
@@ -161,12 +162,11 @@ class Spool:
 
 def _claim_slot(root: Path, node: str):
     """The first spool folder for `node` no other live process holds: (slot name, folder, lock)."""
-    root.mkdir(parents=True, exist_ok=True)
+    private_folder(root)
     for n in range(1, 100):
         name = node if n == 1 else f"{node}.{n}"
-        folder = root / name
-        folder.mkdir(exist_ok=True)
-        lock = open(folder / ".lock", "a")
+        folder = private_folder(root / name)
+        lock = os.fdopen(open_private(folder / ".lock", os.O_WRONLY | os.O_CREAT | os.O_APPEND), "a")
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

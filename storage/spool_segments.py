@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from storage.private import FILE_MODE
 from storage.records import Record, from_line
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ def create_segment(folder: Path, number: int) -> tuple[Path, int, int]:
     while True:
         path = folder / f"{number:010d}.jsonl"
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         except FileExistsError:
             number += 1
             continue

@@ -20,6 +20,7 @@ from storage.apply import apply_batches, forget_old_batches
 from storage.db import StorageError, write_connection
 from storage.health import DbHealth, describe_error
 from storage.migrate import upgrade
+from storage.private import open_private
 from storage.records import to_line
 from storage.replay import count_unapplied
 from storage.spool import Chunk, Spool
@@ -136,7 +137,7 @@ class DatabaseLoop(threading.Thread):
 
     def _set_aside(self, chunk: Chunk) -> None:
         path = self.spool.folder / "rejected.jsonl"
-        with open(path, "a", encoding="utf-8") as f:
+        with open(path, "a", encoding="utf-8", opener=open_private) as f:
             for batch, records in chunk.batches.items():
                 f.writelines(json.dumps(to_line(batch, r)) + "\n" for r in records)
         log.error("set aside %d usage records the database keeps refusing in %s", chunk.records, path)

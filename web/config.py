@@ -15,6 +15,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from storage.db import data_dir
+from storage.private import private_folder
 
 DEFAULTS: dict[str, Any] = {
     "DATA": None,                       # the data folder (generated secret, SQLite); None: ./data
@@ -63,7 +64,7 @@ def _kept_secret(path: Path) -> str:
     """A random key made once and kept, so sessions survive a restart of the panel."""
     if path.exists():
         return path.read_text(encoding="ascii").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     key = secrets.token_urlsafe(48)
     # Created readable by the owner only: the key signs every session cookie.
     try:

@@ -24,6 +24,7 @@ from storage import audit
 from storage.accounts import find_user, new_user
 from storage.audit import AuditRecord
 from storage.usage import ActiveMinute, Attempt, QuotaCharge
+from storage.private import private_folder
 
 SEEDED = "demo data seeded"
 ACCOUNTS = (("admin", "admin"), ("carol.schmitt", "manager"), ("alice.krueger", "employee"))
@@ -50,7 +51,7 @@ def seed_accounts(db: Session, data: Path) -> list[DemoAccount]:
                          after={"role": role, "active": True}, source="demo seed")
         accounts.append(DemoAccount(name, role, known.get(name, "(set before; see `watercooler user passwd`)")))
     db.commit()
-    data.mkdir(parents=True, exist_ok=True)
+    private_folder(data)
     fd = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write("".join(f"{name} {password}\n" for name, password in known.items()))
