@@ -42,6 +42,11 @@ class HideClientAddresses(logging.Filter):
 FILTER = HideClientAddresses()
 
 
+def shown(address: str) -> str:
+    """`address` as Watercooler's own log lines may print it: masked unless addresses are asked for."""
+    return address if FILTER.show else MASK
+
+
 def install(show: bool) -> None:
     """Hide (or, with `show`, keep) client addresses in mitmproxy's log; safe to call on every configure."""
     FILTER.show = show

@@ -19,6 +19,7 @@ from typing import Any
 from mitmproxy import connection, http
 
 from proxy_addons import pages
+from proxy_addons.client_addresses import shown
 from proxy_addons.connections import close_client
 from proxy_addons.deadlines import Deadlines
 from proxy_addons.open_files import OpenFiles
@@ -106,12 +107,12 @@ class ConnectionLimits:
         if len(self._refused) >= REFUSAL_ROOM:
             client.error = f"refused at accept: {why}"       # mitmproxy closes it right after this hook
             logger.warning("closing a new connection from %s at once, no room to answer it: " + _template(why),
-                           address, extra=SUMMARISE)
+                           shown(address), extra=SUMMARISE)
             return
         wait = min(REFUSED_WAIT, self.deadlines.head_timeout)
         timer = asyncio.get_running_loop().call_later(wait, self._unanswered, client, address)
         self._refused[client.id] = (answer, timer)
-        logger.warning("answering a connection from %s with 503: " + _template(why), address, extra=SUMMARISE)
+        logger.warning("answering a connection from %s with 503: " + _template(why), shown(address), extra=SUMMARISE)
 
     def _unanswered(self, client: connection.Client, address: str) -> None:
         if self._refused.pop(client.id, None) is not None:
@@ -119,7 +120,7 @@ class ConnectionLimits:
 
     def _close(self, client: connection.Client, address: str, why: str) -> None:
         if close_client(client, why, quiet=True):
-            logger.info("closed a connection from %s: " + _template(why), address, extra=SUMMARISE)
+            logger.info("closed a connection from %s: " + _template(why), shown(address), extra=SUMMARISE)
 
     def _uncount(self, address: str) -> None:
         self._per_address[address] -= 1
