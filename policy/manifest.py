@@ -46,7 +46,11 @@ def record(path: Path, folder: str | Path, found: Inventory) -> None:
     except (OSError, ValueError):
         everything = {}
     everything[folder_key(folder)] = found
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    temporary.write_text(json.dumps(everything, indent=1, sort_keys=True), encoding="utf-8")
+    # Owner-only whatever the umask, like everything in the confdir (it names the rules folder's sites).
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(everything, indent=1, sort_keys=True))
     os.replace(temporary, path)

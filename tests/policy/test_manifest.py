@@ -25,3 +25,18 @@ def test_an_unreadable_manifest_counts_as_none(tmp_path):
     assert recorded(path, tmp_path) is None
     record(path, tmp_path, {"file": {"a.yaml": "a.yaml"}})
     assert recorded(path, tmp_path) == {"file": {"a.yaml": "a.yaml"}}
+
+
+def test_the_manifest_is_owner_only_whatever_the_umask(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0)
+    try:
+        path = manifest_path(tmp_path / "confdir")
+        record(path, tmp_path, {"file": {"a.yaml": "a.yaml"}})
+        record(path, tmp_path, {"file": {"b.yaml": "b.yaml"}})   # rewritten: still owner-only
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
