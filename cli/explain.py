@@ -1,7 +1,7 @@
 """`watercooler explain`: what the policy decides for one request, and why, rule by rule.
 
 `--json` prints the decision as JSON; `--batch FILE.jsonl` decides one JSON request per line (keys like
-the flags: user, url, at, method, ip, used, continued) and prints one JSON decision per line.
+the flags: user, url, at, method, ip, used, continued, no_ca) and prints one JSON decision per line.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from cli import rules_folder
 from cli.explain_text import render
 from policy import request as req
 
-BATCH_KEYS = ("user", "url", "at", "method", "ip", "used", "continued")
+BATCH_KEYS = ("user", "url", "at", "method", "ip", "used", "continued", "no_ca")
 
 
 def register(subparsers) -> None:
@@ -29,6 +29,8 @@ def register(subparsers) -> None:
     parser.add_argument("--ip", metavar="IP", help="the client's IP address (for network: rules)")
     parser.add_argument("--used", default="0", metavar="MIN", help="minutes already used in the current quota period")
     parser.add_argument("--continued", action="store_true", help="the user already pressed Continue")
+    parser.add_argument("--no-ca", action="store_true",
+                        help="as the proxy without its CA decides: a bare IP address by the rules' 'unnamed'")
     parser.add_argument("--json", action="store_true", help="print the decision as JSON")
     parser.add_argument("--batch", metavar="FILE.jsonl", help="decide one JSON request per line ('-': stdin)")
     rules_folder.add_argument(parser)
@@ -45,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     if args.batch:
         return _batch(policy, args.batch)
     fields = {"user": args.user, "url": args.url, "at": args.at, "method": args.method, "ip": args.ip,
-              "used": args.used, "continued": args.continued}
+              "used": args.used, "continued": args.continued, "no_ca": args.no_ca}
     try:
         request = _request(fields, policy)
         decision = req.decide(policy, request)
@@ -64,6 +66,7 @@ def _request(fields: dict, policy) -> req.Request:
     zone = policy.timezone
     parsers = {"user": req.parse_user, "url": req.parse_url, "method": req.parse_method,
                "ip": req.parse_ip, "used": req.parse_used, "continued": req.parse_continued,
+               "no_ca": req.parse_no_ca,
                "at": lambda value: req.parse_at(value, zone)}
     values = {}
     for key, value in fields.items():

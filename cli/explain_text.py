@@ -5,7 +5,7 @@ import textwrap
 from datetime import datetime
 
 from policy.decision import Decision
-from policy.request import Request
+from policy.request import Request, unnamed
 
 WIDTH = 100   # reasons can be long sentences: wrapped, so a terminal shows them as a paragraph
 _OUTCOME = {"allow": "ALLOWED", "block": "BLOCKED", "warn": "WARNING (Continue possible)"}
@@ -18,7 +18,8 @@ def render(policy, request: Request, decision: Decision) -> str:
         who += f" from {request.ip}"
     lines = [f"{_OUTCOME.get(decision.action, decision.action.upper())}: {request.method} {request.url}",
              f"  for {who} at {_when(request.at.astimezone(zone))} ({zone})", ""]
-    facts = [("Site", _site(policy, decision)), ("Rule", _rule(policy, decision)),
+    rule = _unnamed(policy) if unnamed(request) else _rule(policy, decision)
+    facts = [("Site", _site(policy, decision)), ("Rule", rule),
              ("Reason", decision.reason), ("Message", decision.message),
              ("Until", _until(decision, zone)), ("Quota", _quota(decision, zone))]
     for label, text in facts:
@@ -62,6 +63,11 @@ def _rule(policy, decision: Decision) -> str:
     rule = next((r for r in doc.rules if r.name == decision.rule), None) if doc else None
     where = f", {rule.source}" if rule else ""
     return f"{decision.rule} ({decision.rule_action}{where})"
+
+
+def _unnamed(policy) -> str:
+    allowed = ", ".join(policy.doc.unnamed.allow) or "nobody"
+    return f"none: a bare address without the CA is decided by 'unnamed' (it allows {allowed})"
 
 
 def _until(decision: Decision, zone) -> str | None:

@@ -23,9 +23,10 @@ from policy.yamltree import YamlDoc
 
 DEFAULT = "default"   # `expect: {rule: default}`: no rule matched, the policy's default decided
 _PARSERS = {"user": req.parse_user, "ip": req.parse_ip, "url": req.parse_url,
-            "method": req.parse_method, "used": req.parse_used, "continued": req.parse_continued}
+            "method": req.parse_method, "used": req.parse_used, "continued": req.parse_continued,
+            "no_ca": req.parse_no_ca}
 _ANY = object()
-FIELDS = ("name", "user", "ip", "url", "at", "method", "used", "continued", "expect")
+FIELDS = ("name", "user", "ip", "url", "at", "method", "used", "continued", "no_ca", "expect")
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,8 @@ def run_folder(policy, folder: Path, zone: tzinfo, rule_names: list[str]) -> Rep
             problems += exc.problems
             continue
         results += [run_case(policy, case) for case in cases]
-    deciding = {r.decision.rule or DEFAULT for r in results if r.decision is not None}
+    deciding = {r.decision.rule or DEFAULT for r in results
+                if r.decision is not None and not req.unnamed(r.case.request)}
     unexercised = [name for name in [*rule_names, DEFAULT] if name not in deciding]
     return Report(results, problems, unexercised)
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from policy.compiler import Compiled, compile_doc
 from policy.decision import Decision, build
-from policy.hosts import authority_of, canonical_host
+from policy.hosts import authority_of, canonical_host, host_of
 from policy.localtime import HORIZON, Periods
 from policy.model import PolicyDoc, Site
 from policy.outcomes import alternatives, outcome, reason_for
@@ -20,6 +20,7 @@ from policy.overrides import Adjustment, Grant, grant_table, variants
 from policy.sitemap import HostMatch
 from policy.timeline import Timeline
 from policy.trace import trace_steps
+from policy.unnamed import decide_unnamed, restriction
 from policy.versions import doc_version
 
 UsedMinutes = int | Callable[[str, datetime], int]
@@ -40,6 +41,7 @@ class Policy:
         self._ip_masks: dict[str, int] = {}
         self._matches: dict[str, HostMatch] = {}     # authority as written → what the policy knows of it
         self._anonymous = self._compiled.everyone | self._compiled.anonymous
+        self._restrictions: dict[int, str | None] = {}
         self.alternatives_seen: dict[int, tuple[float, float, tuple]] = {}
         self.version = doc_version(doc)
         self.internal_sites = [
@@ -66,6 +68,36 @@ class Policy:
             return self._compiled.sitemap.match(canonical_host(host)).site
         except ValueError:
             return None
+
+    def decide_unnamed(self, user: str | None, url: str, at: datetime, *, client_ip: object = None) -> Decision:
+        """Decide a connection to an address (the URL's host) whose requests cannot be seen, by the
+        policy's `unnamed` setting (see `policy.unnamed`); ValueError when the host is garbage. An
+        address the rules name (a site's domain, a `domain:` entry) is decided like a host name."""
+        host = host_of(url)
+        if self._compiled.sitemap.match(host).key is not None:
+            return self.decide(user, url, at, client_ip=client_ip)
+        ts = (at if at.tzinfo is not None else at.replace(tzinfo=self.timezone)).timestamp()
+        compiled = self._compiled
+        principal = compiled.users.get(user, compiled.everyone) if user is not None else self._anonymous
+        if client_ip is not None and compiled.networks:
+            ip_mask = self._ip_masks.get(client_ip)
+            principal |= ip_mask if ip_mask is not None else self._ip_mask(client_ip)
+        return decide_unnamed(self, host, user, client_ip, principal, ts)
+
+    def restriction(self, principal: int) -> str | None:
+        """The first rule (or 'default: block') that can limit this principal; None if nothing can."""
+        if principal not in self._restrictions:
+            self._restrictions[principal] = restriction(self, principal)
+        return self._restrictions[principal]
+
+    def host_masks(self) -> set[int]:
+        return self._compiled.sitemap.masks()
+
+    def rules(self) -> tuple:
+        return self._compiled.rules
+
+    def networks_of(self, client_ip: object) -> frozenset[str]:
+        return self._compiled.nets.of(str(client_ip))
 
     def groups_of(self, user: str | None) -> frozenset[str]:
         return self._compiled.groups.groups_of(user)

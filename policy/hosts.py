@@ -30,6 +30,17 @@ def canonical_host(text: str) -> str:
     return _canonical(text)
 
 
+def is_address(text: str | None) -> bool:
+    """Whether a host as written is an IP address in any spelling (an address names no site)."""
+    if not text:
+        return False
+    try:
+        host = canonical_host(text)
+    except ValueError:
+        return False
+    return ":" in host or _NUMERIC.fullmatch(host.rpartition(".")[2]) is not None
+
+
 def host_of(url: str) -> str:
     """The canonical host of a URL (`https://x/...`, `//x/...` or a bare `x/...`); ValueError on garbage."""
     return _canonical(authority_of(url))

@@ -12,7 +12,8 @@ from policy.problems import Problem
 
 def lint(doc: PolicyDoc) -> list[Problem]:
     cover = Coverage(doc)
-    return [*_shadowed(doc, cover), *_unused(doc, cover), *_empty_sites(doc), *_internal_blocked(doc, cover)]
+    return [*_shadowed(doc, cover), *_unused(doc, cover), *_empty_sites(doc), *_internal_blocked(doc, cover),
+            *_unnamed_open(doc)]
 
 
 def _warn(source, message: str, fix: str) -> Problem:
@@ -81,6 +82,17 @@ def _internal_blocked(doc: PolicyDoc, cover: Coverage) -> list[Problem]:
                                   f"'{name}' for everyone", f"allow '{name}' in an earlier rule, or narrow "
                                   f"'{first.name}'"))
     return problems
+
+
+def _unnamed_open(doc: PolicyDoc) -> list[Problem]:
+    limiting = next((rule for rule in doc.rules if rule.action != "allow"), None)
+    if "everyone" not in doc.unnamed.allow or doc.unnamed.source is None or (limiting is None
+                                                                            and doc.default == "allow"):
+        return []
+    what = f"rule '{limiting.name}'" if limiting else "'default: block'"
+    return [_warn(doc.unnamed.source, f"'unnamed' lets everyone open bare addresses, so without the CA "
+                  f"people reach by address what {what} closes to them",
+                  "use 'unnamed: unrestricted' (the default), or list who may: {allow: [group:NAME]}")]
 
 
 def _touches(cover: Coverage, site: str, rule: Rule) -> bool:

@@ -14,7 +14,7 @@ from policy.problems import Problem
 from policy.wording import SECTIONS
 from policy.yamltree import Path, YamlDoc
 
-SETTINGS = ("version", "timezone", "default", "confirm-removal")
+SETTINGS = ("version", "timezone", "default", "confirm-removal", "unnamed")
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,21 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Unnamed:
+    """Who may reach a destination known only by its address, when nothing inside can be seen.
+
+    `allow` holds who entries (user:N, group:N, network:N, anonymous, everyone) and the word
+    `unrestricted`: people no rule can give anything but a plain allow. () refuses everyone."""
+    allow: tuple[str, ...]
+    source: Source | None = None
+
+
+UNRESTRICTED = "unrestricted"
+UNNAMED_WORDS = {UNRESTRICTED: (UNRESTRICTED,), "block": (), "allow": ("everyone",)}   # shorthands for `allow`
+UNNAMED_DEFAULT = Unnamed((UNRESTRICTED,))
+
+
+@dataclass(frozen=True)
 class PolicyDoc:
     version: int
     timezone: str               # IANA zone name
@@ -126,3 +141,4 @@ class PolicyDoc:
     confirmed: tuple[str, ...] = ()
     confirmed_at: Source | None = None
     default_at: Source | None = None   # where `default:` is written; None: not written (allow)
+    unnamed: Unnamed = UNNAMED_DEFAULT   # connections that name no site (see policy/unnamed.py)

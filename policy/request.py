@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from ipaddress import ip_address
 
-from policy.hosts import host_of
+from policy.hosts import authority_of, host_of, is_address
 
 _METHOD = re.compile(r"[A-Za-z]{1,20}")
 
@@ -24,6 +24,7 @@ class Request:
     ip: str | None = None
     used: int = 0               # minutes already used in the current quota period
     continued: bool = False     # the user pressed Continue on a warning
+    no_ca: bool = False         # the proxy cannot look inside (watercooler_no_ca): a bare address is "unnamed"
 
 
 def parse_user(value: object) -> str | None:
@@ -88,15 +89,26 @@ def parse_used(value: object) -> int:
     return minutes
 
 
-def parse_continued(value: object) -> bool:
+def parse_continued(value: object, name: str = "continued") -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "false", "yes", "no"):
         return value.strip().lower() in ("true", "yes")
-    raise ValueError(f"`continued` is true or false (found {value!r})")
+    raise ValueError(f"`{name}` is true or false (found {value!r})")
+
+
+def parse_no_ca(value: object) -> bool:
+    return parse_continued(value, "no_ca")
+
+
+def unnamed(request: Request) -> bool:
+    """Whether the policy's `unnamed` setting decides this request (a bare address, nothing seen inside)."""
+    return request.no_ca and is_address(authority_of(request.url))
 
 
 def decide(policy, request: Request):
     """The policy's decision for this request."""
+    if unnamed(request):
+        return policy.decide_unnamed(request.user, request.url, request.at, client_ip=request.ip)
     return policy.decide(request.user, request.url, request.at, method=request.method,
                          client_ip=request.ip, used_minutes=request.used, continued=request.continued)

@@ -5,7 +5,7 @@ checked by policy/semantics.py, with messages that can suggest the closest valid
 """
 from __future__ import annotations
 
-from policy.model import ACTIONS, OUTCOMES
+from policy.model import ACTIONS, OUTCOMES, UNNAMED_WORDS
 from policy.schema import element, name_string, named_map, strict
 
 TIME = {"type": "string", "pattern": r"^\d{1,2}:\d{2}$", "examples": ["09:00", "17:30", "24:00"],
@@ -105,6 +105,16 @@ rule = element("rule", "Rule", "Who, which sites, when, and what happens; the fi
     "message": {"type": "string", "description": "shown to the employee the rule stops or warns"},
 }, required=("name", "sites", "action")))
 
+unnamed = element("unnamed", "Unnamed destinations",
+                  "Who may open an address that names no site when the proxy cannot look inside (no CA).", """
+unnamed: {allow: [group:it, unrestricted]}   # or: unrestricted (the default), block, allow
+""", {"type": ["string", "object"], "if": {"type": "string"}, "then": {"enum": list(UNNAMED_WORDS)},
+      "additionalProperties": False, "required": ["allow"],
+      "properties": {"allow": NAMES | {
+          "description": "who entries (user:NAME, group:NAME, network:NAME, anonymous, everyone) and unrestricted",
+          "examples": [["group:it", "network:servers", "unrestricted"]]}},
+      "examples": list(UNNAMED_WORDS), "description": "unrestricted (default), block, allow, or {allow: [...]}"})
+
 element("policy-file", "Watercooler rules file", "Any subset of these keys; all files of the folder are merged.", """
 version: 1
 timezone: Europe/Berlin
@@ -124,6 +134,8 @@ default: allow
                         "items": {"type": "string", "pattern": r"^(file|setting|rule|site|category|group|network|schedule):\S+$",
                                   "x-fix": "write KIND:NAME, KIND one of file, setting (setting:default), rule, "
                                            "site, category, group, network, schedule"}},
+    "unnamed": unnamed | {"description": "who may open bare addresses the proxy cannot look inside "
+                                         "(default: unrestricted)"},
 }))
 
 case = element("case", "Test case", "A request and the outcome the admin expects.", """
@@ -142,6 +154,7 @@ case = element("case", "Test case", "A request and the outcome the admin expects
     "at": {"type": "string", "description": "ISO 8601; without an offset: local to the policy's zone"},
     "used": MINUTES | {"description": "minutes already used in the quota period"},
     "continued": {"type": "boolean", "description": "the user already pressed Continue"},
+    "no_ca": {"type": "boolean", "description": "the proxy runs without its CA: a bare address is decided by `unnamed`"},
     "expect": {"oneOf": [{"enum": list(OUTCOMES)},
                          strict({"action": {"enum": list(OUTCOMES)}, "rule": {"type": ["string", "null"]}},
                                 required=("action",))],

@@ -12,6 +12,7 @@ from policy.model import PolicyDoc
 from policy.problems import Invalid, PolicyError, Problem
 from policy.references import Names
 from policy.rulecheck import build_rules
+from policy.unnamed import build_unnamed
 from policy.windows import build_schedules
 from policy.zones import check_zone
 
@@ -35,7 +36,9 @@ def build_doc(merged: Merged, origin: str) -> PolicyDoc:
     groups = build_groups(sections["groups"], problems)
     networks = build_networks(sections["networks"], problems)
     schedules = build_schedules(sections["schedules"], problems)
-    rules = build_rules(merged.rules, Names(sites, categories, groups, networks, schedules), problems)
+    names = Names(sites, categories, groups, networks, schedules)
+    rules = build_rules(merged.rules, names, problems)
+    unnamed = build_unnamed(settings.get("unnamed"), names, problems)
     if any(p.is_error for p in problems):
         raise PolicyError(problems)
     default, confirmed = settings.get("default"), settings.get("confirm-removal")
@@ -44,4 +47,5 @@ def build_doc(merged: Merged, origin: str) -> PolicyDoc:
                      rules=rules, default=default.value if default else "allow", files=tuple(merged.files),
                      rules_written=merged.rules_written, confirmed=tuple(confirmed.value) if confirmed else (),
                      confirmed_at=confirmed.key_at() if confirmed else None,
-                     default_at=default.key_at() if default else None)
+                     default_at=default.key_at() if default else None,
+                     unnamed=unnamed)

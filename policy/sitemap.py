@@ -49,6 +49,10 @@ class SiteMap:
                     self._map[domain] = _Entry(site, bundle, entry.mask if entry else 0)
         self._seen: dict[str, HostMatch] = {}
 
+    def masks(self) -> set[int]:
+        """The rule masks a host can start from: each site's, and each `domain:` entry's."""
+        return {*self._site_masks.values(), *(entry.mask for entry in self._map.values())}
+
     def match(self, host: str) -> HostMatch:
         """What the policy knows about a canonical host (remembered: hosts repeat a lot)."""
         found = self._seen.get(host)

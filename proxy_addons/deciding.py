@@ -35,8 +35,20 @@ class Decider:
     def policy(self) -> Any:
         return self.holder.policy
 
-    def decide(self, who: Who, url: str, method: str = "GET", now: datetime | None = None) -> Any:
+    def _policy(self) -> Any:
         if self.fault:
+            raise PolicyUnavailable("deciding fails on purpose (watercooler_test_fault=decide)")
+        policy = self.holder.policy
+        if policy is None:
+            raise PolicyUnavailable("no valid policy is loaded")
+        return policy
+
+    def decide_unnamed(self, who: Who, url: str, now: datetime | None = None) -> Any:
+        """A connection to the URL's address that cannot be looked inside: the policy's `unnamed`."""
+        return self._policy().decide_unnamed(who.user, url, now or self.clock.now(), client_ip=who.client_ip)
+
+    def decide(self, who: Who, url: str, method: str = "GET", now: datetime | None = None) -> Any:
+        if self.fault:       # as `_policy`, inline: this runs for every request
             raise PolicyUnavailable("deciding fails on purpose (watercooler_test_fault=decide)")
         policy = self.holder.policy
         if policy is None:

@@ -54,6 +54,7 @@ class Enforcer:
             logger.info(f"refused {method} to {host}: {problem.reason}")
             flow.response = answers.host_problem(problem.status, problem.reason, host)
             return
+        host = request.host                  # re-aimed at the named host inside a CONNECT to a bare address
         if method == "POST" and request.path.split("?", 1)[0] == CONTINUE_PATH:
             problem = form_problem(request)
             if problem is not None:
@@ -117,7 +118,7 @@ class Enforcer:
                 flow.response = answers.notice(decision, self._page(now, flow.request.host),
                                                _return_path(flow.request))
                 return
-        self.connections.close_at(flow.client_conn, who, decision.until)
+        self.connections.hold(flow.client_conn, who, site_url(flow.request), decision.until, method=flow.request.method)
 
     def _notice_due(self, who: Who, decision: Any) -> bool:
         quota = decision.quota

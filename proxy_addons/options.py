@@ -42,7 +42,8 @@ OPTIONS: list[tuple[str, Any, Any, str, Sequence[str] | None]] = [
     ("watercooler_no_ca", bool, False,
      "For organisations that do not install the Watercooler CA on their devices: never decrypt; refuse "
      "blocked and warned HTTPS sites at CONNECT with 403 and an X-Watercooler-Reason header (browsers "
-     "show their own error), tunnel everything else. Plain-HTTP pages still show.", None),
+     "show their own error), and CONNECTs to bare IP addresses unless the rules' 'unnamed' setting allows "
+     "the person; tunnel everything else. Plain-HTTP pages still show.", None),
     ("watercooler_auth", str, "",
      "'panel': employees log in to the proxy with their panel account (needs watercooler_db, the panel's "
      "database; do not set proxyauth as well). Empty: mitmproxy's proxyauth option decides (htpasswd, "

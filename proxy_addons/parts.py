@@ -31,6 +31,7 @@ from proxy_addons.usage import UsageCounter
 from proxy_addons.usage_sink import UsageSink
 from proxy_addons.views import policy_zone
 
+logger = logging.getLogger("watercooler.connections")
 SINK_OPTIONS = ("watercooler_db", "watercooler_db_connect_timeout", "watercooler_db_statement_timeout",
                 "watercooler_db_stall_after")
 SECRET_OPTIONS = {"watercooler_secret", "confdir"}
@@ -42,7 +43,7 @@ CHOICES = {"watercooler_fail": ("closed", "open"), "watercooler_test_fault": (""
 
 class Parts:
     def __init__(self) -> None:
-        self.holder = PolicyHolder(on_change=self._policy_changed)
+        self.holder = PolicyHolder(on_change=self._policy_changed, on_swap=self._policy_swapped)
         self.continued = ContinuedState()
         self.notices = QuotaNotices()
         self.mapper = HostMapper()
@@ -140,6 +141,17 @@ class Parts:
             return
         tell_sink_about_policy(self.sink, policy_zone(policy), getattr(policy, "version", self.holder.version),
                                self.holder.last_error[0] if self.holder.last_error else None)
+
+    def _policy_swapped(self, policy: Any) -> None:
+        """A new policy is enforced: open connections whose allow it no longer gives are closed now."""
+        decider = getattr(self, "decider", None)
+        if decider is None:                  # the first policy, before anything is wired or open
+            return
+        def again(who: Any, url: str, method: str, unnamed: bool) -> Any:
+            return decider.decide_unnamed(who, url) if unnamed else decider.decide(who, url, method)
+        closed = self.connections.redecide(again)
+        if closed:
+            logger.info(f"policy changed: closed {closed} open connection(s) it no longer allows")
 
     def close(self) -> None:
         if self.sink is not None:

@@ -44,9 +44,11 @@ class PolicyHolder:
     """`policy` is the one in force (None: none could be loaded yet, so requests fail closed)."""
 
     def __init__(self, loader: Callable[[str], Any] = _default_loader,
-                 on_change: Callable[[Any], None] | None = None) -> None:
+                 on_change: Callable[[Any], None] | None = None,
+                 on_swap: Callable[[Any], None] | None = None) -> None:
         self.loader = loader
         self.on_change = on_change     # called after every reload attempt, good or bad
+        self.on_swap = on_swap         # called on the loop whenever the enforced policy is replaced
         self.folder = ""
         self.manifest: Path | None = None   # the last-good manifest (policy/manifest.py); None: not kept
         self.base: Any = None          # the rules as written
@@ -152,6 +154,8 @@ class PolicyHolder:
         if base is self.base:
             self.overrides, self.policy = wanted, effective
             logger.info(f"panel overrides applied: {len(wanted[0])} adjustment(s), {len(wanted[1])} grant(s)")
+            if self.on_swap:
+                self.on_swap(effective)
 
     @staticmethod
     def _effective(base: Any, overrides: tuple[tuple, tuple]) -> Any:
@@ -163,6 +167,8 @@ class PolicyHolder:
         _LAST_GOOD[manifest.folder_key(self.folder)] = (seen or (), base)
         if self.on_change:
             self.on_change(effective)
+        if self.on_swap:
+            self.on_swap(effective)
 
     @property
     def version(self) -> str:

@@ -5,6 +5,12 @@ browser talks to the site with the site's own certificate and nothing is decrypt
 (a page to show, methods to check, minutes to count, a host disagreement, a failure) is intercepted
 with the Watercooler CA, and every request inside is decided again. With `watercooler_no_ca` nothing
 is decrypted: what would need a page is refused at CONNECT with 403 and X-Watercooler-Reason.
+
+A connection to a bare address (`CONNECT 157.240.1.35:443`, no SNI or an address as SNI) names no
+site: what it reaches is whatever its requests' Host says. With the CA it is always intercepted, so
+each request is decided on its own host; without it, the policy's `unnamed` setting decides at
+CONNECT (policy/unnamed.py). An address in the SNI names nothing and is ignored (RFC 6066 allows
+only host names there): a CONNECT to a name is decided on that name.
 """
 from __future__ import annotations
 
@@ -22,7 +28,7 @@ from proxy_addons.connections import ClientState, Connections
 from proxy_addons.deciding import Decider
 from proxy_addons.identity import Who
 from proxy_addons.usage import UsageCounter
-from policy.hosts import canonical_host
+from policy.hosts import canonical_host, is_address
 
 logger = logging.getLogger("watercooler.tunnels")
 
@@ -47,7 +53,11 @@ class TunnelDecider:
         except ValueError:
             flow.response = pages.plain_response(400, "the CONNECT target is not a valid host name")
             return
-        decision = self.decider.decide(who, _https_url(flow.request.host, flow.request.port))
+        url = _https_url(flow.request.host, flow.request.port)
+        if self.no_ca and is_address(flow.request.host):
+            decision = self.decider.decide_unnamed(who, url)
+        else:
+            decision = self.decider.decide(who, url)
         flow.metadata["watercooler"] = decision.action
         if self.no_ca and decision.action != "allow":
             kind = "blocked" if decision.action == "block" else "warned"
@@ -86,16 +96,21 @@ class TunnelDecider:
         state = self.connections.get(client)
         if state is None or state.unavailable or state.connect_host is None:
             return False                            # no CONNECT seen: intercept and decide per request
-        if sni and not _same_host(sni, state.connect_host):
+        if sni and not _same_host(sni, state.connect_host) and not is_address(sni):
             logger.info(f"SNI {sni!r} differs from CONNECT {state.connect_host!r}: intercepting")
             return False
+        unnamed = is_address(state.connect_host)
+        if unnamed and not self.no_ca:
+            return False                            # intercepted: each request is decided on its Host
         port = context.server.address[1] if context.server.address else 443
         now = self.decider.clock.now()
-        decision = self.decider.decide(state.who, _https_url(sni or state.connect_host, port), now=now)
+        url = _https_url(state.connect_host, port)
+        decision = self.decider.decide_unnamed(state.who, url, now) if unnamed else \
+            self.decider.decide(state.who, url, now=now)
         if decision.action != "allow" or (decision.needs_interception and not self.no_ca):
             return False
         self.counter.count(state.who.user, decision, now)
-        self.connections.close_at(client, state.who, decision.until)
+        self.connections.hold(client, state.who, url, decision.until, unnamed=unnamed, plain=not self.no_ca)
         return True
 
     def raw_tcp(self, flow: tcp.TCPFlow) -> None:
@@ -103,7 +118,11 @@ class TunnelDecider:
         state = self.connections.get(flow.client_conn)
         if state is None or state.connect_host is None:
             return
-        decision = self.decider.decide(state.who, _https_url(state.connect_host, 443))
+        url = _https_url(state.connect_host, 443)
+        if is_address(state.connect_host):          # nothing inside names a site
+            decision = self.decider.decide_unnamed(state.who, url)
+        else:
+            decision = self.decider.decide(state.who, url)
         if state.unavailable or decision.action != "allow" or decision.needs_interception:
             flow.server_conn.error = "refused by Watercooler: not an HTTP request to a site allowed right now"
 

@@ -139,7 +139,7 @@ def test_batch_one_decision_per_line_and_errors_named_by_line(tmp_path):
     assert len(out) == 6
     assert (out[0]["action"], out[0]["rule"]) == ("block", "social-budget")
     assert out[1]["line"] == 2 and out[1]["error"].startswith("not JSON")
-    assert out[2] == {"line": 3, "error": "unknown key 'when'; the keys are user, url, at, method, ip, used, continued"}
+    assert out[2] == {"line": 3, "error": "unknown key 'when'; the keys are user, url, at, method, ip, used, continued, no_ca"}
     assert (out[3]["action"], out[3]["rule"]) == ("warn", "video-nudge")
     assert out[4]["line"] == 6 and out[4]["error"].startswith("at: not a date and time: 'later'")
     assert out[5]["line"] == 7 and out[5]["error"].startswith("each line is one JSON object")
@@ -162,3 +162,15 @@ def test_batch_file_missing_or_not_utf8(tmp_path):
     result = watercooler("explain", "--batch", str(latin), str(RULES))
     assert result.returncode == 1
     assert json.loads(result.stdout) == {"line": 1, "error": "the line is not UTF-8 text"}
+
+
+def test_without_the_ca_a_bare_address_is_explained_by_the_unnamed_setting():
+    args = ["explain", "--url", "https://157.240.1.35/", "--at", "2026-11-26T15:00", "--no-ca", str(RULES)]
+    staff = watercooler(*args, "--user", "emma.schulz").stdout
+    assert staff.startswith("BLOCKED: GET https://157.240.1.35/\n")
+    assert "  Rule         none: a bare address without the CA is decided by 'unnamed' (it allows unrestricted)\n" \
+           in staff
+    assert "emma.schulz is not among them, and is limited by rule" in staff
+    comms = watercooler(*args, "--user", "lena.hoffmann").stdout
+    assert comms.startswith("ALLOWED:") and "no rule limits lena.hoffmann → allow" in comms
+    assert watercooler(*args[:-2], str(RULES), "--user", "emma.schulz").stdout.startswith("ALLOWED:")   # with the CA

@@ -141,3 +141,22 @@ def test_the_proxy_logs_in_with_panel_accounts(tmp_path):
         assert "auth=panel" in running.text()
     finally:
         assert running.stop() == 0
+
+
+def test_without_the_ca_a_bare_address_is_refused_to_people_the_rules_limit(tmp_path):
+    from tests.support.origin import Origin
+    from tests.support.proxy_clients import open_tunnel
+
+    port, origin = free_port(), Origin()          # a real server at the address, which must never be reached
+    running = Running(["proxy", "--rules", "rules", "--listen", f"127.0.0.1:{port}",
+                       "--set", "watercooler_no_ca=true"], tmp_path / "data")
+    try:
+        try_line(running)
+        sock, status, head = open_tunnel(port, "127.0.0.1", origin.port)      # anonymous: a guest in the rules
+        sock.close()
+        assert status == 403
+        assert b"X-Watercooler-Reason: 127.0.0.1 does not say which site it is" in head
+        assert origin.accepted == 0
+    finally:
+        assert running.stop() == 0
+        origin.close()

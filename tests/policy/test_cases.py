@@ -163,3 +163,30 @@ def test_unexercised_rules_and_default_are_listed_in_policy_order(sample, tmp_pa
                                                  "write it like 2026-11-26T12:15 (policy-local) or "
                                                  "2026-11-26T12:15+01:00"]
     assert report.unexercised == [name for name in names if name != "social-budget"] + [DEFAULT]
+
+
+def test_a_case_without_the_ca_decides_a_bare_address_by_the_unnamed_setting(tmp_path):
+    import policy
+    from policy.cases import load_cases, run_case
+    from tests.support.rule_files import CATALOGUE, with_header, write_rules
+
+    folder = write_rules(tmp_path / "rules", main=with_header(CATALOGUE + """
+rules:
+  - {name: no-facebook, sites: [facebook], action: block}
+"""))
+    loaded = policy.load(folder)
+    cases = tmp_path / "cases.yaml"
+    cases.write_text("""cases:
+  - {name: address without the CA, user: alice, url: "https://157.240.1.35/", no_ca: true,
+     at: 2026-11-26T10:00, expect: block}
+  - {name: address with the CA, user: alice, url: "https://157.240.1.35/", at: 2026-11-26T10:00,
+     expect: {action: allow, rule: default}}
+  - {name: a name without the CA, user: alice, url: "https://www.facebook.com/", no_ca: yes,
+     at: 2026-11-26T10:00, expect: {action: block, rule: no-facebook}}
+""")
+    results = [run_case(loaded, case) for case in load_cases(cases, loaded.timezone, ["no-facebook"])]
+    assert [r.difference for r in results] == [None, None, None]
+    assert "does not say which site it is" in results[0].decision.reason
+    cases.write_text("cases:\n  - {url: 'https://1.2.3.4/', at: 2026-11-26T10:00, no_ca: maybe, expect: block}\n")
+    with pytest.raises(Exception, match="`no_ca` is true or false"):
+        load_cases(cases, loaded.timezone)

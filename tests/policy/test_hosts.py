@@ -6,7 +6,7 @@ import ipaddress
 import pytest
 from hypothesis import given, strategies as st
 
-from policy.hosts import canonical_host, host_of
+from policy.hosts import canonical_host, host_of, is_address
 
 
 @pytest.mark.parametrize("written, canonical", [
@@ -129,3 +129,12 @@ def test_canonical_form_is_stable_or_refused(text):
         return
     assert canonical_host(once) == once
     assert once == once.lower() and once.isascii() and not once.endswith(".")
+
+
+@pytest.mark.parametrize("text, address", [
+    ("157.240.1.35", True), ("[::1]:443", True), ("2001:db8::1", True), ("2130706433", True), ("0x7f.1", True),
+    ("127.0.0.1:8443", True), ("www.facebook.com", False), ("", False), (None, False), ("exa mple.com", False),
+    ("1.2.3.999", False),
+])
+def test_is_address_knows_every_spelling_of_an_ip_and_nothing_else(text, address):
+    assert is_address(text) is address

@@ -1,4 +1,5 @@
-"""A connection is only as good as the moment it was decided: at the boundary it is closed."""
+"""A connection is only as good as the moment it was decided: at the boundary it is closed, and when the
+policy changes it is decided again."""
 from __future__ import annotations
 
 import pytest
@@ -27,3 +28,97 @@ def test_tunnels_and_websockets_allowed_until_a_boundary_are_closed_at_it(env):
     assert after.status == 403 and "tomorrow at 12:00" in after.text
     tunnel.close()
     websocket.close()
+
+
+def test_tightened_rules_close_the_tunnels_and_websockets_they_no_longer_allow(tmp_path):
+    from tests.support.proxy_env import TEST_RULES, start_env, write_rules
+
+    env = start_env(tmp_path)                                       # Thursday 10:00: Instagram is allowed
+    try:
+        tunnel = keep_alive_tunnel(env.port, "www.instagram.com", env.pki.ca_pem)        # a plain tunnel, the origin's certificate
+        websocket = WsClient(env.port, "www.instagram.com")
+        assert websocket.status == 101
+        untouched = keep_alive_tunnel(env.port, "www.example.org", env.pki.ca_pem)
+        write_rules(env.rules, TEST_RULES.replace(
+            "  - name: linkedin-read-only\n",
+            "  - name: no-instagram\n    sites: [instagram]\n    action: block\n  - name: linkedin-read-only\n"))
+        poll(lambda: closed(tunnel), timeout=10, what="the open Instagram tunnel to be closed")
+        assert websocket.receive() is None
+        assert not closed(untouched)                                # still allowed: left open
+        assert "the policy changed for www.instagram.com" in env.proxy.log()
+        after = https_via_proxy(env.port, "www.instagram.com", cafiles=[env.proxy.ca_pem])
+        assert after.status == 403 and "Instagram is closed right now" in after.text
+        for sock in (tunnel, untouched, websocket):
+            sock.close()
+    finally:
+        env.stop()
+
+
+def held_connections(tmp_path, holds):
+    """A Connections holding `holds` [(url, plain)] for alice, each on its own client; what it closed."""
+    from mitmproxy.test import tflow
+
+    from proxy_addons.connections import Connections
+    from proxy_addons.identity import Who
+    from tests.proxy.test_deciding import decider
+
+    d = decider(tmp_path)
+    closed_now: list[tuple[str, str]] = []
+    connections = Connections(lambda moment: 3600.0,
+                              close=lambda client, why: closed_now.append((client.id, why)) or True)
+    clients = {}
+    for url, plain in holds:
+        clients[url] = client = tflow.tclient_conn()
+        connections.hold(client, Who("alice", "127.0.0.1"), url, None, plain=plain)
+    return d, connections, clients, closed_now
+
+
+@pytest.mark.parametrize("replace, closes", [
+    # Instagram now blocked: its tunnel and its intercepted connection both close.
+    (("  - name: linkedin-read-only\n",
+      "  - name: no-instagram\n    sites: [instagram]\n    action: block\n  - name: linkedin-read-only\n"),
+     {"https://www.instagram.com:443/", "http://www.instagram.com:80/"}),
+    # Instagram now on a budget: still allowed, but a tunnel cannot count minutes, so only the tunnel closes.
+    (("  - name: linkedin-read-only\n",
+      "  - name: insta-budget\n    sites: [instagram]\n    action: quota\n    quota: {minutes: 9}\n"
+      "  - name: linkedin-read-only\n"), {"https://www.instagram.com:443/"}),
+])
+def test_a_new_policy_closes_exactly_the_connections_whose_allow_it_withdraws(tmp_path, replace, closes):
+    import asyncio
+
+    from tests.support.proxy_env import TEST_RULES, write_rules
+
+    holds = [("https://www.instagram.com:443/", True), ("http://www.instagram.com:80/", False),
+             ("https://www.example.org:443/", True)]
+    d, connections, clients, closed_now = held_connections(tmp_path, holds)
+    d.holder.load_now(str(write_rules(tmp_path / "rules", TEST_RULES.replace(*replace))))
+
+    async def again():
+        return connections.redecide(lambda who, url, method, unnamed: d.decide(who, url, method))
+    assert asyncio.run(again()) == len(closes)
+    assert {url for url, client in clients.items() if (client.id, "the policy changed for www.instagram.com")
+            in closed_now} == closes
+    assert connections.get(clients["https://www.example.org:443/"]).held     # still carried, still watched
+
+
+def test_a_held_allow_that_now_ends_at_a_boundary_is_closed_then_and_a_failure_closes_at_once(tmp_path):
+    import asyncio
+
+    from tests.support.proxy_env import TEST_RULES, write_rules
+
+    d, connections, clients, closed_now = held_connections(tmp_path, [("https://www.example.org:443/", True)])
+    client = clients["https://www.example.org:443/"]
+    d.holder.load_now(str(write_rules(tmp_path / "rules", TEST_RULES.replace(
+        "  - name: linkedin-read-only\n",
+        "  - name: example-at-lunch\n    sites: [domain:example.org]\n    when: [lunch]\n    action: allow\n"
+        "  - name: linkedin-read-only\n"))))
+
+    async def again(decide):
+        return connections.redecide(decide)
+    assert asyncio.run(again(lambda who, url, method, unnamed: d.decide(who, url, method))) == 0
+    assert connections.get(client).closes_at.isoformat() == "2026-11-26T12:00:00+01:00"   # lunch changes it
+
+    def broken(*args):
+        raise RuntimeError("no policy")
+    assert asyncio.run(again(broken)) == 1
+    assert closed_now == [(client.id, "the new policy could not decide it (RuntimeError)")]

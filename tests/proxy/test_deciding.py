@@ -47,3 +47,15 @@ def test_no_policy_or_a_test_fault_is_unavailable(tmp_path):
     d.fault = True
     with pytest.raises(PolicyUnavailable, match="on purpose"):
         d.decide(Who(None, "127.0.0.1"), "https://www.example.org/")
+
+
+def test_an_address_that_cannot_be_looked_inside_is_decided_by_the_unnamed_setting(tmp_path):
+    d = decider(tmp_path)
+    assert d.decide_unnamed(Who("carol", "127.0.0.1"), "https://127.0.0.1:8443/").action == "allow"  # comms
+    refused = d.decide_unnamed(Who("alice", "127.0.0.1"), "https://[::1]:443/")
+    assert refused.action == "block" and refused.host == "::1"
+    with pytest.raises(PolicyUnavailable, match="no valid policy"):
+        decider().decide_unnamed(Who("carol", "127.0.0.1"), "https://127.0.0.1/")
+    d.fault = True
+    with pytest.raises(PolicyUnavailable, match="on purpose"):
+        d.decide_unnamed(Who("carol", "127.0.0.1"), "https://127.0.0.1/")

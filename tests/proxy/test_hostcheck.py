@@ -76,3 +76,21 @@ def test_an_http2_authority_that_disagrees_with_host_is_refused(origins):
     # mitmproxy's HTTP/2 stack resets such a stream itself (-1) before any hook; either way it is refused.
     assert status in (400, -1), status
     assert [s.host for s in origins.https_origin.seen] == ["www.linkedin.com"]
+
+
+def test_inside_a_connect_to_a_bare_address_a_request_goes_to_the_host_it_names():
+    f = flow(host="157.240.1.35", headers=(("Host", "www.facebook.com"),))
+    assert check_hosts(f, "157.240.1.35") is None
+    assert (f.request.host, f.request.port) == ("www.facebook.com", 443)     # decided, and sent, by that name
+    f = flow(host="::1", headers=(("Host", "chat.corp.example:8443"),))
+    assert check_hosts(f, "[::1]") is None and (f.request.host, f.request.port) == ("chat.corp.example", 8443)
+    # a name in the SNI still has to agree with the request
+    f = flow(host="157.240.1.35", headers=(("Host", "www.facebook.com"),), sni="www.example.org")
+    assert check_hosts(f, "157.240.1.35").status == 421
+    assert check_hosts(flow(host="157.240.1.35", headers=(("Host", "bad host!"),)), "157.240.1.35").status == 400
+
+
+def test_an_address_as_sni_names_nothing_and_cannot_disagree():
+    assert check_hosts(flow(sni="157.240.1.35"), "www.facebook.com") is None
+    # ...while a CONNECT to a name still pins the host
+    assert check_hosts(flow(headers=(("Host", "www.example.com"),)), "www.facebook.com").status == 421

@@ -12,7 +12,8 @@ from storage.adjustments import Adjustment
 from storage.usage import ActiveMinute, QuotaCharge
 from tests.support.databases import count_rows
 from tests.support.net import poll
-from tests.support.proxy_clients import https_via_proxy
+from tests.support.net import closed
+from tests.support.proxy_clients import https_via_proxy, keep_alive_tunnel
 from tests.support.proxy_env import TEST_RULES, start_env
 
 pytestmark = pytest.mark.e2e
@@ -96,3 +97,26 @@ def test_a_failed_read_names_the_table_and_the_error_but_no_data(tmp_path):
     assert "2026-11-26" not in logged and "09:00" not in logged
     assert "[SQL" not in logged and "parameters" not in logged and "Traceback" not in logged
     assert "(SELECT on grants: OperationalError: no such table: grants); keeping the last ones" in logged
+
+
+def test_a_managers_tightening_closes_the_tunnels_it_no_longer_allows(env):
+    def staff_video(action: str) -> None:
+        engine = create_engine(env.db_url)
+        with Session(engine) as db:       # what the panel writes when the staff manager changes the rule
+            db.query(Adjustment).filter_by(rule="staff-video", group_name="staff").delete()
+            db.add(Adjustment(rule="staff-video", group_name="staff", action=action, set_by="mia"))
+            db.commit()
+        engine.dispose()
+
+    def tunnelled() -> bool:
+        seen = https_via_proxy(env.port, "www.youtube.com", cafiles=[env.pki.ca_pem, env.proxy.ca_pem],
+                               auth=("dave", "pw"))
+        return seen.status == 200 and seen.cert_fingerprint == env.pki.fingerprint
+
+    staff_video("allow")
+    poll(tunnelled, timeout=8, interval=0.2, what="the loosened rule to reach the proxy")
+    tunnel = keep_alive_tunnel(env.port, "www.youtube.com", env.pki.ca_pem, auth=("dave", "pw"))
+    staff_video("block")
+    poll(lambda: closed(tunnel), timeout=10, what="dave's open YouTube tunnel to be closed")
+    tunnel.close()
+    assert "the policy changed for www.youtube.com" in env.proxy.log()

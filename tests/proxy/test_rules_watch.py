@@ -187,3 +187,34 @@ def test_a_start_without_the_rules_or_with_rules_lost_since_the_last_run_is_refu
         assert "removal of rule:reddit-budget accepted" in started.log()
     finally:
         started.stop()
+
+
+def test_one_rules_file_is_watched_too(tmp_path):
+    file = write_rules(tmp_path / "rules") / "policy.yaml"
+    before = fingerprint(str(file))
+    assert before and before[0][0] == "policy.yaml"
+    file.write_text(file.read_text() + "\n# edited\n")
+    assert fingerprint(str(file)) != before
+
+
+def test_every_new_enforced_policy_is_announced_once(tmp_path):
+    import asyncio
+    from datetime import datetime, timezone
+
+    from policy.overrides import Grant
+
+    swapped = []
+    holder = PolicyHolder(on_swap=swapped.append)
+    folder = write_rules(tmp_path / "rules")
+    holder.load_now(str(folder))
+    assert swapped == [holder.policy]
+    grant = Grant("alice", "facebook", datetime(2026, 11, 26, 11, 0, tzinfo=timezone.utc))
+    asyncio.run(holder.set_overrides((), (grant,)))              # a manager's grant, read from the database
+    asyncio.run(holder.set_overrides((), (grant,)))              # read again, unchanged: nothing new
+    assert swapped[1:] == [holder.policy] and holder.policy.grants == (grant,)
+    (folder / "policy.yaml").write_text("version: [\n")            # a broken save changes nothing enforced
+    asyncio.run(holder._reload(fingerprint(str(folder))))
+    assert len(swapped) == 2
+    (folder / "policy.yaml").write_text(TEST_RULES + "\n# saved again\n")
+    asyncio.run(holder._reload(fingerprint(str(folder))))
+    assert len(swapped) == 3 and swapped[-1] is holder.policy

@@ -66,6 +66,48 @@ def test_without_the_ca_blocked_https_is_refused_at_connect_with_a_reason(tmp_pa
         env.stop()
 
 
+# --- connections to a bare address: nothing in the handshake says which site they reach ---------------
+def via_address(env, host_header: str, user: str | None = None, cafiles=None):
+    """CONNECT 127.0.0.1:ORIGIN-PORT, no SNI, then one request whose Host names `host_header`."""
+    return https_via_proxy(env.port, host_header, cafiles=cafiles or [env.proxy.ca_pem], sni="",
+                           connect_host="127.0.0.1", connect_port=env.https_origin.port,
+                           auth=(user, "pw") if user else None)
+
+
+@pytest.mark.e2e
+def test_with_the_ca_a_bare_address_is_intercepted_and_each_request_decided_on_its_host(tmp_path):
+    env = start_env(tmp_path, options={"proxyauth": "any"})
+    try:
+        blocked = via_address(env, "www.facebook.com", "alice")
+        assert blocked.status == 403 and "Facebook is closed right now" in blocked.text
+        assert "CN=Watercooler CA" in blocked.cert_issuer                 # intercepted, not tunnelled
+        assert env.https_origin.accepted == 0                              # and the address never contacted
+        # carol's team may use Facebook: her request goes to the site it names, decided as that site.
+        allowed = via_address(env, "www.facebook.com", "carol")
+        assert allowed.status == 200 and "origin page for www.facebook.com GET /" in allowed.text
+        assert "CN=Watercooler CA" in allowed.cert_issuer
+        assert "origin page for www.example.org" in via_address(env, "www.example.org", "alice").text
+    finally:
+        env.stop()
+
+
+@pytest.mark.e2e
+def test_without_the_ca_a_bare_address_is_open_only_to_people_no_rule_limits(tmp_path):
+    env = start_env(tmp_path, options={"proxyauth": "any", "watercooler_no_ca": "true"})
+    try:
+        for address in ("127.0.0.1", "[::1]", "2130706433"):          # IPv4, IPv6, IPv4 spelt as a number
+            sock, status, head = open_tunnel(env.port, address, env.https_origin.port, auth=("alice", "pw"))
+            sock.close()
+            assert status == 403 and b"does not say which site it is" in head, (address, head)
+        assert env.https_origin.accepted == 0
+        # carol: no rule limits her, so nothing she could reach this way is closed to her by name.
+        seen = via_address(env, "www.facebook.com", "carol", cafiles=[env.pki.ca_pem])
+        assert seen.status == 200 and "origin page for www.facebook.com" in seen.text
+        assert seen.cert_fingerprint == env.pki.fingerprint               # tunnelled: the origin's own
+    finally:
+        env.stop()
+
+
 # --- the ClientHello fallback, decided without a network -------------------------------------------------
 def client_hello_bytes(sni: str) -> bytes:
     context = ssl.create_default_context()
@@ -105,5 +147,49 @@ def test_the_client_hello_decides_tunnel_or_intercept(tmp_path, sni, connect_hos
     d = decider(tmp_path)
     connections = Connections(lambda moment: 60.0)
     data = hello_data(connections, Who("alice", "127.0.0.1"), sni, connect_host)
+    TunnelDecider(d, d.counter, connections).client_hello(data)
+    assert data.ignore_connection is tunnelled
+
+
+@pytest.mark.parametrize("no_ca, user, tunnelled", [
+    (False, "carol", False),     # with the CA: intercepted, so each request is decided on its own host
+    (True, "carol", True),       # without it: `unnamed` (default: unrestricted) lets carol's team through
+    (True, "alice", False),      # ...and nobody else
+])
+def test_a_connection_to_a_bare_address_is_never_tunnelled_on_the_address(tmp_path, no_ca, user, tunnelled):
+    from proxy_addons.connections import Connections
+    from proxy_addons.identity import Who
+    from proxy_addons.tunnels import TunnelDecider
+    from tests.proxy.test_deciding import decider
+
+    d = decider(tmp_path)
+    connections = Connections(lambda moment: 60.0)
+    data = hello_data(connections, Who(user, "127.0.0.1"), "127.0.0.1", "127.0.0.1")
+    assert data.client_hello.sni is None                    # an address is never sent as SNI
+    TunnelDecider(d, d.counter, connections, no_ca).client_hello(data)
+    assert data.ignore_connection is tunnelled
+    assert bool(connections.get(data.context.client).held) is tunnelled   # re-decided if the policy changes
+
+
+@pytest.mark.parametrize("connect_host, tunnelled", [
+    ("www.example.org", True),       # decided on the CONNECT name: the address in the SNI names nothing
+    ("www.facebook.com", False),     # ...so it cannot unblock a blocked name either
+])
+def test_an_address_as_sni_is_ignored(tmp_path, connect_host, tunnelled):
+    from mitmproxy import tls
+    from mitmproxy.proxy.layers.tls import parse_client_hello
+
+    from proxy_addons.connections import Connections
+    from proxy_addons.identity import Who
+    from proxy_addons.tunnels import TunnelDecider
+    from tests.proxy.test_deciding import decider
+
+    d = decider(tmp_path)
+    connections = Connections(lambda moment: 60.0)
+    data = hello_data(connections, Who("alice", "127.0.0.1"), "www.example.xyz", connect_host)
+    # Python never sends an address as SNI; some clients do. Same length, so every length field holds.
+    raw = client_hello_bytes("www.example.xyz").replace(b"www.example.xyz", b"157.240.101.135")
+    data = tls.ClientHelloData(data.context, parse_client_hello(raw))
+    assert data.client_hello.sni == "157.240.101.135"
     TunnelDecider(d, d.counter, connections).client_hello(data)
     assert data.ignore_connection is tunnelled

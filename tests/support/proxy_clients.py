@@ -58,10 +58,11 @@ def open_tunnel(proxy_port: int, host: str, port: int = 443, auth: tuple[str, st
     return sock, status, head
 
 
-def keep_alive_tunnel(proxy_port: int, host: str, cafile: Path) -> ssl.SSLSocket:
+def keep_alive_tunnel(proxy_port: int, host: str, cafile: Path,
+                      auth: tuple[str, str] | None = None) -> ssl.SSLSocket:
     """An HTTPS connection through CONNECT, verified against `cafile`, that has carried one GET of the
     origin's page and stays open for more (`get_on`)."""
-    sock, status, _ = open_tunnel(proxy_port, host)
+    sock, status, _ = open_tunnel(proxy_port, host, auth=auth)
     assert status == 200
     tls = ssl.create_default_context(cafile=str(cafile)).wrap_socket(sock, server_hostname=host)
     status, body = get_on(tls, host)
@@ -79,9 +80,12 @@ def get_on(tls: ssl.SSLSocket, host: str, path: str = "/") -> tuple[int, bytes]:
 
 def https_via_proxy(proxy_port: int, host: str, path: str = "/", *, cafiles: list[Path], method: str = "GET",
                     headers: dict[str, str] | None = None, body: bytes = b"", sni: str | None = None,
-                    auth: tuple[str, str] | None = None, connect_host: str | None = None) -> Seen:
-    """One HTTPS request through a CONNECT tunnel, verifying the server against `cafiles`."""
-    sock, status, head = open_tunnel(proxy_port, connect_host or host, auth=auth)
+                    auth: tuple[str, str] | None = None, connect_host: str | None = None,
+                    connect_port: int = 443) -> Seen:
+    """One HTTPS request through a CONNECT tunnel, verifying the server against `cafiles`.
+
+    `sni=""` sends no SNI at all (as for a bare address); the certificate's names are then not checked."""
+    sock, status, head = open_tunnel(proxy_port, connect_host or host, connect_port, auth=auth)
     if status != 200:
         sock.close()
         text = head.split(b"\r\n\r\n", 1)
@@ -90,7 +94,7 @@ def https_via_proxy(proxy_port: int, host: str, path: str = "/", *, cafiles: lis
     for cafile in cafiles:
         context.load_verify_locations(cafile=str(cafile))
     context.check_hostname = sni is None or sni == host
-    tls = context.wrap_socket(sock, server_hostname=sni or host)
+    tls = context.wrap_socket(sock, server_hostname=None if sni == "" else sni or host)
     der = tls.getpeercert(binary_form=True)
     cert = x509.load_der_x509_certificate(der)
     request_headers = {"Host": host, "Accept": "text/html", "Connection": "close", **(headers or {})}
