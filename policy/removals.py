@@ -1,11 +1,10 @@
 """What new rules lost compared with the policy in force, and whether the admin meant it.
 
 A rules file cut short while it is written, emptied or deleted often still loads: what it held is
-simply gone and the default applies instead. So losing a file, a written `default:` (setting:default),
-or a named entry (rule, site, category, group, network, schedule) not defined in another file either,
-is an error unless
-the rules confirm it with `confirm-removal: [rule:NAME, file:NAME.yaml, ...]` (a confirmed file
-covers everything it held). A policy whose files have no `rules:` key at all is an error too:
+simply gone and the default applies instead. So losing a file, a written `default:` or `unnamed:`
+(setting:default, setting:unnamed), or a named entry (rule, site, category, group, network,
+schedule) not defined in another file either, is an error unless the rules confirm it with
+`confirm-removal: [rule:NAME, file:NAME.yaml, ...]` (a confirmed file covers everything it held). A policy whose files have no `rules:` key at all is an error too:
 `rules: []` says "the default alone" on purpose.
 """
 from __future__ import annotations
@@ -25,6 +24,8 @@ def inventory(doc: PolicyDoc) -> Inventory:
     """Every file and named entry of `doc`, with the file it is in (what the manifest records)."""
     found: Inventory = {"file": {Path(file).name: Path(file).name for file in doc.files}}
     found["setting"] = {"default": Path(doc.default_at.file).name} if doc.default_at else {}
+    if doc.unnamed.source is not None:      # a written `unnamed:` lost falls back to the default, unrestricted
+        found["setting"]["unnamed"] = Path(doc.unnamed.source.file).name
     found["rule"] = {rule.name: Path(rule.source.file).name for rule in doc.rules}
     for kind, entries in (("site", doc.sites), ("category", doc.categories), ("group", doc.groups),
                           ("network", doc.networks), ("schedule", doc.schedules)):

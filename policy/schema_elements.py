@@ -132,8 +132,8 @@ default: allow
     "confirm-removal": {"type": "array", "description": "KIND:NAME entries whose loss the proxy accepts on reload",
                         "examples": [["rule:video-nudge", "file:legacy.yaml", "site:myspace"]],
                         "items": {"type": "string", "pattern": r"^(file|setting|rule|site|category|group|network|schedule):\S+$",
-                                  "x-fix": "write KIND:NAME, KIND one of file, setting (setting:default), rule, "
-                                           "site, category, group, network, schedule"}},
+                                  "x-fix": "write KIND:NAME, KIND one of file, setting (setting:default, setting:unnamed), "
+                                           "rule, site, category, group, network, schedule"}},
     "unnamed": unnamed | {"description": "who may open bare addresses the proxy cannot look inside "
                                          "(default: unrestricted)"},
 }))

@@ -89,3 +89,12 @@ def test_a_bad_confirmation_names_its_place_and_the_fix(tmp_path):
     folder = write_rules(tmp_path / "rules", main=HEADER + "confirm-removal: [linkedin]\nrules: []\n")
     doc, found = check_policy(folder)
     assert doc is None and "write KIND:NAME" in str(found[0]) and f"{folder / 'main.yaml'}:3:" in str(found[0])
+
+
+def test_a_lost_unnamed_setting_is_a_loss_too(tmp_path):
+    folder = write_rules(tmp_path / "rules", catalogue=HEADER + CATALOGUE + "unnamed: block\n", rules=RULES)
+    before = inventory(load_doc(folder))
+    (folder / "catalogue.yaml").write_text(HEADER + CATALOGUE)      # back to the looser default
+    assert [str(p) for p in lost(before, load_doc(folder), str(folder))] == [
+        f"{folder / 'catalogue.yaml'}: lost 1 entry that the policy in force has: setting:unnamed (cut short "
+        "while being written?); restore them, or confirm with 'confirm-removal: [setting:unnamed]'"]
