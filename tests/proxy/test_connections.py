@@ -2,6 +2,9 @@
 policy changes it is decided again."""
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from tests.support.net import closed, poll
@@ -54,15 +57,16 @@ def test_tightened_rules_close_the_tunnels_and_websockets_they_no_longer_allow(t
         env.stop()
 
 
-def held_connections(tmp_path, holds):
+AT = datetime(2026, 11, 26, 10, 0, tzinfo=timezone(timedelta(hours=1)))     # Thursday morning in Berlin
+
+
+def held_connections(holds):
     """A Connections holding `holds` [(url, plain)] for alice, each on its own client; what it closed."""
     from mitmproxy.test import tflow
 
     from proxy_addons.connections import Connections
     from proxy_addons.identity import Who
-    from tests.proxy.test_deciding import decider
 
-    d = decider(tmp_path)
     closed_now: list[tuple[str, str]] = []
     connections = Connections(lambda moment: 3600.0,
                               close=lambda client, why: closed_now.append((client.id, why)) or True)
@@ -70,7 +74,16 @@ def held_connections(tmp_path, holds):
     for url, plain in holds:
         clients[url] = client = tflow.tclient_conn()
         connections.hold(client, Who("alice", "127.0.0.1"), url, None, plain=plain)
-    return d, connections, clients, closed_now
+    return connections, clients, closed_now
+
+
+def deciding_with(tmp_path, rules: str):
+    """`decide(who, url, method, unnamed)` as the proxy's re-decision calls it, with these rules."""
+    import policy
+    from tests.support.proxy_env import write_rules
+
+    new = policy.load(write_rules(tmp_path / "rules", rules))
+    return lambda who, url, method, unnamed: new.decide(who.user, url, AT, method=method, client_ip=who.client_ip)
 
 
 @pytest.mark.parametrize("replace, closes", [
@@ -84,17 +97,15 @@ def held_connections(tmp_path, holds):
       "  - name: linkedin-read-only\n"), {"https://www.instagram.com:443/"}),
 ])
 def test_a_new_policy_closes_exactly_the_connections_whose_allow_it_withdraws(tmp_path, replace, closes):
-    import asyncio
-
-    from tests.support.proxy_env import TEST_RULES, write_rules
+    from tests.support.proxy_env import TEST_RULES
 
     holds = [("https://www.instagram.com:443/", True), ("http://www.instagram.com:80/", False),
              ("https://www.example.org:443/", True)]
-    d, connections, clients, closed_now = held_connections(tmp_path, holds)
-    d.holder.load_now(str(write_rules(tmp_path / "rules", TEST_RULES.replace(*replace))))
+    connections, clients, closed_now = held_connections(holds)
+    decide = deciding_with(tmp_path, TEST_RULES.replace(*replace))
 
     async def again():
-        return connections.redecide(lambda who, url, method, unnamed: d.decide(who, url, method))
+        return connections.redecide(decide)
     assert asyncio.run(again()) == len(closes)
     assert {url for url, client in clients.items() if (client.id, "the policy changed for www.instagram.com")
             in closed_now} == closes
@@ -102,20 +113,18 @@ def test_a_new_policy_closes_exactly_the_connections_whose_allow_it_withdraws(tm
 
 
 def test_a_held_allow_that_now_ends_at_a_boundary_is_closed_then_and_a_failure_closes_at_once(tmp_path):
-    import asyncio
+    from tests.support.proxy_env import TEST_RULES
 
-    from tests.support.proxy_env import TEST_RULES, write_rules
-
-    d, connections, clients, closed_now = held_connections(tmp_path, [("https://www.example.org:443/", True)])
+    connections, clients, closed_now = held_connections([("https://www.example.org:443/", True)])
     client = clients["https://www.example.org:443/"]
-    d.holder.load_now(str(write_rules(tmp_path / "rules", TEST_RULES.replace(
+    decide = deciding_with(tmp_path, TEST_RULES.replace(
         "  - name: linkedin-read-only\n",
         "  - name: example-at-lunch\n    sites: [domain:example.org]\n    when: [lunch]\n    action: allow\n"
-        "  - name: linkedin-read-only\n"))))
+        "  - name: linkedin-read-only\n"))
 
     async def again(decide):
         return connections.redecide(decide)
-    assert asyncio.run(again(lambda who, url, method, unnamed: d.decide(who, url, method))) == 0
+    assert asyncio.run(again(decide)) == 0
     assert connections.get(client).closes_at.isoformat() == "2026-11-26T12:00:00+01:00"   # lunch changes it
 
     def broken(*args):
