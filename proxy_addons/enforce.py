@@ -118,7 +118,8 @@ class Enforcer:
                 flow.response = answers.notice(decision, self._page(now, flow.request.host),
                                                _return_path(flow.request))
                 return
-        self.connections.hold(flow.client_conn, who, site_url(flow.request), decision.until, method=flow.request.method)
+        self.connections.hold(flow.client_conn, who, site_url(flow.request), decision.until,
+                              method=flow.request.method)
 
     def _notice_due(self, who: Who, decision: Any) -> bool:
         quota = decision.quota
