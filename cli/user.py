@@ -1,7 +1,8 @@
 """`watercooler user add|passwd`: create panel accounts and reset passwords from the command line.
 
 For the first admin (before anyone can sign in) and for scripts: `--password-stdin` reads the
-password from the first line of standard input, otherwise it is asked for twice on the terminal.
+password from the first line of standard input, otherwise it is asked for twice on the terminal. The
+password follows storage/passwords.py, and its owner replaces it at their first sign-in.
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ def register(subparsers) -> None:
     add = actions.add_parser("add", help="create an account")
     add.add_argument("name", metavar="NAME", help="account name, as the rules' member lists spell it")
     add.add_argument("--role", choices=ROLES, required=True)
-    passwd = actions.add_parser("passwd", help="set a new password (signs the account out everywhere)")
+    passwd = actions.add_parser("passwd", help="set a new password (signs the account out everywhere; "
+                                                "its owner changes it at the next sign-in)")
     passwd.add_argument("name", metavar="NAME")
     for sub in (add, passwd):
         sub.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
@@ -38,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         check_name(args.name)
         password = _read_password(args.password_stdin)
-        check_password_rules(password)
+        check_password_rules(password, args.name)
         engine = make_engine(args.db)
         with Session(engine, expire_on_commit=False) as db:
             user = find_user(db, args.name)
@@ -51,8 +53,8 @@ def run(args: argparse.Namespace) -> int:
             else:
                 if user is None:
                     raise ValueError(f"no account named {args.name}; create it with `watercooler user add`")
-                user.set_password(password)
-                action, after = "password reset", {"sessions": "ended"}
+                user.set_password(password, must_change=True)
+                action, after = "password reset", {"sessions": "ended", "must change": True}
             audit.record(db, actor=None, action=action, target=f"account:{user.name}", after=after,
                          source=f"command line ({getpass.getuser()})")
             db.commit()
@@ -63,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{prog}: cannot use the database ({str(exc.orig).strip().splitlines()[0]}); "
               "check --db, and run `watercooler db upgrade` first", file=sys.stderr)
         return 1
-    print(f"{action.capitalize()}: {user.name} ({user.role}).")
+    print(f"{action.capitalize()}: {user.name} ({user.role}); they choose their own password at first sign-in.")
     return 0
 
 

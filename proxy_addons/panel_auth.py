@@ -5,7 +5,9 @@ costs tens of milliseconds, which would stall every user, so the check runs in a
 hooks return a coroutine only when a password must be checked), and a success is remembered for
 `watercooler_auth_cache` seconds (keyed by a keyed hash of the password, never the password). A
 connection that logged in at CONNECT stays logged in for the requests inside it, as with `proxyauth`.
-Only the user name reaches the policy.
+Only the user name reaches the policy. Failed logins reach the panel's audit, once per account, client
+and 15-minute burst (`proxy sign-in failed`, storage/sign_in_reports.py), written from the worker
+thread too.
 
 `PanelAuth` has an addon's shape, but it is not in mitmproxy's chain: the Watercooler addon calls it
 first in its own hooks (see addon.py for why Watercooler is a single addon).
@@ -65,6 +67,16 @@ class PanelAccounts:
         with Session(self.engine) as db:
             return authenticate(db, name, password) is not None
 
+    def report_failure(self, name: str, client: str | None) -> None:
+        """Into the audit, once per burst; counted apart from the panel's own sign-ins ("proxy ADDRESS")."""
+        from datetime import timedelta
+
+        from storage import sign_in_reports
+        where = f"proxy {client or 'unknown'}"
+        sign_in_reports.report_once(self.engine, name, where, kind=sign_in_reports.FAILED,
+                                    action="proxy sign-in failed", why="wrong name or password",
+                                    window=timedelta(seconds=FAILURE_WINDOW_S), source=where)
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -119,7 +131,7 @@ class PanelAuth:
             self.authenticated[flow.client_conn] = flow.metadata["proxyauth"]
 
     async def _log_in(self, flow: http.HTTPFlow) -> bool:
-        logins = self.logins
+        logins, accounts = self.logins, self.accounts
         proxy = is_http_proxy(flow)
         header = "Proxy-Authorization" if proxy else "Authorization"
         try:
@@ -133,6 +145,9 @@ class PanelAuth:
                 logins.remember(name, password)
             else:
                 self.throttle.failed(name)
+                if accounts is not None:
+                    client = flow.client_conn.peername[0] if flow.client_conn.peername else None
+                    await asyncio.to_thread(accounts.report_failure, name, client)
         if not ok:
             flow.response = login_required(proxy)
             return False

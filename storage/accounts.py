@@ -1,8 +1,10 @@
 """Panel accounts: who may sign in, with which role, and which sessions are still valid.
 
 Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106). `session_generation` is part of
-every signed-in session: raising it (sign-out, password change, reset) ends all existing sessions,
-so a copied cookie stops working.
+every signed-in session: raising it (sign-out, password change, reset, disabling) ends all existing
+sessions, so a copied cookie stops working — and re-enabling an account does not lower it again.
+Names are unique regardless of case (a unique index on `lower(name)`) and found regardless of case.
+A password an admin set (`must_change_password`) is replaced by its owner at first sign-in.
 """
 from __future__ import annotations
 
@@ -12,17 +14,16 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, CheckConstraint, Integer, String, select
+from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, false, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base
+from storage.passwords import MAX_PASSWORD, MIN_PASSWORD, check_password_rules  # noqa: F401  (re-exported)
 from storage.utc import UTCDateTime, utcnow
 
 ROLES = ("admin", "manager", "employee")
 # Account names are the user names the policy's `members:` and `managers:` lists use.
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,99}")
-MIN_PASSWORD = 10
-MAX_PASSWORD = 1024   # argon2 accepts anything; a bound keeps one request from costing megabytes
 
 _hasher = PasswordHasher()
 
@@ -47,13 +48,22 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
-    def set_password(self, password: str) -> None:
-        """Store a new password and end every session opened with the old one."""
-        check_password_rules(password)
+    def set_password(self, password: str, *, must_change: bool = False) -> None:
+        """Store a new password and end every session opened with the old one. `must_change`: an
+        admin chose it, so its owner replaces it at their first sign-in."""
+        check_password_rules(password, self.name)
         self.password_hash = _hasher.hash(password)
         self.password_changed_at = utcnow()
+        self.must_change_password = must_change
         self.end_sessions()
+
+    def disable(self) -> None:
+        """No more sign-ins, and every open session ends for good (re-enabling revives none)."""
+        if self.active:
+            self.active = False
+            self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         try:
@@ -79,9 +89,8 @@ class User(Base):
         return f"{self.id}:{self.session_generation}"
 
 
-def check_password_rules(password: str) -> None:
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise ValueError(f"a password needs {MIN_PASSWORD} to {MAX_PASSWORD} characters")
+# `alice` and `Alice` are one account: the database refuses the second (migration 0004_sign_in).
+Index("uq_accounts_name_lower", func.lower(User.name), unique=True)
 
 
 def check_name(name: str) -> None:
@@ -90,17 +99,19 @@ def check_name(name: str) -> None:
                          "starting with a letter or digit")
 
 
-def new_user(name: str, role: str, password: str) -> User:
+def new_user(name: str, role: str, password: str, *, must_change: bool = True) -> User:
+    """A new account; its password was chosen for it, so by default it must be changed at first sign-in."""
     check_name(name)
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)} (got {role!r})")
     user = User(name=name, role=role, session_generation=0, active=True)
-    user.set_password(password)
+    user.set_password(password, must_change=must_change)
     return user
 
 
 def find_user(db: Session, name: str) -> User | None:
-    return db.scalar(select(User).where(User.name == name))
+    """The account with this name, whatever its case (`Alice` finds `alice`)."""
+    return db.scalar(select(User).where(func.lower(User.name) == name.lower()))
 
 
 def authenticate(db: Session, name: str, password: str) -> User | None:

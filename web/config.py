@@ -23,8 +23,10 @@ DEFAULTS: dict[str, Any] = {
     "RULES": "rules",                   # the policy folder the panel reads
     "SECRET_KEY": None,                 # None: generated once and kept in the data folder
     "DB_SETUP": "upgrade",              # at start: "upgrade" (run migrations), "create" (tests), "none"
-    "LOGIN_MAX_FAILURES": 5,            # failed sign-ins per account name within LOGIN_WINDOW_SECONDS
-    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    "LOGIN_MAX_FAILURES": 5,            # password checks per account name from one address per window
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,   # ... from one address across names
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 50,   # ... for one name from everywhere; then spaced, never stopped
+    "LOGIN_SLOW_SECONDS": 5,            # the spacing of checks for an account past its limit
     "LOGIN_WINDOW_SECONDS": 900,
     "TRUSTED_PROXIES": 0,               # reverse proxies in front of the panel whose X-Forwarded-* we trust
     "MIN_GROUP_SIZE": 5,                # usage summaries only for groups at least this large

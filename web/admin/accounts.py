@@ -1,4 +1,5 @@
-"""Account administration: list, create, change role or access, reset password. Every change audited."""
+"""Account administration: list, create, change role or access, reset password, lift a sign-in
+throttle. Every change audited."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -7,8 +8,9 @@ from sqlalchemy import select
 
 from storage import audit
 from storage.accounts import User, find_user, new_user
+from storage.sign_in_throttle import counters_for, lift
 from web.admin import bp
-from web.admin.forms import AccountForm, NewAccountForm, ResetPasswordForm
+from web.admin.forms import AccountForm, LiftThrottleForm, NewAccountForm, ResetPasswordForm
 from web.auth.throttle import account_target
 from web.db import db
 from web.roles import role_required
@@ -51,14 +53,25 @@ def account(account_id: int):
             form.role.errors.append("You cannot take away your own admin access; ask another admin.")
         else:
             before = _state(user)
-            user.role, user.active = form.role.data, form.active.data
+            user.role = form.role.data
+            if not form.active.data:
+                user.disable()   # its sessions end for good: re-enabling revives none
+            else:
+                user.active = True
             if before != _state(user):
                 _audit("account changed", user, before=before, after=_state(user))
                 db().commit()
                 flash(f"Account {user.name} changed.", "success")
             return redirect(url_for("admin.account", account_id=user.id))
-    status = 400 if form.errors else 200
-    return render_template("admin/account.html", user=user, form=form, reset=ResetPasswordForm()), status
+    return _account_page(user, form=form)
+
+
+def _account_page(user: User, form=None, reset=None):
+    form = form or AccountForm(obj=user)
+    reset = reset or ResetPasswordForm()
+    status = 400 if form.errors or reset.errors else 200
+    return render_template("admin/account.html", user=user, form=form, reset=reset, lift=LiftThrottleForm(),
+                           counters=counters_for(db(), user.name)), status
 
 
 @bp.post("/accounts/<int:account_id>/password")
@@ -66,10 +79,27 @@ def account(account_id: int):
 def reset_password(account_id: int):
     user = db().get(User, account_id) or abort(404)
     reset = ResetPasswordForm()
+    reset.account_name = user.name
     if not reset.validate_on_submit():
-        return render_template("admin/account.html", user=user, form=AccountForm(obj=user), reset=reset), 400
-    user.set_password(reset.password.data)  # also signs the account out everywhere
-    _audit("password reset", user, before={"sessions": "open"}, after={"sessions": "ended"})
+        return _account_page(user, reset=reset)
+    user.set_password(reset.password.data, must_change=True)  # also signs the account out everywhere
+    _audit("password reset", user, before={"sessions": "open"}, after={"sessions": "ended", "must change": True})
     db().commit()
-    flash(f"Password of {user.name} reset; their open sessions were signed out.", "success")
+    flash(f"Password of {user.name} reset; their open sessions were signed out, and they choose a new "
+          "password at their next sign-in.", "success")
+    return redirect(url_for("admin.account", account_id=user.id))
+
+
+@bp.post("/accounts/<int:account_id>/throttle")
+@role_required("admin")
+def lift_throttle(account_id: int):
+    user = db().get(User, account_id) or abort(404)
+    if not LiftThrottleForm().validate_on_submit():
+        abort(400)
+    counted = {c.address or "every address": {"failed checks": c.checks, "refused": c.refused}
+               for c in counters_for(db(), user.name)}
+    lift(db(), user.name)
+    _audit("sign-in throttle lifted", user, before=counted or None, after={})
+    db().commit()
+    flash(f"Sign-in throttles of {user.name} lifted: every address may try again now.", "success")
     return redirect(url_for("admin.account", account_id=user.id))

@@ -1,21 +1,16 @@
-"""Forms admins use to create accounts, change them and reset their passwords."""
+"""Forms admins use to create accounts, change them, reset their passwords and lift throttles."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Regexp
 
-from storage.accounts import MAX_PASSWORD, MIN_PASSWORD, NAME_PATTERN, ROLES
-from web.auth.forms import PASSWORD_RULE
+from storage.accounts import NAME_PATTERN, ROLES
+from web.auth.forms import new_password_field
 
 ROLE_CHOICES = [SelectChoice(role, role.capitalize()) for role in ROLES]
 NAME_RULE = "1 to 100 letters, digits, '.', '_', '-' or '@', starting with a letter or digit."
-
-
-def _password_field(label: str) -> PasswordField:
-    return PasswordField(label, validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD, message=PASSWORD_RULE)],
-                         render_kw={"autocomplete": "new-password"})
 
 
 class NewAccountForm(FlaskForm):
@@ -23,7 +18,7 @@ class NewAccountForm(FlaskForm):
                        validators=[DataRequired(), Regexp(f"^{NAME_PATTERN.pattern}$", message=NAME_RULE)],
                        render_kw={"autocapitalize": "none", "autocomplete": "off"})
     role = SelectField("Role", choices=ROLE_CHOICES, default="employee")
-    password = _password_field("First password")
+    password = new_password_field("First password (its owner changes it at first sign-in)")
 
 
 class AccountForm(FlaskForm):
@@ -32,4 +27,8 @@ class AccountForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = _password_field("New password")
+    password = new_password_field("New password (its owner changes it at first sign-in)")
+
+
+class LiftThrottleForm(FlaskForm):
+    """No fields: the CSRF token alone, for the admin's "Lift" button."""

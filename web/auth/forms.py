@@ -3,11 +3,28 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from storage.accounts import MAX_PASSWORD, MIN_PASSWORD
+from storage.passwords import MAX_PASSWORD, RULE, check_password_rules
 
-PASSWORD_RULE = f"A password needs at least {MIN_PASSWORD} characters (and at most {MAX_PASSWORD})."
+PASSWORD_RULE = RULE
+
+
+class PasswordRules:
+    """The password policy (storage/passwords.py) as a form validator. The account's name comes from
+    the form's `name` field, or from `form.account_name` set by the view."""
+
+    def __call__(self, form, field) -> None:
+        name = getattr(form, "account_name", None) or form.data.get("name")
+        try:
+            check_password_rules(field.data or "", name)
+        except ValueError as exc:
+            raise ValidationError(f"{PASSWORD_RULE} This one: {exc}.") from None
+
+
+def new_password_field(label: str) -> PasswordField:
+    return PasswordField(label, validators=[DataRequired(), PasswordRules()],
+                         render_kw={"autocomplete": "new-password"})
 
 
 class SignInForm(FlaskForm):
@@ -24,8 +41,7 @@ class SignOutForm(FlaskForm):
 class PasswordChangeForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD)],
                             render_kw={"autocomplete": "current-password"})
-    new = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD, message=PASSWORD_RULE)],
-                        render_kw={"autocomplete": "new-password"})
+    new = new_password_field("New password")
     confirm = PasswordField("New password again",
                             validators=[DataRequired(), EqualTo("new", message="The two new passwords differ.")],
                             render_kw={"autocomplete": "new-password"})

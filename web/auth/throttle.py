@@ -1,32 +1,53 @@
-"""Sign-in throttling, counted from the audit trail's "sign-in failed" records.
-
-Counting what is already recorded keeps one source of truth and works across several panel
-processes. An account name is throttled after `LOGIN_MAX_FAILURES` failures in the window, an address
-after `LOGIN_MAX_FAILURES_PER_ADDRESS`; names that do not exist are counted exactly like real ones,
-so the answer never tells whether an account exists.
+"""The panel's side of sign-in throttling (storage/sign_in_throttle.py): limits from the settings,
+one call before a password check and one after it, for sign-in and the current-password check alike.
 """
 from __future__ import annotations
 
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy.orm import Session
 
-from storage.audit import recent_failures
+from storage import sign_in_reports
+from storage.sign_in_throttle import Limits, Verdict, forget_ended, give_back, reserve_check
+from web.db import engine
+
+# What each refusal says; none tells whether the account exists.
+REFUSALS = {
+    Verdict.THROTTLED: ("Too many failed sign-ins for this account from your address. "
+                        "Wait a few minutes and try again.", 429),
+    Verdict.SLOWED: ("This account has had many failed sign-ins. Wait a few seconds and try again.", 429),
+    Verdict.BUSY: ("The panel is busy. Try again in a moment.", 503),
+}
 
 
-def window() -> timedelta:
-    return timedelta(seconds=int(current_app.config["LOGIN_WINDOW_SECONDS"]))
-
-
-def is_throttled(db: Session, name: str, address: str | None) -> bool:
+def limits() -> Limits:
     config = current_app.config
-    if recent_failures(db, target=account_target(name), within=window()) >= int(config["LOGIN_MAX_FAILURES"]):
-        return True
-    if address is None:
-        return False
-    per_address = int(config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
-    return recent_failures(db, source=address, within=window()) >= per_address
+    return Limits(per_pair=int(config["LOGIN_MAX_FAILURES"]),
+                  per_address=int(config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
+                  per_account=int(config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
+                  spacing=timedelta(seconds=float(config["LOGIN_SLOW_SECONDS"])),
+                  window=timedelta(seconds=int(config["LOGIN_WINDOW_SECONDS"])))
+
+
+def before_check(name: str, address: str | None, refused_action: str = "sign-in throttled") -> Verdict:
+    """Count the check about to be made, or refuse it (recorded once per burst)."""
+    verdict = reserve_check(engine(), name, address, limits())
+    if verdict is Verdict.CHECK:
+        return verdict
+    if verdict is not Verdict.BUSY:
+        sign_in_reports.report_once(engine(), name, address, kind=sign_in_reports.REFUSED,
+                                    action=refused_action, why=verdict.value, window=limits().window)
+    return verdict
+
+
+def after_check(name: str, address: str | None, ok: bool, failed_action: str = "sign-in failed",
+                why: str = "wrong name or password") -> None:
+    if ok:
+        give_back(engine(), name, address)
+        return
+    sign_in_reports.report_once(engine(), name, address, kind=sign_in_reports.FAILED,
+                                action=failed_action, why=why, window=limits().window)
+    forget_ended(engine(), limits().window)
 
 
 def account_target(name: str) -> str:

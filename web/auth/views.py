@@ -6,15 +6,28 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from storage import audit
 from storage.accounts import authenticate
+from storage.sign_in_throttle import Verdict
 from web.auth import bp
 from web.auth.forms import PasswordChangeForm, SignInForm
 from web.auth.redirects import safe_next
-from web.auth.throttle import account_target, is_throttled
+from web.auth.throttle import REFUSALS, account_target, after_check, before_check
 from web.db import db
 
 # One answer for an unknown name and a wrong password, so the page never tells which names exist.
 WRONG = "Wrong account name or password."
-THROTTLED = "Too many failed sign-ins for this account or from your address. Wait a few minutes and try again."
+THROTTLED = REFUSALS[Verdict.THROTTLED][0]
+MUST_CHANGE = "Your password was set by an admin: choose your own to go on."
+# What someone who must choose a new password may still open.
+OPEN_WHILE_CHANGING = {"auth.password", "auth.logout", "auth.login", "static"}
+
+
+@bp.before_app_request
+def password_first():
+    """An admin-set password is replaced before anything else is used."""
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in OPEN_WHILE_CHANGING):
+        return redirect(url_for("auth.password"))
+    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -26,16 +39,20 @@ def login():
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form, error=None), 400 if form.errors else 200
     name, address = form.name.data.strip(), request.remote_addr
-    if is_throttled(db(), name, address):
-        _record_failure(name, address, "throttled")
-        return render_template("auth/login.html", form=form, error=THROTTLED), 429
+    verdict = before_check(name, address)   # counted before the password is looked at
+    if verdict is not Verdict.CHECK:
+        error, status = REFUSALS[verdict]
+        return render_template("auth/login.html", form=form, error=error), status
     user = authenticate(db(), name, form.password.data)
+    after_check(name, address, ok=user is not None)
     if user is None:
-        _record_failure(name, address, "wrong name or password")
         return render_template("auth/login.html", form=form, error=WRONG), 200
     db().commit()  # authenticate may have upgraded the stored hash
     session.clear()  # nothing from before sign-in survives into the signed-in session
     login_user(user)
+    if user.must_change_password:
+        flash(MUST_CHANGE, "info")
+        return redirect(url_for("auth.password"))
     return redirect(target)
 
 
@@ -55,22 +72,26 @@ def logout():
 @login_required
 def password():
     form = PasswordChangeForm()
+    form.account_name = current_user.name   # a password may not be made of one's own name
+    status = 200
     if form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
+        name, address = current_user.name, request.remote_addr
+        verdict = before_check(name, address, refused_action="password check throttled")
+        if verdict is not Verdict.CHECK:
+            error, status = REFUSALS[verdict]
+            form.current.errors.append(error)
+            return render_template("auth/password.html", form=form), status
+        ok = current_user.check_password(form.current.data)
+        after_check(name, address, ok, failed_action="password check failed", why="wrong current password")
+        if not ok:
             form.current.errors.append("This is not your current password.")
         else:
             current_user.set_password(form.new.data)  # ends every other session
             audit.record(db(), actor=current_user.name, action="password changed",
                          target=account_target(current_user.name), before={"sessions": "open"},
-                         after={"sessions": "ended"}, source=request.remote_addr)
+                         after={"sessions": "ended"}, source=address)
             db().commit()
             login_user(current_user._get_current_object())  # this session continues, with the new generation
             flash("Your password is changed. Other sessions were signed out.", "success")
             return redirect(url_for("home"))
-    return render_template("auth/password.html", form=form), 400 if form.errors else 200
-
-
-def _record_failure(name: str, address: str | None, why: str) -> None:
-    audit.record(db(), actor=None, action=audit.SIGN_IN_FAILED, target=account_target(name),
-                 after={"why": why}, source=address)
-    db().commit()
+    return render_template("auth/password.html", form=form), 400 if form.errors else status
