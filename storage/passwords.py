@@ -12,8 +12,8 @@ from __future__ import annotations
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024   # argon2 accepts anything; a bound keeps one request from costing megabytes
 MIN_SCORE = 3         # zxcvbn: 0 too guessable ... 4 very unguessable; 3 survives 10^8 guesses
-# zxcvbn's matching grows fast with length; 100 characters are plenty to judge what a person types.
-JUDGED_LENGTH = 100
+# zxcvbn judges at most 72 characters (its matching grows fast with length): the start of a longer one.
+JUDGED_LENGTH = 72
 RULE = (f"A password needs at least {MIN_PASSWORD} characters (at most {MAX_PASSWORD}) and must not be "
         "a common or easily guessed one.")
 

@@ -19,11 +19,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import Connection, Engine, Integer, String, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base
 from storage.db import write_connection
@@ -108,11 +109,13 @@ def _locked_rows(conn: Connection, keys, now: datetime, window: timedelta) -> di
         conn.execute(insert(table).values(fresh).prefix_with("OR IGNORE"))
         query = select(table).where(_any_key(keys))
     rows = {}
-    for row in conn.execute(query):
+    for found in conn.execute(query).mappings().all():
+        row = SimpleNamespace(**found)
         if row.window_started + window <= now:   # that window is over: a new one starts with this attempt
+            restart = {"window_started": now, "checks": 0, "refused": 0, "reported": 0, "last_check": None}
             conn.execute(update(table).where(table.c.account == row.account, table.c.address == row.address)
-                         .values(window_started=now, checks=0, refused=0, reported=0, last_check=None))
-            row = row._replace(window_started=now, checks=0, refused=0, reported=0, last_check=None)
+                         .values(**restart))
+            row = SimpleNamespace(**{**found, **restart})
         rows[(row.account, row.address)] = row
     return rows
 
@@ -138,15 +141,15 @@ def give_back(engine: Engine, name: str, address: str | None) -> None:
         pass
 
 
-def counters_for(conn_or_session, name: str) -> list[SignInCounter]:
+def counters_for(session: Session, name: str) -> list[SignInCounter]:
     """The counters of one account (each address, and all addresses together), newest window first."""
-    return list(conn_or_session.scalars(select(SignInCounter).where(SignInCounter.account == name.lower())
+    return list(session.scalars(select(SignInCounter).where(SignInCounter.account == name.lower())
                                         .order_by(SignInCounter.window_started.desc())))
 
 
-def lift(conn_or_session, name: str) -> int:
+def lift(session: Session, name: str) -> int:
     """Forget every counter of this account: its throttles end now. Returns how many there were."""
-    return conn_or_session.execute(delete(SignInCounter).where(SignInCounter.account == name.lower())).rowcount
+    return session.execute(delete(SignInCounter).where(SignInCounter.account == name.lower())).rowcount
 
 
 def forget_ended(engine: Engine, window: timedelta, now: datetime | None = None) -> None:

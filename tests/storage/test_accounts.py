@@ -32,20 +32,21 @@ def test_a_new_password_and_a_sign_out_raise_the_session_generation(db):
     db.add(user)
     db.commit()
     first = user.get_id()
-    user.set_password("another passphrase")
+    user.set_password("another odd passphrase")
     second = user.get_id()
     user.end_sessions()
     assert len({first, second, user.get_id()}) == 3
     assert first.startswith(f"{user.id}:")
 
 
-def test_names_are_unique_and_roles_are_checked_by_the_database(db):
+def test_names_are_unique_regardless_of_case_and_roles_are_checked_by_the_database(db):
     db.add(new_user("alice", "employee", PASSWORD))
     db.commit()
-    db.add(new_user("alice", "admin", PASSWORD))
-    with pytest.raises(IntegrityError):
-        db.commit()
-    db.rollback()
+    for taken in ("alice", "Alice", "ALICE"):
+        db.add(new_user(taken, "admin", PASSWORD))
+        with pytest.raises(IntegrityError):
+            db.commit()
+        db.rollback()
     db.add(User(name="bob", role="root", password_hash="x", session_generation=0, active=True))
     with pytest.raises(IntegrityError):
         db.commit()
@@ -57,8 +58,37 @@ def test_bad_names_are_refused_with_the_rule(name):
         new_user(name, "employee", PASSWORD)
 
 
-def test_short_passwords_and_unknown_roles_are_refused():
-    with pytest.raises(ValueError, match="10 to 1024 characters"):
+def test_names_are_found_whatever_their_case(db):
+    db.add(new_user("alice.krueger", "employee", PASSWORD))
+    db.commit()
+    assert find_user(db, "Alice.Krueger").name == "alice.krueger"
+    assert authenticate(db, "ALICE.KRUEGER", PASSWORD).name == "alice.krueger"
+
+
+def test_admin_set_passwords_must_be_changed_and_own_ones_not(db):
+    user = new_user("alice", "employee", PASSWORD)
+    assert user.must_change_password is True
+    user.set_password("my very own passphrase")
+    assert user.must_change_password is False
+    assert new_user("bob", "employee", PASSWORD, must_change=False).must_change_password is False
+
+
+def test_disabling_ends_every_session_and_enabling_revives_none(db):
+    user = new_user("alice", "employee", PASSWORD)
+    db.add(user)
+    db.commit()
+    before = user.get_id()
+    user.disable()
+    user.active = True
+    assert user.get_id() != before
+
+
+def test_short_or_common_passwords_and_unknown_roles_are_refused():
+    with pytest.raises(ValueError, match="12 to 1024 characters"):
+        new_user("alice", "employee", "elevenchars")
+    with pytest.raises(ValueError, match="common or easily guessed"):
+        new_user("alice", "employee", "password1234")
+    with pytest.raises(ValueError, match="12 to 1024 characters"):
         new_user("alice", "employee", "short")
     with pytest.raises(ValueError, match="role must be one of admin, manager, employee"):
         new_user("alice", "owner", PASSWORD)

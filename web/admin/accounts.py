@@ -98,6 +98,7 @@ def lift_throttle(account_id: int):
         abort(400)
     counted = {c.address or "every address": {"failed checks": c.checks, "refused": c.refused}
                for c in counters_for(db(), user.name)}
+    db().commit()   # end the reads: on SQLite the write below must start its own transaction
     lift(db(), user.name)
     _audit("sign-in throttle lifted", user, before=counted or None, after={})
     db().commit()

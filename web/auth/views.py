@@ -44,10 +44,12 @@ def login():
         error, status = REFUSALS[verdict]
         return render_template("auth/login.html", form=form, error=error), status
     user = authenticate(db(), name, form.password.data)
+    # authenticate may have upgraded the stored hash; committing also ends this read transaction, which
+    # on SQLite could not become a write once the counter's own transaction has committed since.
+    db().commit()
     after_check(name, address, ok=user is not None)
     if user is None:
         return render_template("auth/login.html", form=form, error=WRONG), 200
-    db().commit()  # authenticate may have upgraded the stored hash
     session.clear()  # nothing from before sign-in survives into the signed-in session
     login_user(user)
     if user.must_change_password:
@@ -76,6 +78,7 @@ def password():
     status = 200
     if form.validate_on_submit():
         name, address = current_user.name, request.remote_addr
+        db().commit()   # end the read that loaded the account: the change below starts afresh after the counter's
         verdict = before_check(name, address, refused_action="password check throttled")
         if verdict is not Verdict.CHECK:
             error, status = REFUSALS[verdict]

@@ -33,9 +33,10 @@ def upgrade() -> None:
             "account names must be unique regardless of case, and these differ only in case: "
             f"{', '.join(names)}; rename or remove all but one of each in the accounts table "
             "(the policy's member lists name the one to keep), then upgrade again")
+    # A plain ADD COLUMN on both databases (no table copy on SQLite, which would lose the index below).
+    op.add_column("accounts", sa.Column("must_change_password", sa.Boolean(), nullable=False,
+                                        server_default=sa.false()))
     op.create_index("uq_accounts_name_lower", "accounts", [sa.text("lower(name)")], unique=True)
-    with op.batch_alter_table("accounts") as batch:
-        batch.add_column(sa.Column("must_change_password", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.create_table(
         "sign_in_counters",
         sa.Column("account", sa.String(length=100), nullable=False),
@@ -52,6 +53,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("sign_in_counters")
+    op.drop_index("uq_accounts_name_lower", table_name="accounts")
     with op.batch_alter_table("accounts") as batch:
         batch.drop_column("must_change_password")
-    op.drop_index("uq_accounts_name_lower", table_name="accounts")
