@@ -8,10 +8,10 @@ was done or when.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DDL, Index, Integer, String, event, func, select
+from sqlalchemy import JSON, DDL, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base
@@ -89,15 +89,3 @@ def record(db: Session, *, actor: str | None, action: str, target: str,
                         before=before, after=after, source=source)
     db.add(entry)
     return entry
-
-
-def recent_failures(db: Session, *, target: str | None = None, source: str | None = None,
-                    within: timedelta) -> int:
-    """Sign-in failures for an account name or from an address in the last `within`."""
-    query = select(func.count()).select_from(AuditRecord).where(
-        AuditRecord.action == SIGN_IN_FAILED, AuditRecord.at >= utcnow() - within)
-    if target is not None:
-        query = query.where(AuditRecord.target == target)
-    if source is not None:
-        query = query.where(AuditRecord.source == source)
-    return int(db.scalar(query) or 0)

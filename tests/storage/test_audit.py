@@ -49,13 +49,3 @@ def test_the_database_refuses_bulk_and_raw_changes(db, statement):
         db.commit()
     db.rollback()
     assert db.scalars(select(AuditRecord.actor)).one() == "carol"
-
-
-def test_recent_sign_in_failures_count_by_name_and_by_address(db):
-    for name, address in (("erin", "10.0.0.1"), ("erin", "10.0.0.2"), ("ghost", "10.0.0.1")):
-        audit.record(db, actor=None, action=audit.SIGN_IN_FAILED, target=f"account:{name}", source=address)
-    db.commit()
-    window = timedelta(minutes=15)
-    assert audit.recent_failures(db, target="account:erin", within=window) == 2
-    assert audit.recent_failures(db, source="10.0.0.1", within=window) == 2
-    assert audit.recent_failures(db, target="account:erin", within=timedelta(0)) == 0

@@ -6,7 +6,7 @@ import re
 from sqlalchemy import select
 
 from storage.audit import SIGN_IN_FAILED, AuditRecord
-from tests.web.conftest import PASSWORD, csrf_token, post_form
+from tests.web.conftest import PASSWORD, AuthActions, csrf_token, post_form
 from web.auth.views import THROTTLED, WRONG
 from web.db import db
 
@@ -50,14 +50,25 @@ def test_failures_are_audited_without_the_password(app, auth):
     assert "a wrong password" not in repr((records[0].before, records[0].after))
 
 
-def test_repeated_failures_throttle_the_name_even_with_the_right_password(client, auth):
+def test_repeated_failures_throttle_the_name_from_that_address_even_with_the_right_password(app, client, auth):
     for _ in range(5):
         assert auth.login("erin", "wrong password!").status_code == 200
-    throttled = auth.login("erin", PASSWORD)
+    throttled = auth.login("Erin", PASSWORD)   # any spelling of the name
     assert throttled.status_code == 429
     assert THROTTLED in throttled.get_data(as_text=True)
     assert client.get("/me/account").status_code == 302
     assert auth.login("carol", PASSWORD).status_code == 302  # other accounts are not affected
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "10.0.0.7"       # erin at her own desk is not locked out
+    assert AuthActions(elsewhere).login("erin", PASSWORD).status_code == 302
+
+
+def test_a_burst_of_failures_is_two_audit_records_not_one_per_request(app, auth):
+    for _ in range(25):
+        auth.login("erin", "wrong password!")
+    with app.app_context():
+        records = [(r.action, r.target, r.source) for r in db().scalars(select(AuditRecord).order_by(AuditRecord.id))]
+    assert records == [("sign-in failed", "account:erin", "127.0.0.1"), ("sign-in throttled", "account:erin", "127.0.0.1")]
 
 
 def test_unknown_names_are_throttled_like_real_ones(auth):
@@ -108,6 +119,29 @@ def test_password_change_needs_the_current_password(client, auth):
     response = post_form(client, "/auth/password", {"current": "not it at all", "new": new, "confirm": new})
     assert response.status_code == 400
     assert "This is not your current password." in response.get_data(as_text=True)
+
+
+def test_current_password_guesses_are_throttled_and_audited_once(app, client, auth):
+    auth.login("erin")
+    new = "a brand new passphrase"
+    for _ in range(4):   # the sign-in was the first check; it gave its count back
+        guess = post_form(client, "/auth/password", {"current": "not it at all", "new": new, "confirm": new})
+        assert guess.status_code == 400
+    for _ in range(2):
+        post_form(client, "/auth/password", {"current": "still not it", "new": new, "confirm": new})
+    right = post_form(client, "/auth/password", {"current": PASSWORD, "new": new, "confirm": new})
+    assert right.status_code == 429 and THROTTLED in right.get_data(as_text=True)
+    with app.app_context():
+        records = [(r.actor, r.action) for r in db().scalars(select(AuditRecord).order_by(AuditRecord.id))]
+    assert records == [(None, "password check failed"), (None, "password check throttled")]
+
+
+def test_a_new_password_must_be_long_and_uncommon(client, auth):
+    auth.login("erin")
+    for weak, reason in (("short one", "at least 12 characters"), ("password1234", "common or easily guessed"),
+                         ("erinerin2026", "common or easily guessed")):
+        response = post_form(client, "/auth/password", {"current": PASSWORD, "new": weak, "confirm": weak})
+        assert response.status_code == 400 and reason in response.get_data(as_text=True), weak
 
 
 def test_sign_in_without_a_form_token_is_refused(client):
