@@ -31,9 +31,10 @@ def test_add_creates_an_account_that_signs_in_and_is_audited(db_url):
     result = watercooler("user", "add", "carol", "--role", "manager", "--password-stdin", "--db", db_url,
                          stdin=PASSWORD + "\n")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "Account created: carol (manager)."
+    assert result.stdout.strip() == "Account created: carol (manager); they choose their own password at first sign-in."
     with _session(db_url) as db:
-        assert authenticate(db, "carol", PASSWORD).role == "manager"
+        carol = authenticate(db, "carol", PASSWORD)
+        assert carol.role == "manager" and carol.must_change_password
         entry = db.scalars(select(AuditRecord)).one()
         assert (entry.action, entry.target, entry.after) == ("account created", "account:carol",
                                                              {"role": "manager", "active": True})
@@ -46,13 +47,14 @@ def test_passwd_sets_a_new_password(db_url):
     assert result.returncode == 0, result.stderr
     with _session(db_url) as db:
         assert authenticate(db, "carol", PASSWORD) is None
-        assert authenticate(db, "carol", "a new passphrase") is not None
+        assert authenticate(db, "carol", "a new passphrase").must_change_password
 
 
 @pytest.mark.parametrize(("args", "stdin", "message"), [
     (["add", "carol", "--role", "manager"], PASSWORD, "no terminal to ask for the password"),
     (["add", "bad name", "--role", "employee", "--password-stdin"], PASSWORD, "letters, digits"),
-    (["add", "carol", "--role", "employee", "--password-stdin"], "short", "10 to 1024 characters"),
+    (["add", "carol", "--role", "employee", "--password-stdin"], "short", "12 to 1024 characters"),
+    (["add", "carol", "--role", "employee", "--password-stdin"], "password1234", "common or easily guessed"),
     (["passwd", "nobody", "--password-stdin"], PASSWORD, "no account named nobody"),
 ])
 def test_mistakes_get_one_sentence_and_exit_1(db_url, args, stdin, message):
@@ -66,6 +68,8 @@ def test_adding_an_existing_name_points_to_passwd(db_url):
     again = watercooler("user", "add", "carol", "--role", "admin", "--password-stdin", "--db", db_url, stdin=PASSWORD)
     assert again.returncode == 1
     assert "account carol exists; use `watercooler user passwd carol`" in again.stderr
+    cased = watercooler("user", "add", "Carol", "--role", "admin", "--password-stdin", "--db", db_url, stdin=PASSWORD)
+    assert cased.returncode == 1 and "account Carol exists" in cased.stderr
 
 
 def test_an_unmigrated_database_says_what_to_run(tmp_path):

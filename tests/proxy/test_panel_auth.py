@@ -7,11 +7,13 @@ import pytest
 from mitmproxy import exceptions
 from mitmproxy.addons import proxyauth
 from mitmproxy.test import taddons
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from proxy_addons import options
 from proxy_addons.panel_auth import FAILURE_WINDOW_S, FAILURES_ALLOWED, FailureThrottle, PanelAuth
 from storage.accounts import find_user, new_user
+from storage.audit import AuditRecord
 from storage.db import make_engine
 from storage.migrate import upgrade
 from tests.support.proxy_clients import http_via_proxy, https_via_proxy
@@ -94,3 +96,19 @@ def test_wrong_missing_or_disabled_logins_get_407_and_no_password_is_logged(pane
     log = env.proxy.log()
     assert "auth=panel" in log
     assert "alice-password" not in log and "carol-password" not in log and "guess" not in log
+
+
+@pytest.mark.e2e
+def test_failed_proxy_logins_reach_the_audit_once_per_burst(panel_env):
+    env, engine = panel_env
+    for n in range(6):
+        assert http_via_proxy(env.port, plain_get("www.example.org", f"carol:guess {n}")).status == 407
+    assert http_via_proxy(env.port, plain_get("www.example.org", "carol:carol-password")).status == 200
+
+    def carols_records():
+        with Session(engine) as db:
+            return [(r.action, r.source, r.after["why"]) for r in
+                    db.scalars(select(AuditRecord).where(AuditRecord.target == "account:carol"))]
+
+    assert carols_records() == [("proxy sign-in failed", "proxy 127.0.0.1", "wrong name or password")]
+    assert "guess" not in repr(carols_records())

@@ -70,7 +70,7 @@ def test_a_stalled_database_is_logged_once_shown_with_its_backlog_and_its_end_lo
         app = create_app({"TESTING": True, "DB": pg_url, "DATA": str(data), "SECRET_KEY": "test",
                           "RULES": str(env.rules), "DB_SETUP": "upgrade"})
         with app.app_context():
-            db().add(new_user("ada", "admin", PASSWORD))
+            db().add(new_user("ada", "admin", PASSWORD, must_change=False))
             db().commit()
         try:
             blocked = sum(http_via_proxy(env.port, page("www.facebook.com")).status == 403 for _ in range(3))

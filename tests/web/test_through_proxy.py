@@ -27,7 +27,8 @@ def loop(tmp_path):
     app = create_app({"DB": url, "DATA": str(tmp_path), "SECRET_KEY": "test", "RULES": str(rules),
                       "CLOCK": lambda: THURSDAY_10})
     with app.app_context():
-        db().add_all([new_user("erin", "employee", PASSWORD), new_user("carol", "manager", PASSWORD)])
+        db().add_all([new_user("erin", "employee", PASSWORD, must_change=False),
+                          new_user("carol", "manager", PASSWORD, must_change=False)])
         db().commit()
     with serve(app) as panel:
         env = start_env(tmp_path, RULES, options={"proxyauth": "any", "watercooler_db": url,
