@@ -65,7 +65,9 @@ class PanelAccounts:
 
         from storage.accounts import authenticate
         with Session(self.engine) as db:
-            return authenticate(db, name, password) is not None
+            user = authenticate(db, name, password)
+            # Spelled exactly as stored: the name goes on to the policy, whose member lists are exact.
+            return user is not None and user.name == name
 
     def report_failure(self, name: str, client: str | None) -> None:
         """Into the audit, once per burst; counted apart from the panel's own sign-ins ("proxy ADDRESS")."""

@@ -13,8 +13,7 @@ from web.db import engine
 
 # What each refusal says; none tells whether the account exists.
 REFUSALS = {
-    Verdict.THROTTLED: ("Too many failed sign-ins for this account from your address. "
-                        "Wait a few minutes and try again.", 429),
+    Verdict.THROTTLED: ("Too many failed sign-ins from your address. Wait a few minutes and try again.", 429),
     Verdict.SLOWED: ("This account has had many failed sign-ins. Wait a few seconds and try again.", 429),
     Verdict.BUSY: ("The panel is busy. Try again in a moment.", 503),
 }

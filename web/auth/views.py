@@ -17,8 +17,10 @@ from web.db import db
 WRONG = "Wrong account name or password."
 THROTTLED = REFUSALS[Verdict.THROTTLED][0]
 MUST_CHANGE = "Your password was set by an admin: choose your own to go on."
-# What someone who must choose a new password may still open.
-OPEN_WHILE_CHANGING = {"auth.password", "auth.logout", "auth.login", "static"}
+# What someone who must choose a new password may still open: this, signing out, and what devices
+# fetch without a person (the proxy auto-configuration and the CA certificate).
+OPEN_WHILE_CHANGING = {"auth.password", "auth.logout", "auth.login", "static", "devices.proxy_pac",
+                       "devices.ca_pem"}
 
 
 @bp.before_app_request
