@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import current_app
 
 from storage import sign_in_reports
+from storage.audit import SIGN_IN_FAILED
 from storage.sign_in_throttle import Limits, Verdict, forget_ended, give_back, reserve_check
 from web.db import engine
 
@@ -39,7 +40,7 @@ def before_check(name: str, address: str | None, refused_action: str = "sign-in 
     return verdict
 
 
-def after_check(name: str, address: str | None, ok: bool, failed_action: str = "sign-in failed",
+def after_check(name: str, address: str | None, ok: bool, failed_action: str = SIGN_IN_FAILED,
                 why: str = "wrong name or password") -> None:
     if ok:
         give_back(engine(), name, address)
