@@ -74,10 +74,10 @@ class PanelAccounts:
         from datetime import timedelta
 
         from storage import sign_in_reports
-        where = f"proxy {client or 'unknown'}"
-        sign_in_reports.report_once(self.engine, name, where, kind=sign_in_reports.FAILED,
-                                    action="proxy sign-in failed", why="wrong name or password",
-                                    window=timedelta(seconds=FAILURE_WINDOW_S), source=where)
+        from storage.audit import PROXY_SIGN_IN_FAILED
+        sign_in_reports.report_once(self.engine, name, f"proxy {client or 'unknown'}", kind=sign_in_reports.FAILED,
+                                    action=PROXY_SIGN_IN_FAILED, why="wrong name or password",
+                                    window=timedelta(seconds=FAILURE_WINDOW_S), source=client)
 
     def close(self) -> None:
         self.engine.dispose()

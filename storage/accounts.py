@@ -89,7 +89,7 @@ class User(Base):
         return f"{self.id}:{self.session_generation}"
 
 
-# `alice` and `Alice` are one account: the database refuses the second (migration 0004_sign_in).
+# `alice` and `Alice` are one account: the database refuses the second (migration 0005_sign_in).
 Index("uq_accounts_name_lower", func.lower(User.name), unique=True)
 
 

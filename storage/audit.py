@@ -18,6 +18,10 @@ from storage.base import Base
 from storage.utc import UTCDateTime, utcnow
 
 SIGN_IN_FAILED = "sign-in failed"
+SIGN_IN_THROTTLED = "sign-in throttled"
+PROXY_SIGN_IN_FAILED = "proxy sign-in failed"
+# Records whose target is a name someone typed (it can be a mistyped password): retention erases it.
+TYPED_NAME_ACTIONS = (SIGN_IN_FAILED, SIGN_IN_THROTTLED, PROXY_SIGN_IN_FAILED)
 
 
 class AuditRecord(Base):

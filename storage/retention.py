@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Engine, delete, select, update
 
 from storage.access import AccessRequest, Grant
-from storage.audit import SIGN_IN_FAILED, AuditRecord
+from storage.audit import TYPED_NAME_ACTIONS, AuditRecord
 from storage.db import write_connection
 from storage.erasure import erasing_audit, is_address
 from storage.usage import ActiveMinute, Attempt, QuotaCharge
@@ -76,7 +76,7 @@ def purge(engine: Engine, retention: Retention = Retention(), now: datetime | No
 def _erase_old_details(conn, cutoff: datetime) -> dict[str, int]:
     old = AuditRecord.at < cutoff
     typed_names = conn.execute(update(AuditRecord).where(
-        old, AuditRecord.action == SIGN_IN_FAILED, AuditRecord.target != TYPED_NAME_REMOVED,
+        old, AuditRecord.action.in_(TYPED_NAME_ACTIONS), AuditRecord.target != TYPED_NAME_REMOVED,
     ).values(target=TYPED_NAME_REMOVED)).rowcount
     addresses = texts = 0
     rows = conn.execute(select(AuditRecord.id, AuditRecord.source, AuditRecord.before, AuditRecord.after)

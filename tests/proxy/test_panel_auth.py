@@ -110,7 +110,7 @@ def test_failed_proxy_logins_reach_the_audit_once_per_burst(panel_env):
             return [(r.action, r.source, r.after["why"]) for r in
                     db.scalars(select(AuditRecord).where(AuditRecord.target == "account:carol"))]
 
-    assert carols_records() == [("proxy sign-in failed", "proxy 127.0.0.1", "wrong name or password")]
+    assert carols_records() == [("proxy sign-in failed", "127.0.0.1", "wrong name or password")]
     # The name reaches the policy, whose lists are exact: another spelling is not carol's login.
     assert http_via_proxy(env.port, plain_get("www.example.org", "Carol:carol-password")).status == 407
     assert "guess" not in repr(carols_records())

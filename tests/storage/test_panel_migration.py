@@ -1,4 +1,4 @@
-"""Revisions 0002_panel and 0004_sign_in: create what the panel's models describe, and go back down cleanly."""
+"""Revisions 0002_panel and 0005_sign_in: create what the panel's models describe, and go back down cleanly."""
 from __future__ import annotations
 
 from alembic import command
@@ -28,7 +28,7 @@ def _downgrade(engine, revision: str) -> None:
 def test_the_migration_matches_the_models_and_round_trips(db_url):
     engine = make_engine(db_url)
     try:
-        upgrade(engine)   # 0004_sign_in adds to the accounts table what the models now describe
+        upgrade(engine)   # 0005_sign_in adds to the accounts table what the models now describe
         panel_only = MetaData()
         for name in PANEL_TABLES:
             Base.metadata.tables[name].to_metadata(panel_only)

@@ -115,3 +115,15 @@ def test_each_period_is_its_own_setting(usage_engine):
     assert (counts["grants"], counts["access_requests"], counts["audit"], counts["audit addresses"]) == (3, 4, 0, 1)
     with pytest.raises(ValueError, match="audit_days must be at least 1"):
         Retention(audit_days=0)
+
+
+def test_throttled_and_proxy_sign_ins_lose_their_typed_names_too(usage_engine):
+    with write_connection(usage_engine) as conn, conn.begin():
+        _audit(conn, 91, "sign-in throttled", "account:hunter2", "10.1.1.3", {"why": "throttled"})
+        _audit(conn, 91, "proxy sign-in failed", "account:hunter3", "10.1.1.4", {"why": "wrong name or password"})
+        _audit(conn, 91, "password check failed", "account:erin", "10.1.1.5", {"why": "wrong current password"})
+    counts = purge(usage_engine, now=NOW)
+    assert (counts["audit addresses"], counts["audit typed names"]) == (3, 2)
+    with usage_engine.connect() as conn:
+        targets = conn.scalars(select(AuditRecord.target).order_by(AuditRecord.id)).all()
+    assert targets == [TYPED_NAME_REMOVED, TYPED_NAME_REMOVED, "account:erin"]   # a signed-in account's own name stays

@@ -1,4 +1,4 @@
-"""Revision 0004_sign_in: names that differ only in case stop the upgrade, named; otherwise one
+"""Revision 0005_sign_in: names that differ only in case stop the upgrade, named; otherwise one
 name per spelling from then on, and every account keeps signing in as before."""
 from __future__ import annotations
 
@@ -28,14 +28,14 @@ def _add(engine, *names):
 def test_names_that_differ_only_in_case_refuse_the_upgrade_and_are_named(db_url):
     engine = make_engine(db_url)
     try:
-        upgrade(engine, "0003_spool_state")
+        upgrade(engine, "0004_retention")
         _add(engine, "Alice", "alice", "bob", "ERIN", "erin", "Erin")
         with pytest.raises(StorageError) as refused:
             upgrade(engine)
         message = str(refused.value)
         assert "differ only in case: Alice, alice, ERIN, Erin, erin;" in message
         assert "rename or remove all but one of each" in message and "bob" not in message
-        assert current_revision(engine) == "0003_spool_state"   # nothing changed
+        assert current_revision(engine) == "0004_retention"   # nothing changed
     finally:
         engine.dispose()
 
@@ -43,7 +43,7 @@ def test_names_that_differ_only_in_case_refuse_the_upgrade_and_are_named(db_url)
 def test_after_the_upgrade_one_spelling_per_name(db_url):
     engine = make_engine(db_url)
     try:
-        upgrade(engine, "0003_spool_state")
+        upgrade(engine, "0004_retention")
         _add(engine, "Alice")
         upgrade(engine)
         with Session(engine) as db:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import current_app
 
 from storage import sign_in_reports
-from storage.audit import SIGN_IN_FAILED
+from storage.audit import SIGN_IN_FAILED, SIGN_IN_THROTTLED
 from storage.sign_in_throttle import Limits, Verdict, forget_ended, give_back, reserve_check
 from web.db import engine
 
@@ -29,7 +29,7 @@ def limits() -> Limits:
                   window=timedelta(seconds=int(config["LOGIN_WINDOW_SECONDS"])))
 
 
-def before_check(name: str, address: str | None, refused_action: str = "sign-in throttled") -> Verdict:
+def before_check(name: str, address: str | None, refused_action: str = SIGN_IN_THROTTLED) -> Verdict:
     """Count the check about to be made, or refuse it (recorded once per burst)."""
     verdict = reserve_check(engine(), name, address, limits())
     if verdict is Verdict.CHECK:

@@ -4,8 +4,8 @@ first sign-in, and sign-in counters that are counted before each password check.
 Accounts whose names differ only in case (`Alice` and `alice`) cannot both stay: the upgrade refuses,
 naming them, and changes nothing until all but one of each are renamed or removed.
 
-Revision ID: 0004_sign_in
-Revises: 0003_spool_state
+Revision ID: 0005_sign_in
+Revises: 0004_retention
 Create Date: 2026-12-01
 """
 from typing import Sequence, Union
@@ -15,8 +15,8 @@ from alembic import op
 
 from storage.db import StorageError
 
-revision: str = "0004_sign_in"
-down_revision: Union[str, Sequence[str], None] = "0003_spool_state"
+revision: str = "0005_sign_in"
+down_revision: Union[str, Sequence[str], None] = "0004_retention"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
