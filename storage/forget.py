@@ -1,7 +1,8 @@
 """Forgetting one person: every row about them goes, every mention of them becomes a pseudonym.
 
 Removed: their usage (minutes, charges, attempts), their access requests and grants, adjustments made
-for them alone (a group named as they are). Pseudonymised: their account (kept, so its id is never
+for them alone (a group named as they are), the sign-in counters of their name and addresses.
+Pseudonymised: their account (kept, so its id is never
 given to someone else, but renamed, deactivated and without a password, which ends every session),
 what they decided or set for others, and the audit trail — which keeps that something happened, not
 who: their name becomes one random pseudonym ("forgotten-3f2a9c") everywhere, so their records still
@@ -22,6 +23,7 @@ from storage.audit import AuditRecord
 from storage.db import write_connection
 from storage.erasure import erasing_audit, is_address, name_pattern, replace_name
 from storage.retention import REQUEST_TEXT
+from storage.sign_in_throttle import forget_counters
 from storage.usage import ActiveMinute, Attempt, QuotaCharge
 from storage.utc import utcnow
 
@@ -53,7 +55,8 @@ def forget(engine: Engine, name: str, source: str, pseudonym: str | None = None)
             name=pseudonym, active=False, password_hash="", session_generation=User.session_generation + 1)).rowcount
         counts["decisions by them"] = _pseudonymise_others(conn, name, pseudonym)
         with erasing_audit(conn, "forget"):
-            counts["audit"] = _pseudonymise_audit(conn, name, pseudonym, request_ids)
+            counts["audit"], addresses = _pseudonymise_audit(conn, name, pseudonym, request_ids)
+        counts["sign_in_counters"] = forget_counters(conn, name, addresses)
         conn.execute(insert(AuditRecord).values(at=utcnow(), actor=None, action=FORGOTTEN, target=f"person:{pseudonym}",
                                                 after=counts, source=source))
     return pseudonym, counts
@@ -74,7 +77,8 @@ def _pseudonymise_others(conn: Connection, name: str, pseudonym: str) -> int:
     return touched
 
 
-def _pseudonymise_audit(conn: Connection, name: str, pseudonym: str, request_ids: list[int]) -> int:
+def _pseudonymise_audit(conn: Connection, name: str, pseudonym: str, request_ids: list[int]) -> tuple[int, set[str]]:
+    """Records touched, and the addresses found to be theirs."""
     pattern = name_pattern(name)
     in_json = json.dumps(name)[1:-1]   # as the name is spelt inside a JSON document
     their_requests = {f"request:{number}" for number in request_ids}
@@ -107,7 +111,7 @@ def _pseudonymise_audit(conn: Connection, name: str, pseudonym: str, request_ids
             changes.setdefault(row_id, {})["source"] = None
     for row_id, change in changes.items():
         conn.execute(update(AuditRecord).where(AuditRecord.id == row_id).values(**change))
-    return len(changes)
+    return len(changes), addresses
 
 
 def spool_mentions(spool_root: Path, name: str) -> dict[Path, int]:

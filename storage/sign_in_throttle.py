@@ -152,6 +152,13 @@ def lift(session: Session, name: str) -> int:
     return session.execute(delete(SignInCounter).where(SignInCounter.account == name.lower())).rowcount
 
 
+def forget_counters(conn: Connection, name: str, addresses: set[str]) -> int:
+    """`watercooler forget`: the counters of this name, and of the addresses that were theirs."""
+    wheres = set(addresses) | {f"proxy {address}" for address in addresses}
+    return conn.execute(delete(SignInCounter).where(
+        (SignInCounter.account == name.strip().lower()) | SignInCounter.address.in_(wheres))).rowcount
+
+
 def forget_ended(engine: Engine, window: timedelta, now: datetime | None = None) -> None:
     """Drop counters whose window ended long ago, so guessed names do not pile up."""
     try:
