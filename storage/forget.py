@@ -2,11 +2,11 @@
 
 Removed: their usage (minutes, charges, attempts), their access requests and grants, adjustments made
 for them alone (a group named as they are), the sign-in counters of their name and addresses.
-Pseudonymised: their account (kept, so its id is never
-given to someone else, but renamed, deactivated and without a password, which ends every session),
-what they decided or set for others, and the audit trail — which keeps that something happened, not
-who: their name becomes one random pseudonym ("forgotten-3f2a9c") everywhere, so their records still
-read as one person's, and the addresses they used are removed from every record.
+Pseudonymised: their account (kept, so its id is never given to someone else, but renamed,
+deactivated and without a password, which ends every session), what they decided or set for others,
+and the audit trail — which keeps that something happened, not who: their name becomes one random
+pseudonym ("forgotten-3f2a9c") everywhere, so their records still read as one person's, and the
+addresses they used are removed from every record.
 """
 from __future__ import annotations
 

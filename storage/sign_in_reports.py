@@ -37,7 +37,8 @@ def report_once(engine: Engine, name: str, address: str | None, *, kind: int, ac
                 return False
             conn.execute(insert(AuditRecord).values(
                 at=now, actor=None, action=action, target=f"account:{name.strip()}", before=None,
-                after={"why": why, "more in this burst are counted until": (started + window).isoformat(timespec="seconds")},
+                after={"why": why,
+                       "more in this burst are counted until": (started + window).isoformat(timespec="seconds")},
                 source=source or address))
             return True
     except DBAPIError as exc:

@@ -1,8 +1,8 @@
 """Flask-Login wiring: a session names the account *and* its session generation.
 
 The id Flask-Login keeps in the cookie is "ACCOUNT-ID:GENERATION". Signing out, changing or
-resetting the password and disabling the account raise the account's generation, so every cookie issued before — including copies — no
-longer loads an account and is treated as signed out.
+resetting the password and disabling the account raise the account's generation, so every cookie
+issued before — including copies — no longer loads an account and is treated as signed out.
 """
 from __future__ import annotations
 

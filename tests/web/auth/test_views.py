@@ -68,7 +68,8 @@ def test_a_burst_of_failures_is_two_audit_records_not_one_per_request(app, auth)
         auth.login("erin", "wrong password!")
     with app.app_context():
         records = [(r.action, r.target, r.source) for r in db().scalars(select(AuditRecord).order_by(AuditRecord.id))]
-    assert records == [("sign-in failed", "account:erin", "127.0.0.1"), ("sign-in throttled", "account:erin", "127.0.0.1")]
+    assert records == [("sign-in failed", "account:erin", "127.0.0.1"),
+                       ("sign-in throttled", "account:erin", "127.0.0.1")]
 
 
 def test_unknown_names_are_throttled_like_real_ones(auth):
