@@ -75,8 +75,9 @@ OPTIONS: list[tuple[str, Any, Any, str, Sequence[str] | None]] = [
      "Test only: send connections for HOST[:PORT] (or *:PORT) to IP:PORT instead, e.g. "
      "'*:443=127.0.0.1:8443'. Never set this in production.", None),
     ("watercooler_test_clock", str, "",
-     "Test only: run the policy clock from this moment (ISO 8601 with offset), optionally faster: "
-     "'2026-11-26T12:59:57+01:00x60'. Empty: real time.", None),
+     "Test only: run the policy clock from this moment (ISO 8601 with offset), optionally faster, and "
+     "optionally reading that moment at a given real UNIX time so several proxies agree: "
+     "'2026-11-26T12:59:57+01:00x60@1795000000'. Empty: real time.", None),
     ("watercooler_test_fault", str, "",
      "Test only: 'decide' makes every decision raise an error, to show that failures do not let "
      "traffic through.", ("", "decide")),

@@ -1,8 +1,10 @@
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from proxy_addons.clock import Clock, SimulatedClock, parse_clock
+from tests.support.net import poll
 
 
 def test_real_clock_is_aware_utc():
@@ -24,3 +26,18 @@ def test_test_clock_starts_at_the_given_moment_and_runs_faster():
 def test_bad_test_clocks_are_refused_with_the_option_name(spec):
     with pytest.raises(ValueError, match="watercooler_test_clock"):
         parse_clock(spec)
+
+
+def test_test_clocks_with_one_anchor_read_the_same_moment_whenever_they_start():
+    anchor = time.time() - 30                                    # the moment was read 30 real seconds ago
+    spec = f"2026-11-26T12:00:00+01:00x2@{anchor}"
+    early, late = parse_clock(spec), parse_clock(spec)
+    assert abs(early.now() - late.now()) < timedelta(seconds=1)
+    assert timedelta(seconds=59) <= early.now() - datetime.fromisoformat("2026-11-26T12:00:00+01:00") < timedelta(seconds=65)
+
+
+def test_ticks_run_at_the_clock_speed():
+    fast, real = parse_clock("2026-11-26T12:00:00+01:00x60"), Clock()
+    before_fast, before_real = fast.ticks(), real.ticks()
+    poll(lambda: real.ticks() - before_real >= 0.05, timeout=5, what="50 ms of real time")
+    assert fast.ticks() - before_fast >= 60 * 0.05
