@@ -3,12 +3,13 @@
 The proxy asks on every quota decision, on its event loop, so answers come from memory only. At
 start the refresher loads every charge of the last 8 days (compact: one integer per minute) and logs
 "quota state loaded"; a key seen for the first time answers from that preload and what this process
-charged itself, and the refresher re-reads it from the database at once. Only requests that arrive
-before the preload has landed (or while the database is unreachable) are decided on what this
-process knows — a restart with the database down forgets no charge, it just cannot see it yet. Staying
-exact is a matter of sets, not counters: used = |minutes in the database ∪ minutes charged here|, so
-a minute charged by two nodes, or charged here and already written, counts once. Every few seconds
-the refresher re-reads the active keys, which is how several nodes on one PostgreSQL converge.
+charged itself, and the refresher re-reads it from the database at once. Staying exact is a matter of
+sets, not counters: used = |minutes in the database ∪ minutes charged here|, so a minute charged by
+two nodes, or charged here and already written, counts once. Every few seconds the refresher re-reads
+the active keys, which is how several nodes on one PostgreSQL converge. `age` says how long ago a
+key was last read from the database (None: never, so only the preload and this process speak for
+it); the proxy claims a minute in the database (`claimed`) before charging on an answer that old.
+Ages and idle times are measured by `ticks` (the proxy clock's monotonic seconds).
 Periods start where the engine says (`QuotaStatus.period_start`, computed in the policy's zone);
 minutes are UTC instants, so a repeated or skipped local hour needs no special case here.
 """
@@ -19,11 +20,13 @@ import threading
 from array import array
 from bisect import bisect_left
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import Engine
 
+from storage.quota_claims import Claim
 from storage.quota_reads import all_charges_since, charged_minutes, epoch_minute
 
 log = logging.getLogger("watercooler.storage")
@@ -37,11 +40,13 @@ class _Entry:
     last_read: float
     in_db: frozenset[datetime] = frozenset()
     seeded: bool = False
+    read_at: float | None = None        # ticks when the database was last read for this key
 
 
 class QuotaCache:
     def __init__(self, engine: Engine, refresh_every: float = 2.0) -> None:
         self.engine, self.refresh_every = engine, refresh_every
+        self.ticks: Callable[[], float] = time.monotonic
         self._lock = threading.Lock()
         self._local: dict[tuple[str, str], set[datetime]] = {}
         self._entries: dict[tuple[str, str, datetime], _Entry] = {}
@@ -63,19 +68,61 @@ class QuotaCache:
         if self._thread.is_alive():
             self._thread.join(timeout=5)
 
-    def used(self, user: str, rule: str, period_start: datetime) -> int:
-        """Minutes charged to (user, rule) since `period_start`: from memory, never waits."""
+    def used(self, user: str, rule: str, period_start: datetime, current: datetime | None = None) -> int:
+        """Minutes charged to (user, rule) since `period_start`, not counting `current` (the minute
+        the person is in: already paid for when charged, here or elsewhere). From memory, never waits."""
         start = period_start.astimezone(timezone.utc)
         with self._lock:
-            entry = self._entries.get((user, rule, start))
-            if entry is None:
-                known = self._from_preload(user, rule, start)
-                mine = {m for m in self._local.get((user, rule), ()) if m >= start}
-                entry = self._entries[(user, rule, start)] = _Entry(len(known | mine), time.monotonic(), known)
-                self._starts.setdefault((user, rule), set()).add(start)
-                self._wanted.set()
-            entry.last_read = time.monotonic()
-            return entry.used
+            entry = self._entry(user, rule, start)
+            paid = current is not None and self._charged(entry, user, rule, start, current)
+            return entry.used - paid
+
+    def age(self, user: str, rule: str, period_start: datetime) -> float | None:
+        """Ticks since (user, rule, period) was last read from the database; None if it never was."""
+        with self._lock:
+            entry = self._entries.get((user, rule, period_start.astimezone(timezone.utc)))
+            if entry is None or entry.read_at is None:
+                return None
+            return max(0.0, self.ticks() - entry.read_at)
+
+    def is_charged(self, user: str, rule: str, period_start: datetime, minute: datetime) -> bool:
+        """`minute` is charged to (user, rule), as far as this process knows."""
+        start = period_start.astimezone(timezone.utc)
+        with self._lock:
+            return self._charged(self._entry(user, rule, start), user, rule, start, minute)
+
+    def claimed(self, user: str, rule: str, period_start: datetime, minute: datetime, claim: Claim,
+                read_at: float) -> None:
+        """A claim in the database (begun at `read_at` ticks) answered: it is now this key's truth."""
+        start = period_start.astimezone(timezone.utc)
+        with self._lock:
+            if claim.granted:
+                self._local.setdefault((user, rule), set()).add(minute)
+            entry = self._entry(user, rule, start)
+            if entry.read_at is None or entry.read_at <= read_at:
+                self._learn(entry, user, rule, start, claim.charged, read_at)
+
+    def _entry(self, user: str, rule: str, start: datetime) -> _Entry:
+        """The key's entry, made from the preload and this process's charges when new (lock held)."""
+        now = self.ticks()
+        entry = self._entries.get((user, rule, start))
+        if entry is None:
+            known = self._from_preload(user, rule, start)
+            mine = {m for m in self._local.get((user, rule), ()) if m >= start}
+            entry = self._entries[(user, rule, start)] = _Entry(len(known | mine), now, known)
+            self._starts.setdefault((user, rule), set()).add(start)
+            self._wanted.set()
+        entry.last_read = now
+        return entry
+
+    def _charged(self, entry: _Entry, user: str, rule: str, start: datetime, minute: datetime) -> bool:
+        return minute >= start and (minute in entry.in_db or minute in self._local.get((user, rule), ()))
+
+    def _learn(self, entry: _Entry, user: str, rule: str, start: datetime, in_db: frozenset[datetime],
+               read_at: float) -> None:
+        entry.in_db, entry.read_at, entry.seeded = in_db, read_at, True
+        mine = {m for m in self._local.get((user, rule), ()) if m >= start}
+        entry.used = len(in_db | mine)
 
     def charge(self, user: str, rule: str, minute: datetime) -> None:
         """This process charged `minute` (aware UTC, whole minute) to (user, rule)."""
@@ -91,9 +138,10 @@ class QuotaCache:
 
     def refresh(self) -> None:
         """Re-read every active key from the database (raises when the database is unavailable)."""
-        now = time.monotonic()
+        now = self.ticks()
         with self._lock:
-            for user, rule, start in [k for k, e in self._entries.items() if now - e.last_read > IDLE_EXPIRY]:
+            idle = [k for k, e in self._entries.items() if now - e.last_read > IDLE_EXPIRY]
+            for user, rule, start in idle:
                 del self._entries[(user, rule, start)]
                 self._starts[(user, rule)].discard(start)
             wanted: dict[tuple[str, datetime], set[str]] = {}
@@ -106,14 +154,14 @@ class QuotaCache:
             for (rule, start), by_user in found.items():
                 for user in wanted[(rule, start)]:
                     entry = self._entries.get((user, rule, start))
-                    if entry is None:
-                        continue
-                    entry.in_db = frozenset(by_user.get(user, ()))
-                    mine = {m for m in self._local.get((user, rule), ()) if m >= start}
-                    entry.used, entry.seeded = len(entry.in_db | mine), True
+                    if entry is None or (entry.read_at is not None and entry.read_at > now):
+                        continue            # gone, or a claim read it after this refresh began
+                    self._learn(entry, user, rule, start, frozenset(by_user.get(user, ())), now)
             for key, minutes in self._local.items():
                 self._local[key] = {m for m in minutes if m >= horizon}
         self.refreshed_at, self.error = datetime.now(timezone.utc), None
+        if idle:
+            log.info("quota state of %d idle key(s) forgotten: read again from the database when asked", len(idle))
 
     def preload(self) -> None:
         """Load the last 8 days of charges, so first answers after a restart already know them."""

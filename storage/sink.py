@@ -1,7 +1,9 @@
 """`DatabaseUsageSink`: the durable `UsageSink` — what the proxy sees, kept in SQLite or PostgreSQL.
 
 Every method runs on mitmproxy's event loop and touches memory only: records go to the writer's
-queue (spool, then database, on threads), quota answers come from the quota cache. Creating the
+queue (spool, then database, on threads), quota answers come from the quota cache. The one
+exception is `claim`, which charges a minute in the database itself: the proxy calls it from a
+worker thread when its answer for a person is not recent enough to charge on. Creating the
 sink opens no connection, so a database that is down or stalled at start delays nothing: the writer
 brings the schema up to date in the background, and meanwhile the proxy enforces from memory,
 spools, logs the outage and shows it in `status()`.
@@ -18,6 +20,7 @@ from zoneinfo import ZoneInfo
 from storage.db import DbTimeouts, data_dir, describe, make_engine
 from storage.health import STALL_AFTER
 from storage.nodes import NodeState, beat
+from storage.quota_claims import claim_minute
 from storage.quota_cache import QuotaCache
 from storage.records import AttemptRecord, ChargeRecord, MinuteRecord
 from storage.spool import Spool
@@ -30,6 +33,8 @@ SEEN_MINUTES = 5   # remember recent minutes, so a busy page does not queue the 
 
 
 class DatabaseUsageSink:
+    shared = True       # other proxies (or processes) may use the same database
+
     def __init__(self, url: str | None = None, *, data: Path | None = None, node: str | None = None,
                  zone: str | tzinfo | None = None, max_delay: float = 1.0, max_rows: int = 500,
                  refresh_every: float = 2.0, timeouts: DbTimeouts = DbTimeouts(),
@@ -74,8 +79,34 @@ class DatabaseUsageSink:
     def attempt(self, user: str | None, site: str, rule: str | None, kind: str, at: datetime) -> None:
         self.writer.put(AttemptRecord(_name(user), _name(site), _name(rule), self._day(at), _name(kind)[:32]))
 
-    def used_minutes(self, user: str | None, rule: str, period_start: datetime) -> int:
-        return self.quotas.used(_name(user), _name(rule), period_start)
+    def used_minutes(self, user: str | None, rule: str, period_start: datetime,
+                     current: datetime | None = None) -> int:
+        return self.quotas.used(_name(user), _name(rule), period_start,
+                                _utc_minute(current) if current is not None else None)
+
+    def is_charged(self, user: str | None, rule: str, period_start: datetime, at: datetime) -> bool:
+        return self.quotas.is_charged(_name(user), _name(rule), period_start, _utc_minute(at))
+
+    def quota_age(self, user: str | None, rule: str, period_start: datetime) -> float | None:
+        """How old this process's answer for (user, rule) is, in clock seconds; None when it was never
+        read from the database, or when this process's own charges are not reaching the database
+        (then other proxies cannot see them in time, so every charge must be claimed)."""
+        if self.writer.health.state != "up":
+            return None
+        return self.quotas.age(_name(user), _name(rule), period_start)
+
+    def claim(self, user: str | None, rule: str, period_start: datetime, at: datetime, limit: int) -> bool:
+        """Blocking (a worker thread): charge the minute of `at` in the database if the budget has room."""
+        who, name, minute = _name(user), _name(rule), _utc_minute(at)
+        read_at = self.quotas.ticks()
+        start = period_start.astimezone(timezone.utc)
+        claim = claim_minute(self.engine, who, name, start, minute, self._day(at), limit)
+        self.quotas.claimed(who, name, start, minute, claim, read_at)
+        return claim.granted
+
+    def use_clock(self, ticks) -> None:
+        """The proxy clock's monotonic seconds (`Clock.ticks`): quota ages are in policy time."""
+        self.quotas.ticks = ticks
 
     def status(self) -> dict:
         return {"sink": "database", "database_url": describe(self.engine.url), "node": self.node.node_id,

@@ -12,6 +12,7 @@ import policy
 from storage.apply import apply_batches
 from storage.db import write_connection
 from storage.quota_cache import QuotaCache
+from storage.quota_claims import claim_minute
 from storage.records import ChargeRecord
 from tests.support.databases import db_url, pg_database, usage_engine  # noqa: F401  (fixtures)
 from tests.support.net import poll
@@ -71,6 +72,51 @@ def test_a_minute_counts_once_whether_charged_here_there_or_both(usage_engine):
     cache.refresh()
     assert cache.used("alice", "social-budget", DAY_START) == 6
     assert cache.used("bob", "social-budget", DAY_START) == 0
+
+
+def test_the_minute_a_person_is_in_is_paid_for_wherever_it_was_charged(usage_engine):
+    store_charges(usage_engine, "alice", [at(0), at(1)], "b1")       # charged by another proxy
+    cache = QuotaCache(usage_engine, refresh_every=60)
+    cache.used("alice", "social-budget", DAY_START)
+    cache.refresh()
+    assert cache.used("alice", "social-budget", DAY_START, current=at(1)) == 1
+    assert cache.used("alice", "social-budget", DAY_START, current=at(2)) == 2
+    assert cache.is_charged("alice", "social-budget", DAY_START, at(1))
+    assert not cache.is_charged("alice", "social-budget", DAY_START, at(2))
+
+
+def test_the_age_of_an_answer_counts_from_its_last_read_and_a_claim_is_the_newest_read(usage_engine):
+    ticks = [100.0]
+    cache = QuotaCache(usage_engine, refresh_every=60)
+    cache.ticks = lambda: ticks[0]
+    assert cache.used("alice", "social-budget", DAY_START) == 0
+    assert cache.age("alice", "social-budget", DAY_START) is None     # only the preload and this process
+    cache.refresh()
+    ticks[0] = 104.0
+    assert cache.age("alice", "social-budget", DAY_START) == 4.0
+    store_charges(usage_engine, "alice", [at(0)], "b1")
+    claim = claim_minute(usage_engine, "alice", "social-budget", DAY_START, at(1), at(1).date(), 5)
+    cache.claimed("alice", "social-budget", DAY_START, at(1), claim, read_at=104.0)
+    assert cache.used("alice", "social-budget", DAY_START) == 2 and cache.age("alice", "social-budget", DAY_START) == 0
+    ticks[0] = 103.0                       # a refresh that began before the claim answered
+    store_charges(usage_engine, "alice", [at(2)], "b2")
+    cache.refresh()
+    ticks[0] = 105.0
+    assert cache.age("alice", "social-budget", DAY_START) == 1.0      # the claim's answer stands
+
+
+def test_a_person_idle_for_15_minutes_is_forgotten_and_never_read_again_from_memory(usage_engine, caplog):
+    caplog.set_level(logging.INFO)
+    ticks = [0.0]
+    cache = QuotaCache(usage_engine, refresh_every=60)
+    cache.ticks = lambda: ticks[0]
+    cache.used("alice", "social-budget", DAY_START)
+    cache.refresh()
+    ticks[0] = 15 * 60 + 1.0
+    cache.refresh()
+    assert "quota state of 1 idle key(s) forgotten" in caplog.text
+    cache.used("alice", "social-budget", DAY_START)
+    assert cache.age("alice", "social-budget", DAY_START) is None
 
 
 def test_two_nodes_on_one_database_converge_on_one_count(usage_engine):
