@@ -33,6 +33,7 @@ from proxy_addons.identity import Who, identify
 from proxy_addons.overrides import watch_overrides
 from proxy_addons.panel_auth import PanelAuth
 from proxy_addons.parts import Parts
+from proxy_addons.quota_gate import PendingClaim, QuotaClaimNeeded, claim_then, run_claiming
 from proxy_addons.streaming import BodyStreaming
 from proxy_addons.tunnels import mark_unavailable
 from proxy_addons.websockets import judge_message
@@ -100,31 +101,52 @@ class Watercooler:
                            "use 'closed' unless you accept unfiltered traffic during failures")
 
     # --- hooks -----------------------------------------------------------------------------------
-    # A hook hands mitmproxy a coroutine only when a panel password must be checked (in a worker
-    # thread); otherwise it is plain and costs no await.
+    # A hook hands mitmproxy a coroutine only when a panel password must be checked, or a new quota
+    # minute claimed in the usage database (both in worker threads); otherwise it is plain and costs
+    # no await.
     def requestheaders(self, flow: http.HTTPFlow):
         self.parts.limits.head_received(flow)
         login = self.logins.requestheaders(flow)
         if login is not None:
             return self._decide_after(login, flow)
-        self._decide(flow)
-        return None
+        return self._decide(flow)
 
     async def _decide_after(self, login, flow: http.HTTPFlow) -> None:
         await login
-        self._decide(flow)
+        claiming = self._decide(flow)
+        if claiming is not None:
+            await claiming
 
-    def _decide(self, flow: http.HTTPFlow) -> None:
+    def _decide(self, flow: http.HTTPFlow):
         """Decide a request on its headers: nothing of it has gone to the site yet."""
         if flow.response is not None or not flow.live:   # proxyauth or the panel login asked for credentials
-            return
+            return None
         flow.metadata[MARK] = "request"
         try:          # the busiest hook: a plain try rather than `failsafe`, same outcome
             self.parts.enforcer.request(flow, self._who(flow.metadata, flow.client_conn))
+        except QuotaClaimNeeded as needed:      # a new quota minute is claimed first: the one await
+            return self._decide_after_claim(needed.claim, flow)
         except Exception as exc:
-            let_through = report(f"{flow.request.method} {flow.request.host}", exc,
-                                 ctx.options.watercooler_fail == "open")
-            flow.response = None if let_through else answers.unavailable(flow.request.host)
+            self._undecided(flow, exc)
+        self._stream_or_keep(flow)
+        return None
+
+    async def _decide_after_claim(self, claim: PendingClaim, flow: http.HTTPFlow) -> None:
+        await claim_then(self.parts.quota_gate, claim, lambda: self._decide_again(flow),
+                         lambda exc: self._undecided(flow, exc))
+        self._stream_or_keep(flow)
+
+    def _decide_again(self, flow: http.HTTPFlow) -> None:
+        """After a claim: decided again, on the database's answer."""
+        if flow.live and flow.response is None:
+            self.parts.enforcer.request(flow, self._who(flow.metadata, flow.client_conn))
+
+    def _undecided(self, flow: http.HTTPFlow, exc: Exception) -> None:
+        let_through = report(f"{flow.request.method} {flow.request.host}", exc,
+                             ctx.options.watercooler_fail == "open")
+        flow.response = None if let_through else answers.unavailable(flow.request.host)
+
+    def _stream_or_keep(self, flow: http.HTTPFlow) -> None:
         if flow.response is not None or KEEP_BODY in flow.metadata:
             flow.request.stream = False     # the proxy answers, or reads the body itself: it stays here
         elif self.streaming.limit is not None:
@@ -160,15 +182,17 @@ class Watercooler:
         with self._failsafe("TLS ClientHello (early)"):
             self.parts.tunnels.early_tunnel(nextlayer)
 
-    def tls_clienthello(self, data: tls.ClientHelloData) -> None:
-        with self._failsafe(f"TLS ClientHello {data.client_hello.sni}") as failed:
-            self.parts.tunnels.client_hello(data)
-        if failed.closed:
-            state = self.parts.connections.get(data.context.client)
-            if state is not None:
-                state.unavailable = True
-        elif failed.open:
+    def tls_clienthello(self, data: tls.ClientHelloData):
+        return run_claiming(self.parts.quota_gate, lambda: self.parts.tunnels.client_hello(data),
+                            lambda exc: self._client_hello_undecided(data, exc))
+
+    def _client_hello_undecided(self, data: tls.ClientHelloData, exc: Exception) -> None:
+        if report(f"TLS ClientHello {data.client_hello.sni}", exc, ctx.options.watercooler_fail == "open"):
             data.ignore_connection = True      # fail open, as configured
+            return
+        state = self.parts.connections.get(data.context.client)
+        if state is not None:
+            state.unavailable = True
 
     def request(self, flow: http.HTTPFlow) -> None:
         """Only for requests whose body the proxy reads itself; everything else was decided at requestheaders."""
@@ -183,15 +207,19 @@ class Watercooler:
         if self.streaming.limit is not None:
             self.streaming.response(flow)
 
-    def websocket_message(self, flow: http.HTTPFlow) -> None:
+    def websocket_message(self, flow: http.HTTPFlow):
         flow.metadata[MARK] = "websocket"
         who = self._who(flow.metadata, flow.client_conn)
-        with self._failsafe(f"WebSocket {flow.request.host}") as failed:
-            refused = judge_message(self.parts.decider, self.parts.counter, self.parts.connections, flow, who)
-            if refused is not None:
-                close_client(flow.client_conn, refused)
-                return
-        if failed.closed:
+        return run_claiming(self.parts.quota_gate, lambda: self._websocket_message(flow, who),
+                            lambda exc: self._websocket_undecided(flow, exc))
+
+    def _websocket_message(self, flow: http.HTTPFlow, who: Who) -> None:
+        refused = judge_message(self.parts.decider, self.parts.counter, self.parts.connections, flow, who)
+        if refused is not None:
+            close_client(flow.client_conn, refused)
+
+    def _websocket_undecided(self, flow: http.HTTPFlow, exc: Exception) -> None:
+        if not report(f"WebSocket {flow.request.host}", exc, ctx.options.watercooler_fail == "open"):
             flow.websocket.messages[-1].drop()
             close_client(flow.client_conn, "WebSocket could not be decided")
 

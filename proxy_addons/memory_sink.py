@@ -16,6 +16,8 @@ def minute_of(at: datetime) -> datetime:
 
 
 class MemorySink:
+    shared = False      # this process is the only one counting: what it knows is always current
+
     def __init__(self) -> None:
         self.active: set[tuple[str | None, str, str, datetime]] = set()     # (user, site, category, minute)
         self.charged: dict[tuple[str | None, str], set[datetime]] = {}      # (user, quota rule) -> minutes
@@ -33,8 +35,10 @@ class MemorySink:
     def attempt(self, user: str | None, site: str, rule: str | None, kind: str, at: datetime) -> None:
         self.attempts[(user, site, rule, kind, at.date().isoformat())] += 1
 
-    def used_minutes(self, user: str | None, rule: str, period_start: datetime) -> int:
-        return sum(1 for start in self.charged.get((user, rule), ()) if start >= period_start)
+    def used_minutes(self, user: str | None, rule: str, period_start: datetime,
+                     current: datetime | None = None) -> int:
+        return sum(1 for start in self.charged.get((user, rule), ()) if start >= period_start and start != current)
+
 
     def status(self) -> dict:
         return {"sink": "memory", "active_minutes": len(self.active), "attempts": sum(self.attempts.values())}

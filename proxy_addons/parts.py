@@ -22,6 +22,7 @@ from proxy_addons.limits import ConnectionLimits
 from proxy_addons.map_hosts import HostMapper, parse_map
 from proxy_addons.open_files import OpenFiles, raise_open_file_limit
 from proxy_addons.overrides import OverridesReader
+from proxy_addons.quota_gate import QuotaGate
 from proxy_addons.rules_watch import PolicyHolder, describe_error
 from proxy_addons.secret import load_or_create_secret, secret_path
 from proxy_addons.sinks import make_sink, tell_sink_about_policy
@@ -52,6 +53,7 @@ class Parts:
         self.connections = Connections(lambda moment: self.clock.seconds_until(moment))
         self.limits = ConnectionLimits()
         self.open_files: OpenFiles | None = None
+        self.quota_gate = QuotaGate()
         self.sink: UsageSink | None = None
         self._sink_settings: tuple = ()
         self.overrides_reader: OverridesReader | None = None
@@ -128,6 +130,9 @@ class Parts:
             or self.counter.sink is not self.sink else self.counter
         self.decider = Decider(self.holder, self.counter, self.continued, self.clock)
         self.decider.fault = opts.watercooler_test_fault == "decide"
+        self.quota_gate.sink, self.quota_gate.clock, self.counter.gate = self.sink, self.clock, self.quota_gate
+        if hasattr(self.sink, "use_clock"):
+            self.sink.use_clock(self.clock.ticks)
         self.enforcer = Enforcer(self.decider, self.counter, self.signer, self.continued, self.notices,
                                  self.connections, opts.watercooler_panel_url)
         self.tunnels = TunnelDecider(self.decider, self.counter, self.connections, self.no_ca)
@@ -154,6 +159,7 @@ class Parts:
             logger.info(f"policy changed: closed {closed} open connection(s) it no longer allows")
 
     def close(self) -> None:
+        self.quota_gate.close()
         if self.sink is not None:
             self.sink.close()
             self.sink = None

@@ -4,7 +4,9 @@ A plain allow that needs no per-request control is tunnelled untouched (`ignore_
 browser talks to the site with the site's own certificate and nothing is decrypted. Everything else
 (a page to show, methods to check, minutes to count, a host disagreement, a failure) is intercepted
 with the Watercooler CA, and every request inside is decided again. With `watercooler_no_ca` nothing
-is decrypted: what would need a page is refused at CONNECT with 403 and X-Watercooler-Reason.
+is decrypted: what would need a page is refused at CONNECT with 403 and X-Watercooler-Reason, and a
+quota site's tunnel is its minute (claimed in the database first when `quota_gate` says so: the
+ClientHello hook then waits, and the early decision leaves it to the TLS layer).
 
 A connection to a bare address (`CONNECT 157.240.1.35:443`, no SNI or an address as SNI) names no
 site: what it reaches is whatever its requests' Host says. With the CA it is always intercepted, so
@@ -27,6 +29,7 @@ from proxy_addons import pages
 from proxy_addons.connections import ClientState, Connections
 from proxy_addons.deciding import Decider
 from proxy_addons.identity import Who
+from proxy_addons.quota_gate import QuotaClaimNeeded
 from proxy_addons.usage import UsageCounter
 from policy.hosts import canonical_host, is_address
 
@@ -83,7 +86,11 @@ class TunnelDecider:
             hello = parse_client_hello(data)
         except ValueError:
             return
-        if hello is not None and self._plain_tunnel(context, hello.sni):
+        try:
+            tunnel = hello is not None and self._plain_tunnel(context, hello.sni)
+        except QuotaClaimNeeded:
+            return                                  # the ClientHello hook waits for the claim instead
+        if tunnel:
             nextlayer.layer = layers.TCPLayer(context, ignore=True)
 
     def client_hello(self, data: tls.ClientHelloData) -> None:
@@ -109,7 +116,7 @@ class TunnelDecider:
             self.decider.decide(state.who, url, now=now)
         if decision.action != "allow" or (decision.needs_interception and not self.no_ca):
             return False
-        self.counter.count(state.who.user, decision, now)
+        self.counter.count(state.who.user, decision, now)         # may raise QuotaClaimNeeded
         self.connections.hold(client, state.who, url, decision.until, unnamed=unnamed, plain=not self.no_ca)
         return True
 

@@ -11,7 +11,10 @@ tunnels count the minute they open (nothing inside them is seen). Each (user, si
 the sink once from this proxy, however many requests the page makes.
 
 Quotas: the minute a user is in is already paid for, so usage for a decision excludes the current
-minute when it has been charged: someone with 1 minute left keeps the whole of that minute.
+minute when it has been charged (by this proxy or another one on the same database): someone with 1
+minute left keeps the whole of that minute, on every proxy. Before a note charges a new quota minute,
+the quota gate may ask for it to be claimed in the database first (`quota_gate`: it raises, and
+nothing is noted until the request is decided again).
 """
 from __future__ import annotations
 
@@ -60,7 +63,7 @@ class UsageCounter:
     def __init__(self, sink: UsageSink) -> None:
         self.sink = sink
         self._recent: dict[tuple[str | None, str, str | None], tuple[datetime, int]] = {}   # minute, signals
-        self._charged: dict[tuple[str | None, str], datetime] = {}                          # (user, quota rule)
+        self.gate: Any = None                    # QuotaGate: checks a new quota minute before it is charged
 
     def count(self, user: str | None, decision: Any, at: datetime) -> None:
         """`user` was active on the decided site at `at` (ignored for bundle hosts and unknown sites)."""
@@ -80,12 +83,11 @@ class UsageCounter:
             signals += seen[1]
         elif len(self._recent) >= MAX_RECENT:
             self._recent.clear()
-            self._charged.clear()
+        if signals >= BUSY and quota_rule is not None and self.gate is not None:
+            self.gate.check(user, decision, at)          # may raise QuotaClaimNeeded: nothing noted yet
         self._recent[key] = (minute, signals)
         if signals < BUSY:
             return
-        if quota_rule is not None:
-            self._charged[(user, quota_rule)] = minute
         self.sink.minute(user, decision.site, decision.category or "", at, quota_rule=quota_rule)
 
     def used_for(self, user: str | None, at: datetime) -> Callable[[str, datetime], int]:
@@ -93,6 +95,5 @@ class UsageCounter:
 
         Made for every request and called only for quota rules, so it does nothing until called."""
         def used(rule: str, period_start: datetime) -> int:
-            total = self.sink.used_minutes(user, rule, period_start)
-            return max(0, total - 1) if self._charged.get((user, rule)) == minute_of(at) else total
+            return self.sink.used_minutes(user, rule, period_start, minute_of(at))
         return used

@@ -53,9 +53,9 @@ def test_two_proxies_on_one_database_keep_one_count_and_one_quota(db_url, tmp_pa
         poll(lambda: sorted_rows(db_url, QuotaCharge.user_name), timeout=20, what="the charge to be stored")
         second = start_env(tmp_path / "b", RULES, options)                        # scaled out, same minute
         second.proxy.wait_for_log("quota state loaded", timeout=20)
-        blocked = http_via_proxy(second.port, page("www.reddit.com"))
-        assert blocked.status == 403 and "1 of 1 minutes used today" in blocked.text
-        assert second.http_origin.seen == []
+        # The minute is paid for on every proxy: the second lets her finish it and charges nothing more
+        # (the next minute is blocked on both: tests/proxy/test_quota_gate.py).
+        assert http_via_proxy(second.port, page("www.reddit.com")).status == 200
         for env in (first, second):                                              # one colleague, two proxies
             assert http_via_proxy(env.port, page("forum.corp.example")).status == 200
     finally:
@@ -66,7 +66,7 @@ def test_two_proxies_on_one_database_keep_one_count_and_one_quota(db_url, tmp_pa
     assert [(user, site, str(day)) for user, site, day in minutes] == [
         ("", "forum", "2026-11-26"), ("", "reddit", "2026-11-26")]    # the forum minute once, not twice
     assert len(sorted_rows(db_url, QuotaCharge.minute)) == 1
-    assert sorted_rows(db_url, Attempt.site, Attempt.kind, Attempt.count) == [("reddit", "blocked", 1)]
+    assert sorted_rows(db_url, Attempt.site, Attempt.kind, Attempt.count) == []
 
 
 def test_a_database_outage_under_steady_traffic_loses_and_doubles_nothing(db_url, tmp_path, monkeypatch):
