@@ -1,10 +1,10 @@
-"""Claiming quota minutes in the database: how long a waiting page load waits, and how many claims
+"""Claiming quota minutes in the database: how long a waiting request waits, and how many claims
 one proxy's claim threads make per second.
 
     .venv/bin/python bench/quota_claims.py [--claims 4000] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
 For each database: `--claims` claims of distinct (person, minute) pairs, one at a time (the wait a
-page load sees: median and 99th percentile), then the same number from 4 threads at once, as the
+request sees: median and 99th percentile), then the same number from 4 threads at once, as the
 proxy's claim pool makes them (claims per second). Budgets have room, so every claim inserts. Then the
 cost on the event loop of `QuotaGate.check` for a person who needs no claim. PostgreSQL runs in a
 schema of its own, dropped at the end; it is skipped when unreachable.

@@ -39,7 +39,6 @@ class MemorySink:
                      current: datetime | None = None) -> int:
         return sum(1 for start in self.charged.get((user, rule), ()) if start >= period_start and start != current)
 
-
     def status(self) -> dict:
         return {"sink": "memory", "active_minutes": len(self.active), "attempts": sum(self.attempts.values())}
 

@@ -131,6 +131,7 @@ class Parts:
         self.decider = Decider(self.holder, self.counter, self.continued, self.clock)
         self.decider.fault = opts.watercooler_test_fault == "decide"
         self.quota_gate.sink, self.quota_gate.clock, self.counter.gate = self.sink, self.clock, self.quota_gate
+        self.quota_gate.decider = self.decider
         if hasattr(self.sink, "use_clock"):
             self.sink.use_clock(self.clock.ticks)
         self.enforcer = Enforcer(self.decider, self.counter, self.signer, self.continued, self.notices,

@@ -3,15 +3,18 @@
 Several proxies on one database each answer quota questions from memory, re-read every 2 s. That is
 good enough while a person has minutes to spare, never for the last ones: two proxies could both hand
 out the last minute, and a proxy that has not read a person yet (just started, or forgot them after
-15 idle minutes) knows only its own charges. So before a page load charges a new minute, `check`
-looks at how recent this proxy's answer is and how much of the budget would be left:
+15 idle minutes) knows only its own charges. So before a request charges a new minute (the usage
+counter asks as it is about to), `check` looks at how recent this proxy's answer is and how much of
+the budget would be left:
 
 - read from the database within FRESH_S clock seconds, and at least `margin()` minutes left after
   this one: charge from memory, synchronously, as before;
 - otherwise the request waits (the hook hands mitmproxy a coroutine) while a worker thread claims the
   minute in the database (`storage/quota_claims.py`: inserted only while the budget has room), then
-  the request is decided again on the answer. No answer within WAIT_S, or a database error: the
-  request cannot be decided, and `watercooler_fail` says what happens (closed: "policy unavailable").
+  the request is decided again on the answer, as of the moment it was first decided (the decider's
+  clock is pinned there, so a wait across a minute's end charges nothing more). No answer within
+  WAIT_S, or a database error: the request cannot be decided, and `watercooler_fail` says what
+  happens (closed: "policy unavailable").
 
 The margin covers what other proxies may have charged unseen: FRESH_S of staleness plus, twice, the
 time a healthy proxy's charges take to reach the database (WRITE_LAG_S), in minutes of the clock.
@@ -20,8 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -55,10 +59,24 @@ class QuotaUnknown(RuntimeError):
     """The claim could not be made: the request is undecided (watercooler_fail applies)."""
 
 
+class PinnedClock(Clock):
+    """A clock that reads one moment: a request decided again after a claim is decided as of its claim."""
+
+    def __init__(self, base: Clock, moment: datetime) -> None:
+        self.base, self.moment, self.speed = base, moment, base.speed
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def ticks(self) -> float:
+        return self.base.ticks()
+
+
 class QuotaGate:
     def __init__(self) -> None:
         self.sink: Any = None
         self.clock: Clock = Clock()
+        self.decider: Any = None       # whose clock is pinned while a request is decided again
         self._pool: ThreadPoolExecutor | None = None
 
     def margin(self) -> int:
@@ -95,6 +113,19 @@ class QuotaGate:
             reason = lines[0][:200] if lines else type(exc).__name__
             raise QuotaUnknown(f"the usage database is unavailable ({reason})") from None
 
+    @contextmanager
+    def pinned(self, moment: datetime) -> Iterator[None]:
+        """Decide as of `moment` for the duration (synchronous code only: nothing else runs meanwhile)."""
+        decider = self.decider
+        if decider is None:
+            yield
+            return
+        clock, decider.clock = decider.clock, PinnedClock(decider.clock, moment)
+        try:
+            yield
+        finally:
+            decider.clock = clock
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
@@ -118,12 +149,13 @@ def run_claiming(gate: QuotaGate, run: Callable[[], None], undecided: Callable[[
 
 async def claim_then(gate: QuotaGate, claim: PendingClaim, run: Callable[[], None],
                      undecided: Callable[[Exception], None], claims_left: int = 1) -> None:
-    """Claim, then decide again on the database's answer (a minute that turned meanwhile claims once more)."""
+    """Claim, then decide again on the database's answer, as of the claimed moment."""
     try:
         await gate.claim(claim)
     except Exception as exc:
         undecided(exc)
         return
-    waiting = run_claiming(gate, run, undecided, claims_left)
+    with gate.pinned(claim.at):
+        waiting = run_claiming(gate, run, undecided, claims_left)
     if waiting is not None:
         await waiting

@@ -6,7 +6,6 @@ it out for free."""
 from __future__ import annotations
 
 import asyncio
-import base64
 import ssl
 import time
 from datetime import datetime, timedelta, timezone
@@ -17,13 +16,14 @@ import pytest
 from proxy_addons.clock import SimulatedClock
 from proxy_addons.memory_sink import MemorySink
 from proxy_addons.quota_gate import FRESH_S, QuotaClaimNeeded, QuotaGate, QuotaUnknown
+from proxy_addons.usage import BUSY
 from storage.migrate import upgrade
 from storage.sink import DatabaseUsageSink
 from storage.usage import QuotaCharge
 from tests.support.databases import count_rows, pg_database, pg_url  # noqa: F401  (fixtures)
 from tests.support.net import poll
 from tests.support.outage import database_outage
-from tests.support.proxy_clients import Seen, http_via_proxy, https_via_proxy
+from tests.support.proxy_clients import Seen, http_via_proxy, https_via_proxy, proxy_authorization
 from tests.support.proxy_env import ProxyEnv, start_env
 from tests.support.ws_client import WsClient
 
@@ -44,6 +44,7 @@ default: allow
 """
 MORNING = "2026-11-26T10:00:00+01:00"
 USED_UP = "1 of 1 minutes used today"
+BROWSER_WEBSOCKET = {"Sec-Fetch-Mode": "websocket", "Sec-Fetch-Dest": "websocket", "Sec-Fetch-Site": "same-origin"}
 DAY_START = datetime(2026, 11, 25, 23, 0, tzinfo=timezone.utc)
 NOON = datetime(2026, 11, 26, 11, 0, 20, tzinfo=timezone.utc)
 
@@ -97,6 +98,15 @@ def test_a_new_minute_waits_unless_read_recently_and_well_before_the_last_ones(t
         sink.close()
 
 
+def test_a_request_decided_again_after_a_claim_is_decided_as_of_the_claimed_moment():
+    gate = gate_on(MemorySink(), speed=240)                    # a minute passes in a quarter of a second
+    real = gate.clock
+    gate.decider = SimpleNamespace(clock=real)
+    with gate.pinned(NOON):
+        assert gate.decider.clock.now() == NOON and gate.decider.clock.speed == 240
+    assert gate.decider.clock is real
+
+
 @pytest.mark.postgres
 def test_a_claim_that_takes_too_long_leaves_the_request_undecided(pg_url, tmp_path):
     upgrade(pg_url)
@@ -115,12 +125,14 @@ def test_a_claim_that_takes_too_long_leaves_the_request_undecided(pg_url, tmp_pa
             sink.close()
 
 
-def visit(env: ProxyEnv, path: str = "/", accept: str = "text/html") -> Seen:
-    """alice asks for a Reddit page (or, with another `accept`, one of its images) through `env`."""
-    token = base64.b64encode(b"alice:any").decode()
+def visit(env: ProxyEnv, path: str = "/", dest: str = "document") -> Seen:
+    """alice loads a Reddit page (or, with another `dest`, one of its images) through `env`."""
+    headers = {"Sec-Fetch-Dest": dest, "Sec-Fetch-Mode": "navigate" if dest == "document" else "no-cors",
+               **proxy_authorization(("alice", "any"))}
     return http_via_proxy(env.port, (
-        f"GET http://www.reddit.com{path} HTTP/1.1\r\nHost: www.reddit.com\r\nAccept: {accept}\r\n"
-        f"Proxy-Authorization: Basic {token}\r\nConnection: close\r\n\r\n").encode())
+        f"GET http://www.reddit.com{path} HTTP/1.1\r\nHost: www.reddit.com\r\nAccept: */*\r\n"
+        + "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        + "Connection: close\r\n\r\n").encode())
 
 
 def start_node(tmp_path, name: str, db: str, clock: str, **options: str) -> ProxyEnv:
@@ -166,7 +178,7 @@ def test_a_proxy_that_never_served_the_person_blocks_a_budget_used_elsewhere(pg_
 def test_a_proxy_that_forgot_an_idle_person_reads_their_budget_again(pg_url, nodes):
     fast = f"{MORNING}x60"                                     # 15 idle minutes pass in 15 seconds
     first, second = nodes("a", pg_url, fast), nodes("b", pg_url, fast)
-    assert visit(first, "/logo.png", "image/png").status == 200    # the first proxy knows alice: 0 used
+    assert visit(first, "/logo.png", "image").status == 200    # the first proxy knows alice: 0 used
     assert visit(second).status == 200                             # her minute, on the second proxy
     first.proxy.wait_for_log("idle key(s) forgotten", timeout=60)
     blocked = visit(first)
@@ -181,7 +193,7 @@ def test_switching_proxies_in_the_last_minute_keeps_it_paid_and_never_gives_anot
     anchor, speed = time.time(), 4                             # one clock minute: 15 s, the same on both
     clock = f"{MORNING}x{speed}@{anchor}"
     first, second = nodes("a", pg_url, clock), nodes("b", pg_url, clock)
-    assert visit(second, "/logo.png", "image/png").status == 200   # the second proxy knows alice: 0 used
+    assert visit(second, "/logo.png", "image").status == 200   # the second proxy knows alice: 0 used
 
     def clock_at(condition) -> datetime:
         def now() -> datetime:
@@ -221,13 +233,20 @@ def test_an_unreachable_database_follows_watercooler_fail(pg_url, nodes, fail, s
 @pytest.mark.postgres
 def test_a_websocket_message_that_cannot_claim_its_minute_closes_the_connection(pg_url, nodes):
     with database_outage(pg_url) as (proxy_db, outage):
-        node = nodes("a", proxy_db, MORNING, proxyauth="")    # anonymous: the client sends no login
-        client = WsClient(node.port, "www.reddit.com")         # opening it charges nothing yet
-        assert client.status == 101
+        node = nodes("a", proxy_db, MORNING)
+        client = WsClient(node.port, "www.reddit.com", headers={**BROWSER_WEBSOCKET,
+                                                                **proxy_authorization(("alice", "any"))})
+        assert client.status == 101                            # the handshake alone does not make a minute
         outage.cut()
-        client.send("hello")                                   # the day's one minute: to be claimed first
-        assert client.receive() is None
+        answers = []
+        for number in range(BUSY):                             # the messages that make the minute active
+            client.send(f"message {number}")
+            answers.append(client.receive())
+            if answers[-1] is None:
+                break
         client.close()
+        assert answers[-1] is None and len(answers) < BUSY     # closed at the message that needed the claim
+        assert node.http_origin.ws_received == [f"message {n}" for n in range(len(answers) - 1)]
         node.proxy.wait_for_log("policy unavailable for WebSocket www.reddit.com")
         outage.restore()
     assert count_rows(pg_url, QuotaCharge) == 0
