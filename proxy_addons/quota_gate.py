@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -35,6 +36,7 @@ from proxy_addons.clock import Clock
 FRESH_S = 10.0          # clock seconds an answer read from the database may be charged on
 WRITE_LAG_S = 25.0      # real seconds within which a healthy proxy's charges are in the database
 WAIT_S = 2.0            # real seconds a request waits for a claim
+COMMIT_BY_S = 1.5       # a claim not ready to charge by then rolls back: the waiter may give up at WAIT_S
 CLAIM_THREADS = 4
 
 
@@ -103,7 +105,7 @@ class QuotaGate:
             self._pool = ThreadPoolExecutor(CLAIM_THREADS, thread_name_prefix="watercooler-claim")
         work = asyncio.get_running_loop().run_in_executor(
             self._pool, self.sink.claim, pending.user, pending.rule, pending.period_start, pending.at,
-            pending.limit)
+            pending.limit, time.monotonic() + COMMIT_BY_S)
         try:
             return await asyncio.wait_for(work, WAIT_S)
         except asyncio.TimeoutError:
@@ -126,9 +128,10 @@ class QuotaGate:
         finally:
             decider.clock = clock
 
-    def close(self) -> None:
+    def close(self, wait: bool = False) -> None:
+        """Stop the claim threads (`wait`: until the claims under way have ended, charged or not)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=wait, cancel_futures=True)
             self._pool = None
 
 

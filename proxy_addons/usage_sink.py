@@ -36,9 +36,11 @@ class UsageSink(Protocol):
         """Shared sinks: clock seconds since what `used_minutes` says was read from the shared store;
         None: never (or this process's own charges are not reaching it)."""
 
-    def claim(self, user: str | None, rule: str, period_start: datetime, at: datetime, limit: int) -> bool:
+    def claim(self, user: str | None, rule: str, period_start: datetime, at: datetime, limit: int,
+              deadline: float | None = None) -> bool:
         """Shared sinks; blocking, never on the event loop: charge the minute of `at` in the shared store
-        if fewer than `limit` minutes are charged since `period_start` (or it is already); True if charged."""
+        if fewer than `limit` minutes are charged since `period_start` (or it is already); True if charged.
+        Past `deadline` (time.monotonic()) it raises instead of charging."""
 
     def status(self) -> dict:
         """A small JSON-ready summary for logs and the status page (e.g. backlog, database state)."""

@@ -95,12 +95,14 @@ class DatabaseUsageSink:
             return None
         return self.quotas.age(_name(user), _name(rule), period_start)
 
-    def claim(self, user: str | None, rule: str, period_start: datetime, at: datetime, limit: int) -> bool:
-        """Blocking (a worker thread): charge the minute of `at` in the database if the budget has room."""
+    def claim(self, user: str | None, rule: str, period_start: datetime, at: datetime, limit: int,
+              deadline: float | None = None) -> bool:
+        """Blocking (a worker thread): charge the minute of `at` in the database if the budget has room
+        (and `deadline`, in time.monotonic(), has not passed)."""
         who, name, minute = _name(user), _name(rule), _utc_minute(at)
         read_at = self.quotas.ticks()
         start = period_start.astimezone(timezone.utc)
-        claim = claim_minute(self.engine, who, name, start, minute, self._day(at), limit)
+        claim = claim_minute(self.engine, who, name, start, minute, self._day(at), limit, deadline)
         self.quotas.claimed(who, name, start, minute, claim, read_at)
         return claim.granted
 

@@ -108,7 +108,7 @@ def test_a_request_decided_again_after_a_claim_is_decided_as_of_the_claimed_mome
 
 
 @pytest.mark.postgres
-def test_a_claim_that_takes_too_long_leaves_the_request_undecided(pg_url, tmp_path):
+def test_a_claim_that_takes_too_long_leaves_the_request_undecided_and_charges_nothing(pg_url, tmp_path):
     upgrade(pg_url)
     with database_outage(pg_url) as (slow_url, outage):
         sink = DatabaseUsageSink(slow_url, data=tmp_path, node="a")
@@ -116,13 +116,15 @@ def test_a_claim_that_takes_too_long_leaves_the_request_undecided(pg_url, tmp_pa
         try:
             with pytest.raises(QuotaClaimNeeded) as needed:
                 gate.check("alice", quota_decision(remaining=1, limit=1), NOON)
-            outage.slow(3)
+            outage.slow(0.3)                                   # every round trip: the claim takes seconds
             with pytest.raises(QuotaUnknown, match="did not answer within 2 s"):
                 asyncio.run(gate.claim(needed.value.claim))
+            gate.close(wait=True)                              # the claim goes on after the request gave up
         finally:
             outage.restore()
             gate.close()
             sink.close()
+    assert count_rows(pg_url, QuotaCharge) == 0
 
 
 def visit(env: ProxyEnv, path: str = "/", dest: str = "document") -> Seen:

@@ -1,5 +1,6 @@
 """`make_sink`: memory without a URL, the durable sink with one, and a proxy that serves at once even
-when its database stalls at start (the schema, the quota preload and the overrides wait for it)."""
+when its database stalls at start (the schema, the quota preload, the overrides and new quota minutes
+wait for it)."""
 import time
 from datetime import datetime, timezone
 
@@ -44,13 +45,14 @@ def page(host: str) -> bytes:
 
 @pytest.mark.e2e
 @pytest.mark.postgres
-def test_a_proxy_whose_database_stalls_at_start_serves_at_once_and_enforces_from_memory(
+def test_a_proxy_whose_database_stalls_at_start_serves_at_once_and_holds_new_quota_minutes(
         pg_url, tmp_path, monkeypatch):
     monkeypatch.setenv("WATERCOOLER_DATA", str(tmp_path / "data"))
     with database_outage(pg_url) as (proxy_url, relay):
         relay.stall()
         started = time.monotonic()
-        # A minute of the proxy's clock per second: the 5-minute reddit budget runs out within seconds.
+        # A minute of the proxy's clock per second: the 5-minute reddit budget runs out within seconds
+        # once the database answers.
         env = start_env(tmp_path / "proxy", options={"watercooler_db": proxy_url,
                                                      "watercooler_db_connect_timeout": "60",
                                                      "watercooler_test_clock": "2026-11-26T10:00:00+01:00x60"},
@@ -60,17 +62,18 @@ def test_a_proxy_whose_database_stalls_at_start_serves_at_once_and_enforces_from
             assert time.monotonic() - started < START_DEADLINE
             assert blocked.status == 403 and "Facebook" in blocked.text
             assert http_via_proxy(env.port, page("forum.corp.example")).status == 200
-            assert http_via_proxy(env.port, page("www.reddit.com")).status == 200
-            used_up = poll(lambda: (seen := http_via_proxy(env.port, page("www.reddit.com"))).status == 403 and seen,
-                           timeout=30, interval=0.2, what="the reddit budget to run out, counted in memory")
-            assert "5 of 5 minutes used today" in used_up.text
+            held = http_via_proxy(env.port, page("www.reddit.com"))    # a new quota minute needs the database
+            assert held.status == 503 and "Policy unavailable" in held.text
             assert DATABASE_READY not in env.proxy.log()
 
             relay.resume()                                    # the schema, then the spool, in the background
             env.proxy.wait_for_log(DATABASE_READY, timeout=30)
-            poll(lambda: count_rows(pg_url, QuotaCharge, rule="reddit-budget") >= 5, timeout=20,
-                 what="the charges spooled during the stall to be stored")
-            assert count_rows(pg_url, Attempt, site="facebook") == 1
+            used_up = poll(lambda: (seen := http_via_proxy(env.port, page("www.reddit.com"))).status == 403 and seen,
+                           timeout=30, interval=0.2, what="the reddit budget to run out")
+            assert "5 of 5 minutes used today" in used_up.text
+            poll(lambda: count_rows(pg_url, Attempt, site="facebook") == 1, timeout=20,
+                 what="the attempt spooled during the stall to be stored")
+            assert count_rows(pg_url, QuotaCharge, rule="reddit-budget") == 5
         finally:
             relay.resume()
             env.stop()

@@ -2,15 +2,17 @@
 never more than the budget when many proxies claim different minutes at the same moment."""
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from threading import Barrier
 
+import pytest
 from sqlalchemy import select
 
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.quota_claims import budget_key, claim_minute
+from storage.quota_claims import ClaimTooLate, budget_key, claim_minute
 from storage.usage import QuotaCharge
 from tests.support.databases import db_url, pg_database, pg_url, sorted_rows, usage_engine  # noqa: F401
 
@@ -37,6 +39,14 @@ def test_minutes_are_granted_until_the_budget_is_used_and_a_granted_minute_stays
     assert [(user, minute, str(day)) for user, minute, day in stored] == [
         ("alice", NOON, "2026-11-26"), ("alice", NOON + timedelta(minutes=1), "2026-11-26"),
         ("bob", NOON + timedelta(minutes=2), "2026-11-26")]
+
+
+def test_a_claim_past_its_deadline_charges_nothing(usage_engine):
+    minute = NOON
+    with pytest.raises(ClaimTooLate):
+        claim_minute(usage_engine, "alice", "social-budget", DAY_START, minute, minute.date(), 2,
+                     deadline=time.monotonic() - 1)
+    assert claim(usage_engine, 1, limit=1).granted                 # the budget is as it was
 
 
 def test_minutes_before_the_period_do_not_count(usage_engine):
