@@ -25,8 +25,7 @@ from tests.support.net import poll
 from tests.support.outage import database_outage
 from tests.support.proxy_clients import Seen, http_via_proxy, https_via_proxy, proxy_authorization
 from tests.support.proxy_env import ProxyEnv, start_env
-from tests.support.ws_client import WsClient
-
+from tests.support.ws_client import BROWSER_WEBSOCKET, WsClient
 
 RULES = """
 version: 1
@@ -44,7 +43,6 @@ default: allow
 """
 MORNING = "2026-11-26T10:00:00+01:00"
 USED_UP = "1 of 1 minutes used today"
-BROWSER_WEBSOCKET = {"Sec-Fetch-Mode": "websocket", "Sec-Fetch-Dest": "websocket", "Sec-Fetch-Site": "same-origin"}
 DAY_START = datetime(2026, 11, 25, 23, 0, tzinfo=timezone.utc)
 NOON = datetime(2026, 11, 26, 11, 0, 20, tzinfo=timezone.utc)
 

@@ -6,11 +6,9 @@ import pytest
 from proxy_addons.usage import BUSY
 from tests.support.proxy_clients import proxy_authorization
 from tests.support.proxy_env import charged_minutes
-from tests.support.ws_client import WsClient
+from tests.support.ws_client import BROWSER_WEBSOCKET, WsClient
 
 pytestmark = pytest.mark.e2e
-# What Chromium sends with a WebSocket handshake (over HTTPS; these tests speak plain HTTP).
-BROWSER_WEBSOCKET = {"Sec-Fetch-Mode": "websocket", "Sec-Fetch-Dest": "websocket", "Sec-Fetch-Site": "same-origin"}
 
 
 def test_a_read_only_site_can_be_read_over_a_websocket_but_not_written_to(origins):

@@ -7,6 +7,10 @@ from wsproto import ConnectionType, WSConnection
 from wsproto.events import AcceptConnection, CloseConnection, Message, RejectConnection, RejectData, Request, TextMessage
 
 
+# What Chromium sends with a WebSocket handshake (over HTTPS; the tests speak plain HTTP).
+BROWSER_WEBSOCKET = {"Sec-Fetch-Mode": "websocket", "Sec-Fetch-Dest": "websocket", "Sec-Fetch-Site": "same-origin"}
+
+
 class WsClient:
     def __init__(self, proxy_port: int, host: str, path: str = "/ws", timeout: float = 10,
                  headers: dict[str, str] | None = None) -> None:
