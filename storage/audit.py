@@ -8,10 +8,10 @@ was done or when.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, DDL, Index, Integer, String, event
+from sqlalchemy import JSON, DDL, Index, Integer, String, event, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base
@@ -93,3 +93,9 @@ def record(db: Session, *, actor: str | None, action: str, target: str,
                         before=before, after=after, source=source)
     db.add(entry)
     return entry
+
+
+def recent_by_actor(db: Session, *, action: str, actor: str, within: timedelta) -> int:
+    """How many `action` records an account made in the last `within`."""
+    return int(db.scalar(select(func.count()).select_from(AuditRecord).where(
+        AuditRecord.action == action, AuditRecord.actor == actor, AuditRecord.at >= utcnow() - within)) or 0)

@@ -12,11 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, current_app
+from sqlalchemy.orm import Session
 
 import policy
 from policy.engine import Policy
 from policy.loader import rule_files
+from policy.principals import Groups
 from policy.problems import PolicyError
+from storage.membership import record_groups
+from web.clock import now
+from web.db import db, engine
 
 EXTENSION = "watercooler.policy"
 CHECK_EVERY = 1.0  # seconds between looks at the folder
@@ -34,6 +39,7 @@ class PolicySource:
     _fingerprint: tuple = ()
     _checked: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    recorded: Policy | None = None    # the policy whose groups the membership history has
 
     def current(self) -> Policy:
         with self._lock:
@@ -75,5 +81,25 @@ def init_app(app: Flask) -> None:
 
 
 def current_policy() -> Policy:
-    """The policy in force; PolicyUnavailable when none has ever loaded."""
-    return current_app.extensions[EXTENSION].current()
+    """The policy in force; PolicyUnavailable when none has ever loaded.
+
+    Each newly loaded policy's groups go to the membership history before anyone reads a summary with
+    it, so team figures count people only for the days they belonged (storage/membership.py).
+    """
+    source = current_app.extensions[EXTENSION]
+    loaded = source.current()
+    if source.recorded is not loaded:
+        _record_groups(loaded)
+        source.recorded = loaded
+    return loaded
+
+
+def _record_groups(loaded: Policy) -> None:
+    request_session = db()
+    if request_session.new or request_session.dirty or request_session.deleted:
+        with Session(engine()) as session:   # never commit a request's half-done work early
+            record_groups(session, Groups(loaded.doc.groups).members, now())
+    else:
+        # The request's own session, so on SQLite its later writes do not meet a snapshot that
+        # another session's commit has made stale ("database is locked").
+        record_groups(request_session, Groups(loaded.doc.groups).members, now())

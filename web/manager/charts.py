@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 PALETTE = ("#1c5d99", "#c0612b", "#7a4fa3", "#2f8f83", "#b3261e", "#8a7a12", "#55606a")
 COMMUNITY = "#1e7a3c"
+HIDDEN = "#b8bec4"   # a number from too few people to show
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,13 @@ def stacked_bars(series: dict[str, list[int]], labels: dict[str, str], fills: di
     return rects
 
 
-def heat_cells(heat: list[list[int]], rows: list[str], cell: float = 26, left: float = 40) -> list[Rect]:
-    top = max((value for row in heat for value in row), default=0) or 1
-    return [Rect(left + hour * cell, day * cell, cell - 2, cell - 2, PALETTE[0],
-                 f"{rows[day]} {hour:02d}:00–{hour:02d}:59: {value} min", 0.08 + 0.92 * value / top if value else 0.04)
+def heat_cells(heat: list[list[int | None]], rows: list[str], minimum: int = 5, cell: float = 26,
+               left: float = 40) -> list[Rect]:
+    """One square per hour; an hour from fewer than `minimum` people is grey and says so."""
+    top = max((value or 0 for row in heat for value in row), default=0) or 1
+    return [Rect(left + hour * cell, day * cell, cell - 2, cell - 2, PALETTE[0], f"{rows[day]} {hour:02d}:00–{hour:02d}:59: {value} min",
+                 0.08 + 0.92 * value / top if value else 0.04)
+            if value is not None else
+            Rect(left + hour * cell, day * cell, cell - 2, cell - 2, HIDDEN,
+                 f"{rows[day]} {hour:02d}:00–{hour:02d}:59: fewer than {minimum} people", 0.5)
             for day, row in enumerate(heat) for hour, value in enumerate(row)]

@@ -1,32 +1,36 @@
 """The internal community's engagement, week over week: is our own community growing?
 
-Minutes on sites of `internal: true` categories, per week (Monday first), for a group — the same
-privacy rule as every summary applies to the caller.
+Minutes on sites of `internal: true` categories, per week (Monday first), for a group: the same site
+and day cells as the team's week (`summaries.site_days`), and only those from at least the minimum of
+people, so the current week's figure is the sum of the community minutes its page shows.
 """
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from policy.engine import Policy
 from storage.usage import ActiveMinute
+from web.manager.suppression import shown
+from web.manager.summaries import site_days
 
 
 def internal_categories(policy: Policy) -> list[str]:
     return sorted(name for name, category in policy.doc.categories.items() if category.internal)
 
 
-def community_trend(db: Session, policy: Policy, people: list[str], monday: date, weeks: int = 8) -> list[tuple[date, int]]:
-    """(week's Monday, minutes) for `weeks` weeks ending with the week of `monday`, oldest first."""
-    first = monday - timedelta(weeks=weeks - 1)
-    per_day = db.execute(
-        select(ActiveMinute.day, func.count())
-        .where(ActiveMinute.day.between(first, monday + timedelta(days=6)),
-               ActiveMinute.category.in_(internal_categories(policy)), ActiveMinute.user_name.in_(people))
-        .group_by(ActiveMinute.day))
+def community_trend(db: Session, policy: Policy, group: str, monday: date, minimum: int,
+                    weeks: int = 8) -> list[tuple[date, int]]:
+    """(week's Monday, shown minutes) for `weeks` weeks ending with the week of `monday`, oldest first."""
+    first, last = monday - timedelta(weeks=weeks - 1), monday + timedelta(days=6)
+    internal = internal_categories(policy)
+    community_sites = (select(ActiveMinute.site).distinct()
+                       .where(ActiveMinute.day.between(first, last), ActiveMinute.category.in_(internal)))
     totals = {first + timedelta(weeks=i): 0 for i in range(weeks)}
-    for day, minutes in per_day:
-        totals[day - timedelta(days=day.weekday())] += minutes
+    for (_, day), entry in site_days(db, policy, group, first, last, ActiveMinute.site.in_(community_sites)).items():
+        if shown(entry.cell, minimum) is not None:
+            totals[day - timedelta(days=day.weekday())] += sum(
+                minutes for category, minutes in entry.categories.items() if category in internal)
     return sorted(totals.items())

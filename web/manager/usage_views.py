@@ -1,7 +1,8 @@
 """Team usage pages: a group's week in tables and charts, and the same numbers as CSV.
 
-Privacy first: only whole groups, and only groups of at least `MIN_GROUP_SIZE` people; smaller ones
-get "too few people to show", so no summary can be read as one person's usage.
+Privacy first: only whole groups of at least `MIN_GROUP_SIZE` people, and within them only numbers
+from at least that many people (`web.manager.summaries`); every opening of a group's page or CSV is
+in the audit trail (who, which group, which week).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import date, timedelta
 from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
+from storage import audit
 from web.clock import now
 from web.csv_export import csv_response
 from web.db import db
@@ -41,14 +43,22 @@ def _choice():
     return policy, groups, group, people, monday
 
 
+def _audit_view(group: str, monday: date, form: str) -> None:
+    audit.record(db(), actor=current_user.name, action="team usage viewed", target=f"group:{group}",
+                 after={"week": monday.isoformat(), "as": form}, source=request.remote_addr)
+    db().commit()
+
+
 @bp.get("/usage")
 @role_required("manager", "admin")
 def usage():
     policy, groups, group, people, monday = _choice()
     minimum = int(current_app.config["MIN_GROUP_SIZE"])
     shown = group is not None and len(people) >= minimum
-    week = team_week(db(), policy, people, monday) if shown else None
-    trend = community_trend(db(), policy, people, monday) if shown else []
+    if group is not None:
+        _audit_view(group, monday, "page")
+    week = team_week(db(), policy, group, monday, minimum) if shown else None
+    trend = community_trend(db(), policy, group, monday, minimum) if shown else []
     labels = {name: site.label for name, site in policy.sites.items()}
     categories = {name: category.label for name, category in policy.doc.categories.items()}
     internal = {name for name, category in policy.doc.categories.items() if category.internal}
@@ -56,7 +66,7 @@ def usage():
     charts = {}
     if week is not None:
         charts = {"daily": stacked_bars(week.by_category, categories, fills, list(WEEKDAYS)),
-                  "heat": heat_cells(week.heat, list(WEEKDAYS)),
+                  "heat": heat_cells(week.heat, list(WEEKDAYS), minimum),
                   "trend": stacked_bars({"community": [minutes for _, minutes in trend]}, {"community": "Community"},
                                         {"community": fills.get(min(internal, default=""), "#1e7a3c")},
                                         [monday_.strftime("%d %b") for monday_, _ in trend], height=160)}
@@ -74,18 +84,22 @@ def usage():
 @role_required("manager", "admin")
 def usage_csv():
     policy, _, group, people, monday = _choice()
-    if group is None or len(people) < int(current_app.config["MIN_GROUP_SIZE"]):
+    minimum = int(current_app.config["MIN_GROUP_SIZE"])
+    if group is None or len(people) < minimum:
         abort(403)
-    week = team_week(db(), policy, people, monday)
+    _audit_view(group, monday, "csv")
+    week = team_week(db(), policy, group, monday, minimum)
+    hidden = f"fewer than {minimum} people"
     rows: list[list[object]] = [["group", "day", "kind", "name", "label", "value"]]
     days = [(monday + timedelta(days=i)).isoformat() for i in range(7)]
     for site, minutes in sorted(week.by_site.items()):
         site_label = policy.sites[site].label if site in policy.sites else site
-        rows += [[group, days[i], "site minutes", site, site_label, m] for i, m in enumerate(minutes)]
+        rows += [[group, days[i], "site minutes", site, site_label, hidden if m is None else m]
+                 for i, m in enumerate(minutes)]
     for category, minutes in sorted(week.by_category.items()):
         label = policy.doc.categories[category].label if category in policy.doc.categories else category
         rows += [[group, days[i], "category minutes", category, label, m] for i, m in enumerate(minutes)]
     for kind, counts in (("blocked attempts", week.blocked), ("warned attempts", week.warned),
                          ("people out of budget", week.runouts)):
-        rows += [[group, days[i], kind, "", "", count] for i, count in enumerate(counts)]
+        rows += [[group, days[i], kind, "", "", hidden if count is None else count] for i, count in enumerate(counts)]
     return csv_response(rows, f"watercooler-{group}-{monday.isoformat()}.csv")

@@ -12,6 +12,7 @@ from web.db import db
 from web.manager import bp
 from web.manager.adjustable import Tunable, managed_groups, tunables
 from web.manager.forms import adjust_form, new_values
+from web.manager import previews
 from web.manager.impact import affected_last_week
 from web.manager.wording import describe
 from web.policy_source import current_policy
@@ -36,9 +37,13 @@ def preview():
     if not sentences and values == (tunable.current.values() if tunable.current else {}):
         flash("Nothing would change.", "info")
         return redirect(url_for("manager.index"))
+    refused = previews.refusal(tunable, values)
+    if refused:
+        return refused
     policy = current_policy()
     today = now().astimezone(policy.timezone).date()
     affected = affected_last_week(db(), policy, tunable, values, today, int(current_app.config["MIN_GROUP_SIZE"]))
+    previews.record(tunable, values, affected)
     return render_template("manager/preview.html", tunable=tunable, form=form, values=values,
                            sentences=sentences or [f"{tunable.group}: {tunable.rule.name} as the rules say"],
                            affected=affected)

@@ -1,57 +1,113 @@
-"""Team usage pages: whole groups only, at least MIN_GROUP_SIZE people, CSV that spreadsheets read safely."""
+"""Team usage pages as a curious manager reads them: whole groups only, each number from at least
+MIN_GROUP_SIZE people, nothing hidden that subtraction gives back, past weeks unchanged by edits of the
+groups, every view audited; CSV that spreadsheets read safely."""
 from __future__ import annotations
 
 import csv
+import html as markup
 import io
+import itertools
 import re
-from datetime import datetime, timezone
 
-from tests.web.manager.test_summaries import minutes
+from sqlalchemy import select
+
+from storage.audit import AuditRecord
+from tests.web.manager.conftest import HIDDEN_BLOCKED, HIDDEN_MINUTES, SIX, change_marketing, seed_last_week
 from web.db import db
+
+LAST_WEEK = "2026-11-16"
 
 
 def _text(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+    return markup.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
 
 
-def _seed(app) -> None:
-    with app.app_context():
-        db().add_all(minutes("erin", "facebook", "external-social", datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc), 30)
-                     + minutes("bob", "forum", "internal-social", datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc), 12))
-        db().commit()
+def _csv(response) -> list[list[str]]:
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+
+
+def _numbers_on_page(html: str) -> list[int]:
+    """Every figure a reader can take from the page: table cells, chart titles, the headline."""
+    cells = re.findall(r"<td[^>]*>(?:<strong>)?(\d+)(?:</strong>)?</td>", html)
+    titles = re.findall(r"<title>[^<]*?(\d+) min</title>", html)
+    headline = re.findall(r"(\d+) active minutes this week", html)
+    return [int(n) for n in cells + titles + headline]
+
+
+def _derivable(numbers: list[int]) -> set[int]:
+    """What a reader gets from the figures by subtracting up to two of them from a third."""
+    found = set(numbers)
+    found |= {a - b for a, b in itertools.permutations(numbers, 2)}
+    found |= {a - b - c for a, b, c in itertools.permutations(numbers, 3)}
+    return found
 
 
 def test_small_groups_are_too_few_people_to_show(app, client, auth):
-    _seed(app)
     auth.login("carol")
     page = _text(client.get("/team/usage?group=marketing"))
     assert "Too few people to show" in page and "marketing has 2 people" in page
-    assert "30" not in page.split("Too few people to show")[1]
     assert client.get("/team/usage.csv?group=marketing").status_code == 403
 
 
-def test_a_large_enough_group_shows_its_week(app, client, auth):
-    app.config["MIN_GROUP_SIZE"] = 2
-    _seed(app)
-    auth.login("carol")
-    page = _text(client.get("/team/usage?group=marketing&week=2026-11-26"))
-    assert "Week of 23 Nov 2026" in page and "2 people · 42 active minutes this week" in page
-    assert "Facebook · 30 · · · · · 30" in page and "Company forum · · 12 · · · · 12" in page
-    assert "Our community, week over week" in page
-    html = client.get("/team/usage?group=marketing&week=2026-11-26").get_data(as_text=True)
-    assert "<title>Tue: External social media 30 min</title>" in html
+def test_a_site_day_of_four_people_is_hidden_and_nothing_on_the_page_gives_it_back(team_app, team_auth, team_client):
+    seed_last_week(team_app)
+    team_auth.login("carol")
+    response = team_client.get(f"/team/usage?group=marketing&week={LAST_WEEK}")
+    page, html = _text(response), response.get_data(as_text=True)
+    assert "6 people · 138 active minutes this week" in page
+    assert "Facebook <5 <5 30 <5 <5 <5 <5 30" in page        # Tuesday: 4 people; Wednesday: 5
+    assert "Company forum <5 108 <5 <5 <5 <5 <5 108" in page
+    assert 'title="fewer than 5 people">&lt;5</td>' in html
+    assert "Blocked attempts <5 <5 10 <5 <5 <5 <5 10" in page
+    assert "People out of budget <5 <5 5 <5 <5 <5 <5 5" in page
+    numbers = _numbers_on_page(html)
+    assert HIDDEN_MINUTES not in _derivable(numbers) and HIDDEN_BLOCKED not in _derivable(numbers)
+    # The heat map's Tuesday adds up to the shown 108 only with its hidden hours, which hold 6 people.
+    tuesday = [int(n) for n in re.findall(r"<title>Tue \d\d:00–\d\d:59: (\d+) min</title>", html)]
+    assert tuesday == [60, 30] and "Tue 12:00–12:59: fewer than 5 people" in html
 
 
-def test_the_csv_has_the_same_numbers(app, client, auth):
-    app.config["MIN_GROUP_SIZE"] = 2
-    _seed(app)
-    auth.login("carol")
-    response = client.get("/team/usage.csv?group=marketing&week=2026-11-23")
-    assert response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+def test_the_csv_hides_the_same_cells_and_adds_up_shown_ones_only(team_app, team_auth, team_client):
+    seed_last_week(team_app)
+    team_auth.login("carol")
+    rows = _csv(team_client.get(f"/team/usage.csv?group=marketing&week={LAST_WEEK}"))
     assert rows[0] == ["group", "day", "kind", "name", "label", "value"]
-    assert ["marketing", "2026-11-24", "site minutes", "facebook", "Facebook", "30"] in rows
-    assert ["marketing", "2026-11-25", "category minutes", "internal-social", "Our community", "12"] in rows
+    assert ["marketing", "2026-11-17", "site minutes", "facebook", "Facebook", "fewer than 5 people"] in rows
+    assert ["marketing", "2026-11-18", "site minutes", "facebook", "Facebook", "30"] in rows
+    assert ["marketing", "2026-11-17", "category minutes", "external-social", "External social media", "0"] in rows
+    assert ["marketing", "2026-11-17", "blocked attempts", "", "", "fewer than 5 people"] in rows
+    numbers = [int(row[5]) for row in rows[1:] if row[5].isdigit()]
+    assert HIDDEN_MINUTES not in _derivable(numbers) and HIDDEN_BLOCKED not in _derivable(numbers)
+
+
+def test_editing_the_groups_between_two_downloads_of_a_past_week_changes_no_number(team_app, team_rules, team_auth,
+                                                                                   team_client):
+    seed_last_week(team_app)
+    team_auth.login("carol")
+    url = f"/team/usage.csv?group=marketing&week={LAST_WEEK}"
+    before = _csv(team_client.get(url))
+    # olga leaves marketing; frank, who used Facebook for 40 minutes last Wednesday, joins it.
+    change_marketing(team_app, team_client, team_rules, [person for person in SIX if person != "olga"] + ["frank"])
+    assert _csv(team_client.get(url)) == before
+    change_marketing(team_app, team_client, team_rules, SIX[:4])   # and then down to four people
+    assert team_client.get(url).status_code == 403
+    page = _text(team_client.get(f"/team/usage?group=marketing&week={LAST_WEEK}"))
+    assert "Too few people to show" in page and "marketing has 4 people" in page
+
+
+def test_page_views_and_downloads_are_in_the_audit_trail(team_app, team_auth, team_client):
+    team_auth.login("carol")
+    team_client.get(f"/team/usage?group=marketing&week={LAST_WEEK}")
+    team_client.get("/team/usage.csv?group=marketing&week=2026-11-25")
+    with team_app.app_context():
+        found = [(r.actor, r.action, r.target, r.after, r.source) for r in db().scalars(
+            select(AuditRecord).where(AuditRecord.action == "team usage viewed").order_by(AuditRecord.id))]
+    assert found == [("carol", "team usage viewed", "group:marketing", {"week": LAST_WEEK, "as": "page"}, "127.0.0.1"),
+                     ("carol", "team usage viewed", "group:marketing", {"week": "2026-11-23", "as": "csv"}, "127.0.0.1")]
+    team_auth.logout()
+    team_auth.login("ada")
+    assert "team usage viewed" in _text(team_client.get("/admin/audit"))
 
 
 def test_other_teams_and_employees_are_refused(app, client, auth):
