@@ -52,18 +52,20 @@ def test_the_preview_says_it_in_words_and_counts_last_week(app, client, auth):
     _charges(app, "erin", date(2026, 11, 18), 30)   # last week: ran into the limit
     _charges(app, "bob", date(2026, 11, 19), 12)
     auth.login("carol")
-    preview = _post(client, "preview", BUDGET, minutes="45")
+    preview = _post(client, "preview", BUDGET, minutes="10")
     assert preview.status_code == 200
     page = _text(preview)
-    assert "marketing: social-budget 30 → 45 minutes a day" in page
-    assert "Last week this would have affected 1 person in marketing." in page
+    assert "marketing: social-budget 30 → 10 minutes a day" in page
+    assert "Last week this would have affected 2 people in marketing." in page
+    raised = _text(_post(client, "preview", BUDGET, minutes="45"))   # only erin ran into the old limit
+    assert "Last week this would have affected fewer than 2 people in marketing." in raised
     assert _adjustments(app) == []  # nothing saved yet
 
 
 def test_small_groups_are_not_counted(client, auth):
     auth.login("carol")  # marketing has 2 people, the default minimum is 5
     page = _text(_post(client, "preview", BUDGET, minutes="45"))
-    assert "too few people in marketing to show" in page
+    assert "Last week this would have affected fewer than 5 people in marketing." in page
 
 
 def test_saving_changes_the_persons_limit_and_is_audited(app, client, auth):
