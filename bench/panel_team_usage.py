@@ -2,7 +2,8 @@
 
 Creates a scratch database on the PostgreSQL server (dropped at the end), migrates it, fills
 `active_minutes` server-side with generate_series (USERS people, DAYS days, the rest of the rows spread
-over their working hours) plus a few attempts, writes a policy with groups of GROUP_SIZE people, and
+over their working hours; each day half of a group shares one site and half the next, so the page
+has figures of at least 5 people to show) plus a few attempts, writes a policy with groups of GROUP_SIZE people, and
 times GET /team/usage for one group through the real Flask app (signed in as an admin), after one
 warm-up request. Prints the median and its ratio to the target.
 
@@ -57,8 +58,8 @@ def fill(url: str, rows: int) -> float:
     with engine.begin() as conn:
         conn.execute(text(f"""
             INSERT INTO active_minutes (user_name, site, category, minute, day)
-            SELECT 'u' || u, ({sites})[1 + (u + k / 40) % {len(SITES)}],
-                   CASE WHEN (u + k / 40) % {len(SITES)} >= {len(SITES) - 2} THEN 'internal-social' ELSE 'external-social' END,
+            SELECT 'u' || u, ({sites})[1 + (d + u % 2 + k / 40) % {len(SITES)}],
+                   CASE WHEN (d + u % 2 + k / 40) % {len(SITES)} >= {len(SITES) - 2} THEN 'internal-social' ELSE 'external-social' END,
                    ts, (ts AT TIME ZONE 'Europe/Berlin')::date
             FROM generate_series(0, {USERS - 1}) AS u, generate_series(0, {DAYS - 1}) AS d,
                  generate_series(0, {per_day - 1}) AS k,
