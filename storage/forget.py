@@ -1,7 +1,7 @@
 """Forgetting one person: every row about them goes, every mention of them becomes a pseudonym.
 
-Removed: their usage (minutes, charges, attempts), their access requests and grants, adjustments made
-for them alone (a group named as they are), the sign-in counters of their name and addresses.
+Removed: their usage (minutes, charges, attempts), their group membership history, their access
+requests and grants, adjustments made for them alone (a group named as they are), the sign-in counters of their name and addresses.
 Pseudonymised: their account (kept, so its id is never given to someone else, but renamed,
 deactivated and without a password, which ends every session), what they decided or set for others,
 and the audit trail — which keeps that something happened, not who: their name becomes one random
@@ -22,6 +22,7 @@ from storage.adjustments import Adjustment
 from storage.audit import AuditRecord
 from storage.db import write_connection
 from storage.erasure import erasing_audit, is_address, name_pattern, replace_name
+from storage.membership import GroupMember
 from storage.retention import REQUEST_TEXT
 from storage.sign_in_throttle import forget_counters
 from storage.usage import ActiveMinute, Attempt, QuotaCharge
@@ -44,7 +45,7 @@ def forget(engine: Engine, name: str, source: str, pseudonym: str | None = None)
     pseudonym = pseudonym or new_pseudonym()
     counts: dict[str, int] = {}
     with write_connection(engine) as conn, conn.begin():
-        for model in (ActiveMinute, QuotaCharge, Attempt):
+        for model in (ActiveMinute, QuotaCharge, Attempt, GroupMember):
             counts[model.__tablename__] = conn.execute(delete(model).where(model.user_name == name)).rowcount
         request_ids = list(conn.scalars(select(AccessRequest.id).where(AccessRequest.user_name == name)))
         counts["grants"] = conn.execute(delete(Grant).where(

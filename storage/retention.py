@@ -1,6 +1,7 @@
 """Retention: what Watercooler keeps about people goes when its time is up. One home for every period.
 
-- usage: whole policy-local days older than `usage_days` (90);
+- usage: whole policy-local days older than `usage_days` (90), and with it the group membership
+  history that ended before the oldest day kept (so no kept day's team figures change);
 - access requests and grants: `request_days` (90) after they end (a grant at its expiry, a declined
   request at its decision, an approved one with its last grant; a pending request has not ended);
 - the audit trail: records older than `audit_days` (400) go; after `audit_address_days` (90) a record
@@ -13,7 +14,7 @@ shell or cron. Audit records are changed through `storage.erasure` alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import Engine, delete, select, update
 
@@ -21,6 +22,7 @@ from storage.access import AccessRequest, Grant
 from storage.audit import TYPED_NAME_ACTIONS, AuditRecord
 from storage.db import write_connection
 from storage.erasure import erasing_audit, is_address
+from storage.membership import GroupMember
 from storage.usage import ActiveMinute, Attempt, QuotaCharge
 from storage.utc import utcnow
 
@@ -51,6 +53,10 @@ def purge_usage(engine: Engine, keep_days: int = DEFAULT_DAYS, today: date | Non
     with write_connection(engine) as conn, conn.begin():
         for model in (ActiveMinute, QuotaCharge, Attempt):
             deleted[model.__tablename__] = conn.execute(delete(model).where(model.day < first_kept)).rowcount
+        # A day begins at most 14 hours before its UTC midnight: membership that ended a day earlier
+        # than that counts for no day kept.
+        ended = datetime.combine(first_kept - timedelta(days=1), time(), timezone.utc)
+        deleted["group_members"] = conn.execute(delete(GroupMember).where(GroupMember.left_at < ended)).rowcount
     return deleted
 
 

@@ -14,6 +14,7 @@ from storage.apply import apply_batches
 from storage.audit import SIGN_IN_FAILED, AuditRecord
 from storage.db import write_connection
 from storage.forget import FORGOTTEN, forget, spool_mentions
+from storage.membership import GroupMember
 from storage.models import metadata
 from storage.records import AttemptRecord, ChargeRecord, MinuteRecord
 from tests.support.databases import db_url, pg_database, usage_engine  # noqa: F401  (fixtures)
@@ -37,6 +38,8 @@ def _audit(conn, actor, action, target, source, before=None, after=None) -> None
 def _everything(engine) -> None:
     with write_connection(engine) as conn, conn.begin():
         apply_batches(conn, "proxy-1", {"b1": _usage(NAME), "b2": _usage(OTHER)})
+        conn.execute(insert(GroupMember).values([{"group_name": "marketing", "user_name": person, "joined_at": None}
+                                                 for person in (NAME, OTHER)]))
         for person in (NAME, OTHER):
             account = new_user(person, "manager", "a long password")
             conn.execute(insert(User).values(name=person, role="manager", password_hash=account.password_hash,
@@ -90,6 +93,7 @@ def test_after_forgetting_no_table_holds_the_name_or_their_address(usage_engine)
     assert [v for v in after if NAME in v or ADDRESS in v or "wedding" in v] == []
     assert pseudonym.startswith("forgotten-") and any(pseudonym in v for v in after)
     assert counts["active_minutes"] == counts["quota_charges"] == counts["usage_attempts"] == 1
+    assert counts["group_members"] == 1
     assert (counts["access_requests"], counts["grants"], counts["adjustments"], counts["accounts"]) == (1, 1, 1, 1)
     # other people's rows stay, what this person did for them now says the pseudonym
     assert any(OTHER_ADDRESS in v for v in after) and any("campaign" in v for v in after)

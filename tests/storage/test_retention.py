@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from storage.apply import apply_batches
 from storage.db import write_connection
+from storage.membership import GroupMember, members_by_day, record_groups
 from storage.records import AttemptRecord, ChargeRecord, MinuteRecord
 from storage.retention import purge_usage
 from storage.usage import ActiveMinute, Attempt, QuotaCharge
@@ -27,10 +30,25 @@ def test_the_last_90_days_are_kept_and_older_days_deleted(usage_engine):
     days = [TODAY, TODAY - timedelta(days=89), TODAY - timedelta(days=90), TODAY - timedelta(days=400)]
     with write_connection(usage_engine) as conn, conn.begin():
         apply_batches(conn, "proxy-1", {f"b{i}": day_of_usage(d) for i, d in enumerate(days)})
-    assert purge_usage(usage_engine, today=TODAY) == {"active_minutes": 2, "quota_charges": 2, "usage_attempts": 2}
+    assert purge_usage(usage_engine, today=TODAY) == {"active_minutes": 2, "quota_charges": 2, "usage_attempts": 2,
+                                                      "group_members": 0}
     with usage_engine.connect() as conn:
         for model in (ActiveMinute, QuotaCharge, Attempt):
             assert sorted(conn.execute(select(model.day)).scalars()) == sorted(days[:2])
+
+
+def test_membership_that_ended_before_the_oldest_day_kept_goes_with_the_usage(usage_engine):
+    first_kept = TODAY - timedelta(days=89)
+    with Session(usage_engine) as db:
+        record_groups(db, {"marketing": {"erin", "bob", "olga"}}, datetime(2026, 1, 1, tzinfo=timezone.utc))
+        record_groups(db, {"marketing": {"erin", "bob"}}, datetime.combine(first_kept - timedelta(days=3), time(),
+                                                                           timezone.utc))
+        record_groups(db, {"marketing": {"erin"}}, datetime.combine(first_kept, time(), timezone.utc))
+        before = members_by_day(db, "marketing", first_kept, TODAY, ZoneInfo("Pacific/Kiritimati"))
+    assert purge_usage(usage_engine, today=TODAY)["group_members"] == 1   # olga's
+    with Session(usage_engine) as db:
+        assert members_by_day(db, "marketing", first_kept, TODAY, ZoneInfo("Pacific/Kiritimati")) == before
+        assert sorted(db.scalars(select(GroupMember.user_name))) == ["bob", "erin"]
 
 
 def test_keeping_nothing_is_refused(usage_engine):
