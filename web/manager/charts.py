@@ -49,11 +49,16 @@ def stacked_bars(series: dict[str, list[int]], labels: dict[str, str], fills: di
 
 def heat_cells(heat: list[list[int | None]], rows: list[str], minimum: int = 5, cell: float = 26,
                left: float = 40) -> list[Rect]:
-    """One square per hour; an hour from fewer than `minimum` people is grey and says so."""
+    """One square per hour; an hour hidden for having too few people behind it is grey and says so."""
     top = max((value or 0 for row in heat for value in row), default=0) or 1
-    return [Rect(left + hour * cell, day * cell, cell - 2, cell - 2, PALETTE[0], f"{rows[day]} {hour:02d}:00–{hour:02d}:59: {value} min",
-                 0.08 + 0.92 * value / top if value else 0.04)
-            if value is not None else
-            Rect(left + hour * cell, day * cell, cell - 2, cell - 2, HIDDEN,
-                 f"{rows[day]} {hour:02d}:00–{hour:02d}:59: fewer than {minimum} people", 0.5)
-            for day, row in enumerate(heat) for hour, value in enumerate(row)]
+    squares = []
+    for day, row in enumerate(heat):
+        for hour, value in enumerate(row):
+            when = f"{rows[day]} {hour:02d}:00–{hour:02d}:59"
+            if value is None:
+                squares.append(Rect(left + hour * cell, day * cell, cell - 2, cell - 2, HIDDEN,
+                                    f"{when}: fewer than {minimum} people", 0.5))
+            else:
+                squares.append(Rect(left + hour * cell, day * cell, cell - 2, cell - 2, PALETTE[0],
+                                    f"{when}: {value} min", 0.08 + 0.92 * value / top if value else 0.04))
+    return squares

@@ -22,3 +22,12 @@ def test_heat_cells_shade_by_value():
     assert len(cells) == 168
     assert cells["Mon 12:00–12:59: 10 min"] == 1.0 and cells["Tue 09:00–09:59: 5 min"] == 0.54
     assert cells["Wed 03:00–03:59: 0 min"] == 0.04
+
+
+def test_hidden_hours_are_grey_and_say_why():
+    heat = [[None] * 24 for _ in range(7)]
+    heat[1][10] = 60
+    cells = {cell.title: cell.fill for cell in heat_cells(heat, ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], 5)}
+    assert cells["Tue 10:00–10:59: 60 min"] == "#1c5d99"
+    assert cells["Tue 11:00–11:59: fewer than 5 people"] == "#b8bec4"
+    assert sum(title.endswith("fewer than 5 people") for title in cells) == 167
