@@ -62,21 +62,22 @@ def _as_utc(bucket) -> datetime:
     return datetime.strptime(bucket, "%Y-%m-%d %H").replace(tzinfo=timezone.utc)
 
 
-def site_days(db: Session, policy: Policy, group: str, first: date, last: date,
-              *where) -> dict[tuple[str, date], SiteDay]:
-    """The group's minutes from `first` to `last` by site and day, counted for the days people belonged."""
-    bucket = hour_bucket(ActiveMinute.minute, db.get_bind().dialect.name).label("hour")
-    by_day = members_by_day(db, group, first, last, policy.timezone)
+def site_days(db: Session, policy: Policy, by_day: dict[date, frozenset[str]], first: date, last: date,
+              *where, hours: bool = True) -> dict[tuple[str, date], SiteDay]:
+    """A group's minutes from `first` to `last` by site and day, for the people in `by_day` on each day
+    (and by hour unless `hours` is False: fewer groups for the trend's eight weeks)."""
+    keys = [ActiveMinute.site, ActiveMinute.category, ActiveMinute.day, ActiveMinute.user_name]
+    if hours:
+        keys.append(hour_bucket(ActiveMinute.minute, db.get_bind().dialect.name).label("hour"))
     found: dict[tuple[str, date], SiteDay] = defaultdict(SiteDay)
-    for site, category, day, hour, person, minutes in db.execute(
-            select(ActiveMinute.site, ActiveMinute.category, ActiveMinute.day, bucket, ActiveMinute.user_name,
-                   func.count())
-            .where(ActiveMinute.day.between(first, last), belonged(ActiveMinute, by_day), *where)
-            .group_by(ActiveMinute.site, ActiveMinute.category, ActiveMinute.day, bucket, ActiveMinute.user_name)):
+    for site, category, day, person, *hour, minutes in db.execute(
+            select(*keys, func.count())
+            .where(ActiveMinute.day.between(first, last), belonged(ActiveMinute, by_day), *where).group_by(*keys)):
         entry = found[(site, day)]
         entry.cell.add(person, minutes)
         entry.categories[category] += minutes
-        entry.hours.append((_as_utc(hour).astimezone(policy.timezone).hour, person, minutes))
+        if hour:
+            entry.hours.append((_as_utc(hour[0]).astimezone(policy.timezone).hour, person, minutes))
     return found
 
 
@@ -85,7 +86,7 @@ def team_week(db: Session, policy: Policy, group: str, monday: date, minimum: in
     by_day = members_by_day(db, group, monday, last, policy.timezone)
     week = TeamWeek(monday, len(frozenset().union(*by_day.values())))
     hours = [[Cell() for _ in range(24)] for _ in range(DAYS)]
-    for (site, day), entry in site_days(db, policy, group, monday, last).items():
+    for (site, day), entry in site_days(db, policy, by_day, monday, last).items():
         index = (day - monday).days
         week.by_site.setdefault(site, [None] * DAYS)[index] = shown(entry.cell, minimum)
         if shown(entry.cell, minimum) is None:

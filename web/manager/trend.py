@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from policy.engine import Policy
+from storage.membership import belonged, members_by_day
 from storage.usage import ActiveMinute
 from web.manager.suppression import shown
 from web.manager.summaries import site_days
@@ -26,10 +27,14 @@ def community_trend(db: Session, policy: Policy, group: str, monday: date, minim
     """(week's Monday, shown minutes) for `weeks` weeks ending with the week of `monday`, oldest first."""
     first, last = monday - timedelta(weeks=weeks - 1), monday + timedelta(days=6)
     internal = internal_categories(policy)
+    by_day = members_by_day(db, group, first, last, policy.timezone)
+    # Only the group's rows, through the (user_name, day) index: never every person's weeks.
     community_sites = (select(ActiveMinute.site).distinct()
-                       .where(ActiveMinute.day.between(first, last), ActiveMinute.category.in_(internal)))
+                       .where(ActiveMinute.day.between(first, last), belonged(ActiveMinute, by_day),
+                              ActiveMinute.category.in_(internal)))
     totals = {first + timedelta(weeks=i): 0 for i in range(weeks)}
-    for (_, day), entry in site_days(db, policy, group, first, last, ActiveMinute.site.in_(community_sites)).items():
+    cells = site_days(db, policy, by_day, first, last, ActiveMinute.site.in_(community_sites), hours=False)
+    for (_, day), entry in cells.items():
         if shown(entry.cell, minimum) is not None:
             totals[day - timedelta(days=day.weekday())] += sum(
                 minutes for category, minutes in entry.categories.items() if category in internal)
