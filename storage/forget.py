@@ -1,7 +1,8 @@
 """Forgetting one person: every row about them goes, every mention of them becomes a pseudonym.
 
 Removed: their usage (minutes, charges, attempts), their group membership history, their access
-requests and grants, adjustments made for them alone (a group named as they are), the sign-in counters of their name and addresses.
+requests and grants, adjustments made for them alone (a group named as they are), the sign-in
+counters of their name and addresses.
 Pseudonymised: their account (kept, so its id is never given to someone else, but renamed,
 deactivated and without a password, which ends every session), what they decided or set for others,
 and the audit trail — which keeps that something happened, not who: their name becomes one random
