@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 
 from policy.compiler import Compiled, compile_doc
 from policy.decision import Decision, build
+from policy.grants import grant_bound
 from policy.hosts import authority_of, canonical_host, host_of
 from policy.localtime import HORIZON, Periods
-from policy.model import PolicyDoc, Site
+from policy.model import GrantBound, PolicyDoc, Rule, Site
 from policy.outcomes import alternatives, outcome, reason_for
 from policy.overrides import Adjustment, Grant, grant_table, variants
 from policy.sitemap import HostMatch
@@ -98,6 +99,11 @@ class Policy:
 
     def networks_of(self, client_ip: object) -> frozenset[str]:
         return self._compiled.nets.of(str(client_ip))
+
+    def grant_bound(self, user: str, site: str) -> tuple[Rule, GrantBound]:
+        """The rule that lets managers grant `site` to `user`, and for how long; ValueError with a
+        sentence when the rules do not allow it (policy/grants.py)."""
+        return grant_bound(self.doc, self._compiled.groups, user, site)
 
     def groups_of(self, user: str | None) -> frozenset[str]:
         return self._compiled.groups.groups_of(user)

@@ -86,11 +86,24 @@ class Quota:
 
 
 @dataclass(frozen=True)
+class GrantBound:
+    """How long managers may open the rule's sites to one person, and to whom (policy/grants.py)."""
+    hours: int                  # the longest grant, 1 .. 720 (30 days)
+    to: tuple[str, ...]         # group names; () = everyone the rule applies to
+
+
+@dataclass(frozen=True)
 class Adjustable:
     """What managers of the rule's groups may change for their own group (None: not adjustable)."""
     minutes: tuple[int, int] | None
     actions: tuple[str, ...] | None
     when: tuple[str, ...] | None
+    grant: GrantBound | None = None
+
+    @property
+    def tunable(self) -> bool:
+        """Whether there is a value to tune per group (a grant alone is given per person instead)."""
+        return bool(self.minutes or self.actions or self.when)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ A person in several adjusted groups gets the most generous value of each field, 
 - action: the first of allow > warn > read-only > quota > block;
 - when: the union of the schedules.
 
-A `Grant` lets one user use one site until it expires, whatever the rules say.
+A `Grant` lets one user use one site until it expires, whatever the rules say, when the rules let
+managers grant it (policy/grants.py): a grant outside those bounds is refused like a bad adjustment.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from datetime import datetime, tzinfo
 from typing import Iterable
 
 from policy.compiler import Variant
+from policy.grants import check_grant
 from policy.model import PolicyDoc, Quota, Rule
 from policy.principals import Groups
 
@@ -38,6 +40,8 @@ class Grant:
     user: str
     site: str                   # a site's name (or "domain:D", as in `Decision.site`)
     expires_at: datetime        # aware; naive means the policy's zone
+    starts_at: datetime | None = None   # with expires_at, how long it lasts (None: not checked)
+    granted_by: str | None = None
 
 
 def variants(doc: PolicyDoc, adjustments: tuple[Adjustment, ...]) -> dict[str, tuple[Variant, ...]]:
@@ -66,10 +70,12 @@ def variants(doc: PolicyDoc, adjustments: tuple[Adjustment, ...]) -> dict[str, t
 def grant_table(doc: PolicyDoc, grants: tuple[Grant, ...], zone: tzinfo) -> dict:
     """(user, site) → (expiry in epoch seconds, expiry) — the latest grant wins."""
     table: dict[tuple[str, str], tuple[float, datetime]] = {}
+    groups = Groups(doc.groups) if grants else None
     for grant in grants:
         known = grant.site in doc.sites or any(grant.site in rule.sites for rule in doc.rules)
         if not known:
             raise ValueError(f"cannot grant {grant.site!r} to {grant.user}: there is no such site")
+        check_grant(doc, groups, grant.user, grant.site, grant.starts_at, grant.expires_at, grant.granted_by)
         expires = grant.expires_at if grant.expires_at.tzinfo else grant.expires_at.replace(tzinfo=zone)
         expires = expires.astimezone(zone)
         key = (grant.user, grant.site)

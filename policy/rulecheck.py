@@ -6,12 +6,13 @@ a rule never silently means less than it says.
 from __future__ import annotations
 
 from policy.merge import Entry
-from policy.model import Adjustable, Quota, Rule
+from policy.model import Adjustable, GrantBound, Quota, Rule
 from policy.problems import Invalid, Problem
 from policy.references import Names, schedule, site, who
 from policy.wording import suggest
 
 REMEMBER_DEFAULT = 60
+MAX_GRANT_HOURS = 30 * 24
 
 
 def build_rules(entries: list[Entry], names: Names, problems: list[Problem]) -> tuple[Rule, ...]:
@@ -85,7 +86,35 @@ def _adjustable(entry: Entry, quota: Quota | None, names: Names, fail) -> Adjust
             if s not in names.schedules:
                 fail(("adjustable", "when", index), f"unknown schedule '{s}' in 'adjustable.when'",
                      suggest(s, names.schedules, "define it under 'schedules:'"))
-    return Adjustable(minutes, actions, when)
+    grant = _grant(settings.get("grant"), names, fail)
+    if grant is not None and entry.get("action") == "allow":
+        fail(("adjustable", "grant"), "a grant on an allow rule opens nothing",
+             "remove 'grant', or put it on the rule that limits the site")
+    elif grant is not None and entry.get("who") and not any(
+            str(w) == "everyone" or str(w).startswith(("user:", "group:")) for w in entry.get("who")):
+        fail(("adjustable", "grant"), "a grant is for a person, but this rule applies only to networks "
+             "or anonymous people", "remove 'grant', or put it on a rule for groups or users")
+    return Adjustable(minutes, actions, when, grant)
+
+
+def _grant(settings: dict | None, names: Names, fail) -> GrantBound | None:
+    """`grant: {max: 8h, to: [GROUP]}`: at most 30 days, to groups that exist."""
+    if settings is None:
+        return None
+    text = str(settings["max"])
+    hours = int(text[:-1]) * (24 if text.endswith("d") else 1)
+    if hours > MAX_GRANT_HOURS:
+        fail(("adjustable", "grant", "max"), f"a grant of {text} is longer than 30 days",
+             "write 30d or less (a longer need belongs in the rules themselves)")
+    to = []
+    for index, group in enumerate(settings.get("to") or []):
+        group = str(group).removeprefix("group:")
+        if group in names.groups:
+            to.append(group)
+        else:
+            fail(("adjustable", "grant", "to", index), f"unknown group '{group}' in 'adjustable.grant.to'",
+                 suggest(group, names.groups, "define it under 'groups:'"))
+    return GrantBound(min(hours, MAX_GRANT_HOURS), tuple(to))
 
 
 def _message(entry: Entry) -> str | None:

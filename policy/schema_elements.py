@@ -74,13 +74,23 @@ warn = element("warn", "Warn settings", "How long a Continue on the warning page
 warn: {remember: 60}
 """, strict({"remember": MINUTES | {"minimum": 1, "description": "minutes a Continue lasts (default 60)"}}))
 
+grant = element("grant", "Grant bound", "Whether and how long managers may open the rule's sites to one person.", """
+grant: {max: 8h, to: [marketing]}
+""", strict({
+    "max": {"type": "string", "pattern": r"^[1-9][0-9]{0,2}[hd]$", "examples": ["8h", "3d"],
+            "description": "the longest grant: hours (8h) or days (3d), at most 30d",
+            "x-fix": "write a duration in hours or days, e.g. 8h or 3d"},
+    "to": NAMES | {"description": "group names whose members may be granted (default: everyone the rule applies to)"},
+}, required=("max",)))
+
 adjustable = element("adjustable", "Adjustable", "What managers of the rule's groups may change for their group.", """
-adjustable: {minutes: {min: 0, max: 90}, action: [warn, allow, block], when: [lunch, evenings]}
+adjustable: {minutes: {min: 0, max: 90}, action: [warn, allow, block], when: [lunch, evenings], grant: {max: 8h}}
 """, strict({
     "minutes": strict({"min": MINUTES, "max": MINUTES}, required=("min", "max"),
                       description="bounds for the quota's minutes"),
     "action": {"type": "array", "items": {"enum": list(ACTIONS)}, "description": "actions managers may pick"},
     "when": NAMES | {"description": "schedules managers may pick for `when`"},
+    "grant": grant,
 }))
 
 rule = element("rule", "Rule", "Who, which sites, when, and what happens; the first matching rule decides.", """
@@ -155,6 +165,10 @@ case = element("case", "Test case", "A request and the outcome the admin expects
     "used": MINUTES | {"description": "minutes already used in the quota period"},
     "continued": {"type": "boolean", "description": "the user already pressed Continue"},
     "no_ca": {"type": "boolean", "description": "the proxy runs without its CA: a bare address is decided by `unnamed`"},
+    "grant": {"type": "string", "pattern": r"^[1-9][0-9]{0,2}[hd]$", "examples": ["8h", "3d"],
+              "description": "as if a manager had granted the user this site for this long from `at` "
+                             "(left out when the rules' adjustable.grant does not allow it)",
+              "x-fix": "write a duration in hours or days, e.g. 8h or 3d"},
     "expect": {"oneOf": [{"enum": list(OUTCOMES)},
                          strict({"action": {"enum": list(OUTCOMES)}, "rule": {"type": ["string", "null"]}},
                                 required=("action",))],

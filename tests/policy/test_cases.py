@@ -190,3 +190,28 @@ rules:
     cases.write_text("cases:\n  - {url: 'https://1.2.3.4/', at: 2026-11-26T10:00, no_ca: maybe, expect: block}\n")
     with pytest.raises(Exception, match="`no_ca` is true or false"):
         load_cases(cases, loaded.timezone)
+
+
+def test_a_case_with_a_grant_runs_as_the_proxy_would_enforce_it(sample, tmp_path):
+    path = write(tmp_path, """cases:
+  - {user: alice.krueger, url: https://www.tiktok.com/, at: 2026-11-26T15:00, used: 30, grant: 8h, expect: allow}
+  - {user: alice.krueger, url: https://www.tiktok.com/, at: 2026-11-26T15:00, used: 30, grant: 9h, expect: allow}
+""")
+    granted, too_long = [run_case(sample, case) for case in load_cases(path, BERLIN, sample_rules(sample))]
+    assert granted.passed
+    assert too_long.difference.startswith("expected allow, got block by rule social-budget")
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("{user: a, url: x.com, at: 2026-11-26T15:00, grant: 8 hours, expect: allow}",
+     "cases.yaml:2:56: a grant lasts hours or days, like 8h or 3d (found '8 hours')"),
+    ("{url: x.com, at: 2026-11-26T15:00, grant: 8h, expect: allow}",
+     "cases.yaml:2:47: a grant is for a person: give the case a `user`"),
+])
+def test_a_bad_grant_in_a_case_is_named_with_its_place(tmp_path, line, expected):
+    [problem] = problems_of(tmp_path, f"cases:\n  - {line}\n")
+    assert problem.endswith(expected)
+
+
+def sample_rules(policy) -> list[str]:
+    return [rule.name for rule in policy.doc.rules]

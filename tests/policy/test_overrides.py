@@ -1,12 +1,14 @@
 """The panel's adjustments and grants: validated against the rules, applied to the right people."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from policy.engine import Policy
+from policy.model import Adjustable, GrantBound
 from policy.overrides import Adjustment, Grant
 from tests.support.policies import group, sample_doc
 
@@ -85,7 +87,9 @@ def test_bad_adjustments_are_refused_with_a_sentence(base, adjustment, message):
 
 def test_a_grant_opens_a_site_for_one_person_until_it_expires(base):
     expires = AFTERNOON + timedelta(hours=1)
-    granted = base.with_overrides(grants=[Grant("zed", "facebook", expires)])
+    grantable = Policy.from_doc(replace(base.doc, rules=base.doc.rules[:-1] + (
+        replace(base.doc.rules[-1], adjustable=Adjustable(None, None, None, GrantBound(8, ()))),)))
+    granted = grantable.with_overrides(grants=[Grant("zed", "facebook", expires)])
     decision = granted.decide("zed", FB, AFTERNOON)
     assert (decision.action, decision.until, decision.site) == ("allow", expires, "facebook")
     assert decision.trace[0].why == "grant until 2026-11-26T16:00:00+01:00 → allow"

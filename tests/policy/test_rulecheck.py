@@ -1,7 +1,7 @@
 """Rules as the model holds them, unique names, and each action's settings checked."""
 from __future__ import annotations
 
-from policy.model import Adjustable, Quota
+from policy.model import Adjustable, GrantBound, Quota
 from tests.support.rule_files import CATALOGUE, loaded, place, problems, with_header, write_rules
 
 
@@ -62,3 +62,30 @@ rules:
         f"{place(main, '[quota]')}: 'quota' is an adjustable action but the rule has no quota in rule 'nq'; "
         "give the rule 'quota: {minutes: N}' so managers have a limit to start from",
         f"{place(main, 'x]')}: unknown schedule 'x' in 'adjustable.when' in rule 'nq'; define it under 'schedules:'"]
+
+
+def test_grant_bounds_as_written_and_their_mistakes(tmp_path):
+    folder = policy_with(tmp_path, """
+rules:
+  - {name: ok, who: [group:staff], sites: [facebook], action: block, adjustable: {grant: {max: 3d, to: [marketing]}}}
+  - {name: long, who: [group:staff], sites: [facebook], action: block, adjustable: {grant: {max: 31d, to: [sales]}}}
+  - {name: open, sites: [facebook], action: allow, adjustable: {grant: {max: 8h}}}
+  - {name: place, who: [network:guest-wifi], sites: [facebook], action: block, adjustable: {grant: {max: 8h}}}
+""")
+    main = folder / "main.yaml"
+    assert problems(folder) == [
+        f"{place(main, '31d')}: a grant of 31d is longer than 30 days in rule 'long'; "
+        "write 30d or less (a longer need belongs in the rules themselves)",
+        f"{place(main, 'sales')}: unknown group 'sales' in 'adjustable.grant.to' in rule 'long'; "
+        "define it under 'groups:'",
+        f"{place(main, '{max: 8h}')}: a grant on an allow rule opens nothing in rule 'open'; "
+        "remove 'grant', or put it on the rule that limits the site",
+        f"{place(main, '{max: 8h}', 2)}: a grant is for a person, but this rule applies only to networks or "
+        "anonymous people in rule 'place'; remove 'grant', or put it on a rule for groups or users"]
+    ok = policy_with(tmp_path / "ok", """
+rules:
+  - {name: ok, who: [group:staff], sites: [facebook], action: block, adjustable: {grant: {max: 3d, to: [marketing]}}}
+""")
+    [rule] = loaded(ok).rules
+    assert rule.adjustable == Adjustable(None, None, None, GrantBound(72, ("marketing",)))
+    assert not rule.adjustable.tunable   # nothing for the panel's per-group limits page

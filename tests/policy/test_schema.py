@@ -31,7 +31,7 @@ def _instances(name: str):
     data = compose_document("example", REGISTRY[name].example).data
     if isinstance(data, list):
         return data
-    if name in ("quota", "warn", "adjustable"):
+    if name in ("quota", "warn", "adjustable", "grant"):
         return [data[name]]
     return list(data.values()) if name not in ("policy-file", "case-file") else [data]
 

@@ -26,4 +26,4 @@ def test_adjustments_and_running_grants_only(db):
     adjustments, grants = load_overrides(db, NOW)
     assert adjustments == (PolicyAdjustment("social-budget", "marketing", 45, None, None),
                            PolicyAdjustment("video-nudge", "sales", None, "allow", ("lunch",)))
-    assert grants == (PolicyGrant("erin", "facebook", NOW + timedelta(hours=3)),)
+    assert grants == (PolicyGrant("erin", "facebook", NOW + timedelta(hours=3), NOW - timedelta(hours=1), "carol"),)

@@ -50,6 +50,7 @@ rules:
   - name: no-facebook-at-work
     sites: [facebook]
     action: block
+    adjustable: {grant: {max: 8h}}
     message: Facebook opens at lunch <b>for everyone</b>.
   - name: linkedin-read-only
     sites: [linkedin]

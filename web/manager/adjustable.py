@@ -53,7 +53,7 @@ def tunables(policy: Policy, groups: list[str], adjustments: list[Adjustment]) -
     found = []
     for group in groups:
         for rule in policy.doc.rules:
-            if rule.adjustable is None:
+            if rule.adjustable is None or not rule.adjustable.tunable:
                 continue
             outer = [entry.removeprefix("group:") for entry in rule.who if entry.startswith("group:")]
             if any(structure.within(group, name) for name in outer):

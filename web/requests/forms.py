@@ -6,10 +6,18 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-# How long access may last: 1 hour to 30 days (the bounds `storage.access` enforces).
+# How long access may last: 1 hour to 30 days; the rules' `adjustable.grant.max` may allow less.
 DURATIONS = [SelectChoice(str(hours), label) for hours, label in (
     (1, "1 hour"), (4, "4 hours"), (8, "8 hours"), (24, "1 day"), (72, "3 days"), (168, "1 week"),
     (336, "2 weeks"), (720, "30 days"))]
+
+
+def durations_up_to(hours: int) -> list[SelectChoice]:
+    """The durations offered when the rules allow at most `hours` (that bound itself included)."""
+    offered = [choice for choice in DURATIONS if int(choice.value) <= hours]
+    if hours not in {int(choice.value) for choice in offered}:
+        offered.append(SelectChoice(str(hours), f"{hours} hours" if hours % 24 else f"{hours // 24} days"))
+    return offered
 
 
 class AccessRequestForm(FlaskForm):

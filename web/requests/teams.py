@@ -25,3 +25,23 @@ def site_choices(policy: Policy, internal: bool = False) -> list[tuple[str, str]
     return sorted(((name, site.label) for name, site in policy.sites.items()
                    if internal or not (categories.get(site.category) and categories[site.category].internal)),
                   key=lambda choice: choice[1].lower())
+
+
+def grantable_sites(policy: Policy, person: str, candidates: list[tuple[str, str]]) -> dict[str, int]:
+    """Of `candidates` (name, label), the sites the rules let managers grant `person`: name → max hours."""
+    found = {}
+    for name, _ in candidates:
+        try:
+            found[name] = policy.grant_bound(person, name)[1].hours
+        except ValueError:
+            continue
+    return found
+
+
+def grantable_to_anyone(policy: Policy, people: set[str], candidates: list[tuple[str, str]]) -> dict[str, int]:
+    """Sites some of `people` may be granted, with the longest bound among them: what a grant form offers."""
+    found: dict[str, int] = {}
+    for person in people:
+        for name, hours in grantable_sites(policy, person, candidates).items():
+            found[name] = max(hours, found.get(name, 0))
+    return found

@@ -96,7 +96,10 @@ def test_another_teams_manager_is_refused_and_recorded(app, client, auth):
     grace = app.test_client()
     AuthActions(grace).login("grace")
     assert "erin asks" not in _text(grace.get("/requests/"))  # not in her inbox
-    assert _decide(grace, _request_id(app), "approve").status_code == 403
+    # Another team's request answers like one that does not exist: ids reveal nothing.
+    refused, missing = _decide(grace, _request_id(app), "approve"), _decide(grace, 2**62, "approve")
+    assert refused.status_code == missing.status_code == 404
+    assert refused.get_data() == missing.get_data()
     refused = post_form(grace, "/requests/", {"user": "erin", "site": "facebook", "hours": "8"},
                         action="/requests/grant")
     assert refused.status_code == 403
