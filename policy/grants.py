@@ -13,6 +13,7 @@ grant the rules do not allow, or no longer allow, is refused by one and ignored 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import PurePath
 
 from policy.model import GrantBound, PolicyDoc, Rule
 from policy.principals import Groups
@@ -29,7 +30,7 @@ def grant_bound(doc: PolicyDoc, groups: Groups, user: str, site: str) -> tuple[R
         raise ValueError(f"{label} is not limited for {user} by any rule, so there is nothing to grant")
     bound = rule.adjustable.grant if rule.adjustable else None
     if bound is None:
-        raise ValueError(f"rule {rule.name} ({rule.source.file}:{rule.source.line}) does not let managers "
+        raise ValueError(f"rule {rule.name} ({PurePath(rule.source.file).name}:{rule.source.line}) does not let managers "
                          f"grant {label}: it has no 'adjustable: {{grant: ...}}'")
     if bound.to and not any(user in groups.members.get(group, ()) for group in bound.to):
         raise ValueError(f"rule {rule.name} lets managers grant {label} only to members of "

@@ -1,7 +1,12 @@
-"""The panel's database: one engine per app, one session per request (closed when the request ends)."""
+"""The panel's database: one engine per app, one session per request (closed when the request ends).
+
+A request that may write (any method but GET, HEAD, OPTIONS) takes SQLite's write lock when its first
+transaction begins, so it queues behind the proxies' usage writes (up to the busy timeout) instead of
+failing when a read turns into a write; PostgreSQL needs no such thing.
+"""
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,7 +36,9 @@ def engine() -> Engine:
 def db() -> Session:
     """This request's session (opened on first use)."""
     if "db" not in g:
-        g.db = current_app.extensions[EXTENSION]()
+        sessions = current_app.extensions[EXTENSION]
+        writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        g.db = sessions(bind=engine().execution_options(sqlite_immediate=True)) if writing else sessions()
     return g.db
 
 

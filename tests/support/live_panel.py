@@ -5,13 +5,17 @@ a browser keeps connections open; `watercooler panel` itself (waitress) is teste
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import httpx
 from werkzeug.serving import make_server
 
 from tests.support.net import free_port, poll, port_open
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 @contextmanager
@@ -29,3 +33,19 @@ def serve(app: Callable, host: str = "127.0.0.1") -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+def signed_in(base_url: str, name: str, password: str) -> httpx.Client:
+    """An HTTP client signed in to the panel at `base_url` as `name`, keeping its session cookie."""
+    client = httpx.Client(base_url=base_url, timeout=30)
+    client.post("/auth/login", data={"name": name, "password": password,
+                                     "csrf_token": form_token(client.get("/auth/login").text)})
+    assert client.get("/me/").status_code == 200, f"{name} could not sign in"
+    return client
+
+
+def form_token(html: str) -> str:
+    """The CSRF token of the first form in a page, as a browser would submit it."""
+    found = _CSRF.search(html)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)

@@ -38,12 +38,17 @@ def password_hash() -> str:
 
 @pytest.fixture
 def app(tmp_path, password_hash) -> Flask:
+    return make_app(tmp_path, password_hash)
+
+
+def make_app(tmp_path: Path, password_hash: str, db_url: str | None = None, rules: Path = RULES) -> Flask:
+    """The test panel with the seeded accounts, on SQLite in `tmp_path` unless `db_url` names another database."""
     app = create_app({
         "TESTING": True,
-        "DB": f"sqlite:///{tmp_path / 'panel.db'}",
+        "DB": db_url or f"sqlite:///{tmp_path / 'panel.db'}",
         "DATA": str(tmp_path),
         "SECRET_KEY": "test secret",
-        "RULES": str(RULES),
+        "RULES": str(rules),
         "CLOCK": lambda: THURSDAY_10,
         "DB_SETUP": "create",
     })
