@@ -1,6 +1,7 @@
 """Managers' adjustments: one rule's value changed for one group, within the rule's `adjustable` bounds.
 
-At most one adjustment per (rule, group); a change replaces it, and the audit trail keeps every earlier
+At most one adjustment per (rule, group); a change replaces it and raises its `version` (so the panel
+can refuse a save made from a page read before another save), and the audit trail keeps every earlier
 value (before → after), which is what an admin's roll-back restores. The bounds themselves are the
 engine's to check (`Policy.with_overrides`), so the panel validates before it saves.
 """
@@ -27,6 +28,7 @@ class Adjustment(Base):
     when: Mapped[list[str] | None] = mapped_column(JSON)          # schedule names
     set_by: Mapped[str] = mapped_column(String(100))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     def values(self) -> dict:
         """The adjusted fields only, as the audit trail records them."""

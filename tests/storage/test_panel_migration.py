@@ -1,4 +1,5 @@
-"""Revisions 0002_panel and 0005_sign_in: create what the panel's models describe, and go back down cleanly."""
+"""Revision 0002_panel and the panel's later revisions (0005_sign_in, the adjustments' version): together
+they create what the panel's models describe, and go back down cleanly."""
 from __future__ import annotations
 
 from alembic import command
@@ -8,7 +9,7 @@ from sqlalchemy import MetaData, inspect
 
 from storage.models import Base
 from storage.db import make_engine, write_connection
-from storage.migrate import alembic_config, upgrade
+from storage.migrate import alembic_config, head_revision, upgrade
 from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 
 PANEL_TABLES = {"accounts", "audit", "access_requests", "grants", "adjustments", "sign_in_counters"}
@@ -28,13 +29,15 @@ def _downgrade(engine, revision: str) -> None:
 def test_the_migration_matches_the_models_and_round_trips(db_url):
     engine = make_engine(db_url)
     try:
-        upgrade(engine)   # 0005_sign_in adds to the accounts table what the models now describe
+        assert upgrade(engine) == head_revision()   # the later revisions add what the models now describe
         panel_only = MetaData()
         for name in PANEL_TABLES:
             Base.metadata.tables[name].to_metadata(panel_only)
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": _panel_only})
             assert compare_metadata(context, panel_only) == []
+        _downgrade(engine, "0003_spool_state")
+        assert "version" not in {column["name"] for column in inspect(engine).get_columns("adjustments")}
         _downgrade(engine, "0001_usage")
         assert PANEL_TABLES.isdisjoint(inspect(engine).get_table_names())
         upgrade(engine)  # triggers, function and the name index were dropped too

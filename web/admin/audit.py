@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from policy.overrides import Adjustment as PolicyAdjustment
 from storage import audit
-from storage.adjustments import Adjustment, all_adjustments
+from storage.adjustments import all_adjustments
 from storage.audit import AuditRecord
 from web.admin import bp
 from web.clock import now
 from web.db import db
+from web.manager.saving import save, version_of
 from web.policy_source import current_policy
 from web.roles import role_required
 
@@ -53,14 +54,10 @@ def roll_back(record_id: int):
             return redirect(url_for("admin.audit_trail"))
     row = rows.get((rule, group))
     before = row.values() if row else None
-    if restored:
-        if row is None:
-            row = Adjustment(rule=rule, group_name=group)
-            db().add(row)
-        row.minutes, row.action, row.when = restored.get("minutes"), restored.get("action"), restored.get("when")
-        row.set_by, row.set_at = current_user.name, now()
-    elif row is not None:
-        db().delete(row)
+    if not save(db(), row, version_of(row), rule, group, restored, current_user.name, now()):
+        db().rollback()
+        flash("Not rolled back: this adjustment was changed at the same moment. Look again and retry.", "error")
+        return redirect(url_for("admin.audit_trail"))
     audit.record(db(), actor=current_user.name, action="adjustment rolled back", target=record.target,
                  before=before, after=restored or None, source=request.remote_addr)
     db().commit()

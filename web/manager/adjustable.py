@@ -2,7 +2,8 @@
 
 A rule applies to a group when the group is one of the rule's `who` groups or is included in one
 (the engine's own test, `Groups.within`), so a manager of marketing may tune a rule written for staff
-— for marketing only.
+— for marketing only. An adjustment the rules no longer allow (an admin narrowed a bound) is `stale`:
+not in force, so the group's value is the rules' own until its managers save a new one.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 from policy.engine import Policy
 from policy.model import Adjustable, Rule
+from policy.overrides import Adjustment as PolicyAdjustment
 from policy.principals import Groups
 from storage.accounts import User
 from storage.adjustments import Adjustment
@@ -20,7 +22,8 @@ class Tunable:
     rule: Rule
     group: str
     bounds: Adjustable
-    current: Adjustment | None      # the group's adjustment in force, if any
+    current: Adjustment | None      # the group's saved adjustment, if any
+    stale: str | None = None        # why the saved adjustment is not in force (None: it is, or none)
 
     @property
     def key(self) -> str:
@@ -28,7 +31,7 @@ class Tunable:
 
     def value(self, field: str):
         """The value in force for the group: adjusted, else as written in the rules."""
-        adjusted = getattr(self.current, field) if self.current is not None else None
+        adjusted = getattr(self.current, field) if self.current is not None and not self.stale else None
         if adjusted is not None:
             return adjusted
         if field == "minutes":
@@ -57,8 +60,24 @@ def tunables(policy: Policy, groups: list[str], adjustments: list[Adjustment]) -
                 continue
             outer = [entry.removeprefix("group:") for entry in rule.who if entry.startswith("group:")]
             if any(structure.within(group, name) for name in outer):
-                found.append(Tunable(rule, group, rule.adjustable, current.get((rule.name, group))))
+                row = current.get((rule.name, group))
+                found.append(Tunable(rule, group, rule.adjustable, row, _stale(policy, row)))
     return found
+
+
+def in_engine_terms(row: Adjustment) -> PolicyAdjustment:
+    return PolicyAdjustment(row.rule, row.group_name, row.minutes, row.action,
+                            tuple(row.when) if row.when is not None else None)
+
+
+def _stale(policy: Policy, row: Adjustment | None) -> str | None:
+    if row is None:
+        return None
+    try:
+        policy.with_overrides([in_engine_terms(row)])
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def members(policy: Policy, group: str) -> frozenset[str]:

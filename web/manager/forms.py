@@ -4,16 +4,19 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SelectMultipleField
+from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from web.manager.adjustable import Tunable
+from web.manager.saving import version_of
 from web.manager.wording import ACTION_WORDS
 
 
 class AdjustForm(FlaskForm):
-    """Posted with a plain `tunable` field (RULE/GROUP) that says which form it is."""
+    """Posted with a plain `tunable` field (RULE/GROUP) that says which form it is, and the `version`
+    of the saved adjustment it was read from: a save over a newer one is refused (web/manager/saving.py)."""
+    version = HiddenField()
     minutes = IntegerField("Minutes", validators=[Optional(), NumberRange(min=0, max=7 * 24 * 60)])
     action = SelectField("What happens", validators=[Optional()])
     when = SelectMultipleField("When it applies", widget=ListWidget(prefix_label=False),
@@ -28,7 +31,7 @@ def adjust_form(tunable: Tunable, formdata=None, values: dict | None = None) -> 
     """The form for `tunable`, showing `values` (default: what is in force) unless `formdata` is given."""
     values = values if values is not None else {
         "minutes": tunable.value("minutes"), "action": tunable.value("action"), "when": tunable.value("when")}
-    kwargs = {} if formdata is not None else {"formdata": None}
+    kwargs = {} if formdata is not None else {"formdata": None, "version": version_of(tunable.current)}
     form = AdjustForm(prefix=prefix_of(tunable), **kwargs, **values)
     bounds = tunable.bounds
     form.action.choices = [(action, ACTION_WORDS.get(action, action).capitalize()) for action in bounds.actions or ()]

@@ -6,14 +6,15 @@ from flask_login import current_user
 
 from policy.overrides import Adjustment as PolicyAdjustment
 from storage import audit
-from storage.adjustments import Adjustment, all_adjustments
+from storage.adjustments import all_adjustments
 from web.clock import now
 from web.db import db
 from web.manager import bp
-from web.manager.adjustable import Tunable, managed_groups, tunables
+from web.manager.adjustable import Tunable, in_engine_terms, managed_groups, tunables
 from web.manager.forms import adjust_form, new_values
 from web.manager import previews
 from web.manager.impact import affected_last_week
+from web.manager.saving import save, version_of
 from web.manager.wording import describe
 from web.policy_source import current_policy
 from web.roles import role_required
@@ -34,7 +35,7 @@ def preview():
     if error:
         return _with_error(tunable, form, error)
     sentences = describe(tunable, values)
-    if not sentences and values == (tunable.current.values() if tunable.current else {}):
+    if not sentences and values == (tunable.current.values() if tunable.current and not tunable.stale else {}):
         flash("Nothing would change.", "info")
         return redirect(url_for("manager.index"))
     refused = previews.refusal(tunable, values)
@@ -56,15 +57,10 @@ def apply():
     if error:
         return _with_error(tunable, form, error)
     row = tunable.current
-    before = row.values() if row else None
-    if values:
-        if row is None:
-            row = Adjustment(rule=tunable.rule.name, group_name=tunable.group)
-            db().add(row)
-        row.minutes, row.action, row.when = values.get("minutes"), values.get("action"), values.get("when")
-        row.set_by, row.set_at = current_user.name, now()
-    elif row is not None:
-        db().delete(row)  # every field back to the rules' value: no adjustment left
+    before = row.values() if row and not tunable.stale else None
+    if not save(db(), row, form.version.data, tunable.rule.name, tunable.group, values, current_user.name, now()):
+        db().rollback()
+        return _changed_meanwhile(tunable)
     sentences = describe(tunable, values)
     audit.record(db(), actor=current_user.name, action="adjustment changed", target=f"adjustment:{tunable.key}",
                  before=before, after=values or None, source=request.remote_addr)
@@ -74,11 +70,16 @@ def apply():
 
 
 def _submitted() -> tuple[Tunable, object, dict, str | None]:
-    """The tunable a form names, the parsed form, its values and the engine's objection (if any)."""
+    """The tunable a form names, the parsed form, its values and the engine's objection (if any).
+
+    Another group's tunable answers 404 like one that does not exist. The bounds are checked for this
+    adjustment alone, then together with the other groups' adjustments that still fit the rules: one
+    team's adjustment left outside a bound the admins narrowed never blocks, nor shows in, another's save."""
     policy = current_policy()
     key = request.form.get("tunable", "")
     rule_name, _, group = key.partition("/")
-    everything = {t.key: t for t in tunables(policy, sorted(policy.doc.groups), all_adjustments(db()))}
+    adjustments = all_adjustments(db())
+    everything = {t.key: t for t in tunables(policy, sorted(policy.doc.groups), adjustments)}
     tunable = everything.get(key)
     if tunable is None:
         abort(404)
@@ -86,25 +87,44 @@ def _submitted() -> tuple[Tunable, object, dict, str | None]:
         audit.record(db(), actor=current_user.name, action="refused", target=f"adjustment:{key}",
                      after={"why": f"{current_user.name} does not manage {group}"}, source=request.remote_addr)
         db().commit()
-        abort(403)
+        abort(404)
     form = adjust_form(tunable, formdata=request.form)
     if not form.validate_on_submit():
         return tunable, form, {}, "Check the highlighted fields."
+    if form.version.data != version_of(tunable.current):
+        return tunable, form, {}, _CHANGED
     values = new_values(tunable, form)
-    others = [PolicyAdjustment(row.rule, row.group_name, row.minutes, row.action,
-                               tuple(row.when) if row.when else None)
-              for row in all_adjustments(db()) if (row.rule, row.group_name) != (rule_name, group)]
     if values:
         candidate = PolicyAdjustment(rule_name, group, values.get("minutes"), values.get("action"),
                                      tuple(values["when"]) if "when" in values else None)
         try:
-            policy.with_overrides(others + [candidate])
+            policy.with_overrides([candidate])
         except ValueError as exc:
             return tunable, form, values, f"Not saved: {exc}."
+        others = [t.current for t in everything.values()
+                  if t.current is not None and not t.stale and t.key != key]
+        try:
+            policy.with_overrides([in_engine_terms(row) for row in others] + [candidate])
+        except ValueError as exc:
+            return tunable, form, values, f"Not saved: together with the other groups' values, {exc}."
     return tunable, form, values, None
 
 
+_CHANGED = ("Not saved: this limit was changed meanwhile (by someone else, or in another tab). "
+            "Its current value is shown here; make your change again.")
+
+
+def _changed_meanwhile(tunable: Tunable):
+    """The page again with what is saved now, and a 409: nothing was written."""
+    policy = current_policy()
+    found = tunables(policy, managed_groups(policy, current_user), all_adjustments(db()))
+    items = [(t, adjust_form(t)) for t in found]
+    return render_template("manager/index.html", items=items, error_for=tunable.key, error=_CHANGED), 409
+
+
 def _with_error(tunable: Tunable, form, error: str):
+    if error == _CHANGED:
+        return _changed_meanwhile(tunable)
     policy = current_policy()
     found = tunables(policy, managed_groups(policy, current_user), all_adjustments(db()))
     items = [(t, form if t.key == tunable.key else adjust_form(t)) for t in found]

@@ -20,10 +20,17 @@ def _text(response) -> str:
 
 
 def _post(client, step: str, key: str, **fields):
-    token = csrf_token(client.get("/team/").get_data(as_text=True))
+    """Post one tunable's form as the /team/ page shows it now (its CSRF token and version), with `fields`."""
+    page = client.get("/team/").get_data(as_text=True)
     prefix = key.replace("/", "_")
-    data = {"csrf_token": token, "tunable": key, **{f"{prefix}-{name}": value for name, value in fields.items()}}
-    return client.post(f"/team/{step}", data=data)
+    return client.post(f"/team/{step}", data=_form_data(page, key, fields))
+
+
+def _form_data(page: str, key: str, fields: dict) -> dict:
+    prefix = key.replace("/", "_")
+    version = re.search(rf'name="{prefix}-version" type="hidden" value="([^"]*)"', page)
+    return {"csrf_token": csrf_token(page), "tunable": key, f"{prefix}-version": version[1] if version else "none",
+            **{f"{prefix}-{name}": value for name, value in fields.items()}}
 
 
 def _adjustments(app) -> list[tuple]:
@@ -94,7 +101,9 @@ def test_out_of_bounds_is_refused_with_the_bounds(app, client, auth):
 
 def test_another_teams_limits_are_refused_and_recorded(app, client, auth):
     auth.login("grace")
-    assert _post(client, "apply", BUDGET, minutes="90").status_code == 403
+    refused = _post(client, "apply", BUDGET, minutes="90")
+    missing = _post(client, "apply", "social-budget/no-such-group", minutes="90")
+    assert refused.status_code == missing.status_code == 404 and _text(refused) == _text(missing)
     assert _adjustments(app) == []
     with app.app_context():
         entry = db().scalars(select(AuditRecord).where(AuditRecord.action == "refused")).one()
@@ -127,3 +136,31 @@ def test_a_person_in_two_adjusted_groups_gets_the_more_generous_value(app, clien
     assert "Facebook Open · 45 of 45 min left today" in _text(erin.get("/me/"))
     _post(client, "apply", "social-budget/staff", minutes="60")
     assert "Facebook Open · 60 of 60 min left today" in _text(erin.get("/me/"))
+
+
+def test_a_stale_adjustment_neither_blocks_nor_shows_in_another_teams_save(app, client, auth):
+    """engineering's 120 minutes were saved before the admins narrowed the bound to 90."""
+    with app.app_context():
+        db().add(Adjustment(rule="social-budget", group_name="engineering", minutes=120, set_by="grace",
+                            set_at=datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)))
+        db().commit()
+    auth.login("carol")
+    preview = _post(client, "preview", BUDGET, minutes="45")
+    saved = _post(client, "apply", BUDGET, minutes="45")
+    assert preview.status_code == 200 and saved.status_code == 302
+    for page in (preview, saved, client.get("/team/")):
+        assert "120" not in page.get_data(as_text=True)
+    assert ("social-budget", "marketing", 45, None) in _adjustments(app)
+
+    grace = app.test_client()
+    AuthActions(grace).login("grace")
+    own = grace.get("/team/").get_data(as_text=True)
+    assert ("The saved adjustment no longer fits the rules (120 minutes is outside what rule social-budget "
+            "allows (0 to 90 minutes)), so the rules' value applies") in _text(grace.get("/team/"))
+    minutes_field = re.search(r'<input[^>]*name="social-budget_engineering-minutes"[^>]*>', own)[0]
+    assert 'value="30"' in minutes_field                            # the rules' value, the one in force
+    frank = app.test_client()
+    AuthActions(frank).login("frank")
+    assert "30 of 30 min left today" in _text(frank.get("/me/"))     # what the proxy enforces too
+    assert _post(grace, "apply", "social-budget/engineering", minutes="50").status_code == 302
+    assert ("social-budget", "engineering", 50, None) in _adjustments(app)

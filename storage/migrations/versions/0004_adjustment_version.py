@@ -1,0 +1,24 @@
+"""Adjustments carry a version that every save raises, so a save over a newer one is refused.
+
+Revision ID: 0004_adjustment_version
+Revises: 0003_spool_state
+Create Date: 2026-12-01
+"""
+from typing import Sequence, Union
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0004_adjustment_version"
+down_revision: Union[str, Sequence[str], None] = "0003_spool_state"
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    op.add_column("adjustments", sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("adjustments") as batch:
+        batch.drop_column("version")
