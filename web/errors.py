@@ -80,7 +80,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
-        return _render(code, error.name, ADVICE.get(code, error.description or ""))
+        said = error.description if error.description != type(error).description else None  # abort(400, "...")
+        return _render(code, error.name, said or ADVICE.get(code, error.description or ""))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

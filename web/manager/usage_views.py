@@ -35,10 +35,7 @@ def _choice():
     if group is not None and group not in groups:
         abort(403)
     today = now().astimezone(policy.timezone).date()
-    try:
-        monday = week_start(date.fromisoformat(request.args["week"])) if "week" in request.args else week_start(today)
-    except ValueError:
-        abort(400)
+    monday = _week(request.args["week"]) if "week" in request.args else week_start(today)
     people = sorted(members(policy, group)) if group else []
     return policy, groups, group, people, monday
 
@@ -47,6 +44,21 @@ def _audit_view(group: str, monday: date, form: str) -> None:
     audit.record(db(), actor=current_user.name, action="team usage viewed", target=f"group:{group}",
                  after={"week": monday.isoformat(), "as": form}, source=request.remote_addr)
     db().commit()
+
+
+FIRST_WEEK, LAST_WEEK = date(1970, 1, 5), date(2999, 12, 30)   # Mondays; beyond them no usage can exist
+
+
+def _week(text: str) -> date:
+    """The Monday of the week `text` (YYYY-MM-DD) falls in; 400 with the fix for anything else."""
+    try:
+        monday = week_start(date.fromisoformat(text.strip()))
+    except (ValueError, OverflowError):
+        abort(400, f"The week {text[:40]} is not a date: give the week as YYYY-MM-DD, e.g. 2026-11-23.")
+    if not FIRST_WEEK <= monday <= LAST_WEEK:
+        abort(400, f"There is no usage in the week of {monday.isoformat()}: give a week between "
+                   f"{FIRST_WEEK.year} and {LAST_WEEK.year}.")
+    return monday
 
 
 @bp.get("/usage")
