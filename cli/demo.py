@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     if not report_ok(report) or args.tour_only:
         return 0 if report_ok(report) else 1
     print("\n4. Starting the proxy and the panel on these rules\n", flush=True)
-    panel_url = panel.start_demo_panel(str(where))  # demo accounts and simulated usage, printed
+    panel_url = panel.start_demo_panel(str(where), proxy_address=panel.address_of(*args.listen))  # accounts, usage
     return proxy.run(argparse.Namespace(rules=str(where), listen=args.listen, db=None, confdir=None,
                                         panel_url=os.environ.get("WATERCOOLER_PANEL_URL") or panel_url, extra=[]))
 

@@ -30,21 +30,27 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def prepare(db: str | None, rules: str | None, demo: bool):
+def prepare(db: str | None, rules: str | None, demo: bool, proxy_address: str | None = None):
     """The app, its database migrated (and seeded for a demo), its purge scheduled; StorageError if unusable."""
     from web import create_app
     from web.retention import start_purger
 
-    app = create_app({key: value for key, value in (("DB", db), ("RULES", rules)) if value})
+    app = create_app({key: value for key, value in (("DB", db), ("RULES", rules), ("PROXY_ADDRESS", proxy_address))
+                      if value})
     if demo:
         _seed_demo(app)
     start_purger(app)  # forgets usage older than RETENTION_DAYS, now and once a day
     return app
 
 
-def url_of(host: str, port: int) -> str:
+def address_of(host: str, port: int) -> str:
+    """HOST:PORT as a client on this machine reaches a server listening on (host, port)."""
     shown = "127.0.0.1" if host == "0.0.0.0" else f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}/"
+    return f"{shown}:{port}"
+
+
+def url_of(host: str, port: int) -> str:
+    return f"http://{address_of(host, port)}/"
 
 
 def serve_in_background(app, host: str, port: int) -> threading.Thread:
@@ -57,14 +63,14 @@ def serve_in_background(app, host: str, port: int) -> threading.Thread:
     return thread
 
 
-def start_demo_panel(rules: str, listen: str = DEFAULT_LISTEN) -> str | None:
-    """For `watercooler demo`: the panel with the demo accounts and usage, served in the background.
-    Returns its URL, or None (with a sentence on stderr) when it cannot start."""
+def start_demo_panel(rules: str, listen: str = DEFAULT_LISTEN, proxy_address: str | None = None) -> str | None:
+    """For `watercooler demo`: the panel with the demo accounts and usage, served in the background, its
+    /proxy.pac naming `proxy_address`. Returns its URL, or None (with a sentence on stderr) when it cannot start."""
     from storage.db import StorageError
 
     host, port = listen_address(listen)
     try:
-        app = prepare(None, rules, demo=True)
+        app = prepare(None, rules, demo=True, proxy_address=proxy_address)
         serve_in_background(app, host, port)
     except (StorageError, OSError) as exc:
         print(f"watercooler demo: the panel did not start ({exc}); the proxy runs without it", file=sys.stderr)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from web.devices import NotACertificate
 from web.policy_source import PolicyUnavailable
 
 POLICY_ADVICE = ("The rules could not be read just now, so this page cannot be shown. Try again in a minute; "
@@ -68,6 +69,11 @@ def init_app(app: Flask) -> None:
         _rollback()
         app.logger.warning("database busy or unreachable: %s", error.orig)
         return _render(503, "Database busy", BUSY_ADVICE)
+
+    @app.errorhandler(NotACertificate)
+    def not_a_certificate(error: NotACertificate):
+        app.logger.error("/ca.pem refused: %s", error)
+        return _render(503, "Certificate not served", f"{error} (For the IT admins: nothing was sent.)")
 
     @app.errorhandler(CSRFError)
     def csrf_refused(error: CSRFError):
