@@ -53,11 +53,21 @@ def url_of(host: str, port: int) -> str:
     return f"http://{address_of(host, port)}/"
 
 
+def server_settings(app) -> dict:
+    """waitress's settings from the app's SERVER_* settings: idle connections wait in the event loop
+    (poll(), not select(), so more than 1024 sockets are fine) and are closed after the channel timeout,
+    so a crowd of idle or slow clients neither takes the threads nor keeps a normal request out."""
+    timeout = int(app.config["SERVER_CHANNEL_TIMEOUT"])
+    return {"threads": int(app.config["SERVER_THREADS"]), "connection_limit": int(app.config["SERVER_CONNECTION_LIMIT"]),
+            "channel_timeout": timeout, "cleanup_interval": max(1, min(30, timeout // 2)),
+            "asyncore_use_poll": True, "ident": "watercooler"}
+
+
 def serve_in_background(app, host: str, port: int) -> threading.Thread:
     """Serve `app` from a daemon thread (for `watercooler demo`, which runs the proxy in front)."""
     from waitress.server import create_server
 
-    server = create_server(app, host=host, port=port, threads=8, ident="watercooler")
+    server = create_server(app, host=host, port=port, **server_settings(app))
     thread = threading.Thread(target=server.run, name="watercooler-panel", daemon=True)
     thread.start()
     return thread
@@ -96,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     from web.db import EXTENSION
     database = describe(app.extensions[EXTENSION].kw["bind"].url)
     print(f"Watercooler panel on {url_of(host, port)} (database {database})", flush=True)
-    serve(app, host=host, port=port, threads=8, ident="watercooler")
+    serve(app, host=host, port=port, **server_settings(app))
     return 0
 
 

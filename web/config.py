@@ -38,6 +38,10 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_ADDRESS": None,              # host:port in /proxy.pac; None: this panel's host, port 8080
     "PAC_DIRECT": [],                   # domains /proxy.pac sends direct, not through the proxy
     "CA_CERT": None,                    # the proxy's CA certificate for /ca.pem; None: DATA/proxy/
+    # `watercooler panel`'s server (waitress): idle connections cost no thread, only a socket
+    "SERVER_THREADS": 8,                # requests handled at once
+    "SERVER_CONNECTION_LIMIT": 500,     # open connections at once (idle ones included); more wait to be accepted
+    "SERVER_CHANNEL_TIMEOUT": 30,       # seconds a connection may stay idle before the panel closes it
     # Flask and its extensions
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import subprocess
+import time
 
 import httpx
 import pytest
@@ -84,3 +86,49 @@ def test_the_demo_panel_prints_accounts_that_sign_in(tmp_path):
         output = process.communicate(timeout=10)[0]
     assert "Demo accounts (sign in at the panel):" in output
     assert f"manager   carol.schmitt   password {password}" in output
+
+
+@pytest.fixture
+def served_panel(tmp_path, request):
+    """`watercooler panel` as deployed, with the idle timeout given as the fixture's param; yields its port."""
+    port = free_port()
+    env = {**os.environ, "WATERCOOLER_DATA": str(tmp_path), "WATERCOOLER_SERVER_CHANNEL_TIMEOUT": str(request.param)}
+    process = subprocess.Popen([str(WATERCOOLER), "panel", "--listen", f"127.0.0.1:{port}",
+                                "--db", f"sqlite:///{tmp_path / 'panel.db'}", "--rules", str(ROOT / "rules")],
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        poll(lambda: port_open(port) or process.poll() is not None, timeout=30, what="the panel to listen")
+        assert process.poll() is None, process.stdout.read()
+        yield port
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("served_panel", [30], indirect=True)   # idle ones are not closed during the test
+def test_120_idle_connections_do_not_keep_a_normal_request_out(served_panel):
+    idle = []
+    try:
+        for i in range(120):
+            sock = socket.create_connection(("127.0.0.1", served_panel), timeout=5)
+            if i % 2:
+                sock.sendall(b"GET /auth/login HTTP/1.1\r\nHost: panel\r\n")   # a slow client: headers never end
+            idle.append(sock)
+        response = httpx.get(f"http://127.0.0.1:{served_panel}/auth/login", timeout=15)   # well before 30 s
+        assert response.status_code == 200 and "Sign in" in response.text
+        idle[1].sendall(b"\r\n")              # and the slow ones are still served when they finish
+        assert idle[1].recv(64).startswith(b"HTTP/1.1 200")
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("served_panel", [4], indirect=True)
+def test_an_idle_connection_is_closed_after_the_channel_timeout(served_panel):
+    with socket.create_connection(("127.0.0.1", served_panel), timeout=30) as sock:
+        sock.sendall(b"GET /auth/login HTTP/1.1\r\nHost: panel\r\n")           # and then nothing more
+        started = time.monotonic()
+        assert sock.recv(1024) == b""                                           # the panel hung up ...
+        assert 3 <= time.monotonic() - started < 20                             # ... after about 4 s
