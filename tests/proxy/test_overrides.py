@@ -120,3 +120,22 @@ def test_a_managers_tightening_closes_the_tunnels_it_no_longer_allows(env):
     poll(lambda: closed(tunnel), timeout=10, what="dave's open YouTube tunnel to be closed")
     tunnel.close()
     assert "the policy changed for www.youtube.com" in env.proxy.log()
+
+
+def test_grants_outside_the_rules_bounds_are_left_out_by_the_proxy(env):
+    engine = create_engine(env.db_url)
+    with Session(engine) as db:           # rows no panel would write: past the 8 h bound, and to oneself
+        db.add(Grant(user_name="bob", site="facebook", granted_by="carol",
+                     starts_at=datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc),
+                     expires_at=datetime(2026, 12, 26, 8, 0, tzinfo=timezone.utc)))
+        db.add(Grant(user_name="erin", site="facebook", granted_by="erin",
+                     starts_at=datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc),
+                     expires_at=datetime(2026, 11, 26, 9, 30, tzinfo=timezone.utc)))
+        db.commit()
+    engine.dispose()
+    poll(lambda: "panel override left out: grant of facebook to bob: rule no-facebook-at-work lets managers "
+                 "grant for at most 8 hours" in env.proxy.log()
+         and "panel override left out: grant of facebook to erin: erin cannot grant access to themselves"
+         in env.proxy.log(), timeout=8, interval=0.2, what="the proxy to read and refuse the grants")
+    assert facebook(env, "bob").status == 403
+    assert facebook(env, "erin").status == 403
