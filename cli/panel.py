@@ -58,9 +58,9 @@ def server_settings(app) -> dict:
     (poll(), not select(), so more than 1024 sockets are fine) and are closed after the channel timeout,
     so a crowd of idle or slow clients neither takes the threads nor keeps a normal request out."""
     timeout = int(app.config["SERVER_CHANNEL_TIMEOUT"])
-    return {"threads": int(app.config["SERVER_THREADS"]), "connection_limit": int(app.config["SERVER_CONNECTION_LIMIT"]),
-            "channel_timeout": timeout, "cleanup_interval": max(1, min(30, timeout // 2)),
-            "asyncore_use_poll": True, "ident": "watercooler"}
+    return {"threads": int(app.config["SERVER_THREADS"]),
+            "connection_limit": int(app.config["SERVER_CONNECTION_LIMIT"]), "channel_timeout": timeout,
+            "cleanup_interval": max(1, min(30, timeout // 2)), "asyncore_use_poll": True, "ident": "watercooler"}
 
 
 def serve_in_background(app, host: str, port: int) -> threading.Thread:

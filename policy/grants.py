@@ -30,8 +30,9 @@ def grant_bound(doc: PolicyDoc, groups: Groups, user: str, site: str) -> tuple[R
         raise ValueError(f"{label} is not limited for {user} by any rule, so there is nothing to grant")
     bound = rule.adjustable.grant if rule.adjustable else None
     if bound is None:
-        raise ValueError(f"rule {rule.name} ({PurePath(rule.source.file).name}:{rule.source.line}) does not let managers "
-                         f"grant {label}: it has no 'adjustable: {{grant: ...}}'")
+        where = f"{PurePath(rule.source.file).name}:{rule.source.line}"
+        raise ValueError(f"rule {rule.name} ({where}) does not let managers grant {label}: "
+                         "it has no 'adjustable: {grant: ...}'")
     if bound.to and not any(user in groups.members.get(group, ()) for group in bound.to):
         raise ValueError(f"rule {rule.name} lets managers grant {label} only to members of "
                          f"{', '.join(bound.to)}, and {user} is not one")

@@ -43,7 +43,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     @app.context_processor
     def layout_values() -> dict:
         signed_in = current_user.is_authenticated
-        return {"sign_out_form": SignOutForm(formdata=None) if signed_in else None, "demo_data": signed_in and demo_data()}
+        # formdata=None: the sign-out button never reads the posted body (which may be over the limit)
+        return {"sign_out_form": SignOutForm(formdata=None) if signed_in else None,
+                "demo_data": signed_in and demo_data()}
 
     return app
 

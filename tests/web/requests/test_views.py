@@ -248,7 +248,8 @@ def test_two_managers_deciding_one_request_at_once_decide_it_once(db_url, tmp_pa
         for _ in range(5):
             erin.post("/requests/new", data={"site": "facebook", "reason": "Job ads", "hours": "8",
                                              "csrf_token": form_token(erin.get("/requests/new").text)})
-            request_id = max(int(found) for found in re.findall(r'action="/requests/(\d+)"', carol.get("/requests/").text))
+            inbox = carol.get("/requests/").text
+            request_id = max(int(found) for found in re.findall(r'action="/requests/(\d+)"', inbox))
             start, answers = threading.Barrier(2), {}
 
             def decide(name, client, button):
