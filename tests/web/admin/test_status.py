@@ -11,6 +11,7 @@ import pytest
 
 import web.policy_source as source_module
 from storage.usage import ProxyNode
+from tests.support.tls_certs import make_pki
 from tests.web.conftest import RULES, THURSDAY_10
 from web.db import db
 from web.policy_source import EXTENSION, PolicySource
@@ -74,13 +75,15 @@ def test_the_ca_certificate_is_offered_once_the_proxy_made_it(app, client, auth,
     auth.login("ada")
     assert "certificate appears here once" in _text(client.get("/admin/status"))
     assert client.get("/ca.pem").status_code == 404
+    pki = make_pki(tmp_path / "pki", ["proxy.corp.example"])
     (tmp_path / "proxy").mkdir()
-    (tmp_path / "proxy" / "mitmproxy-ca-cert.pem").write_text("-----BEGIN CERTIFICATE-----\n")
+    (tmp_path / "proxy" / "mitmproxy-ca-cert.pem").write_bytes(pki.ca_pem.read_bytes())
     assert "The proxy's CA certificate" in _text(client.get("/admin/status"))
     auth.logout()
     download = client.get("/ca.pem")
     assert download.status_code == 200 and download.mimetype == "application/x-x509-ca-cert"
     assert "watercooler-ca-cert.pem" in download.headers["Content-Disposition"]
+    assert download.get_data() == pki.ca_pem.read_bytes()
 
 
 @pytest.mark.parametrize("name", ["carol", "erin"])
