@@ -1,7 +1,7 @@
 """Adjustments carry a version that every save raises, so a save over a newer one is refused.
 
-Revision ID: 0004_adjustment_version
-Revises: 0003_spool_state
+Revision ID: 0005_adjustment_version
+Revises: 0004_retention
 Create Date: 2026-12-01
 """
 from typing import Sequence, Union
@@ -9,8 +9,8 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_adjustment_version"
-down_revision: Union[str, Sequence[str], None] = "0003_spool_state"
+revision: str = "0005_adjustment_version"
+down_revision: Union[str, Sequence[str], None] = "0004_retention"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
