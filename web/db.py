@@ -1,12 +1,13 @@
 """The panel's database: one engine per app, one session per request (closed when the request ends).
 
-A request that may write (any method but GET, HEAD, OPTIONS) takes SQLite's write lock when its first
-transaction begins, so it queues behind the proxies' usage writes (up to the busy timeout) instead of
-failing when a read turns into a write; PostgreSQL needs no such thing.
+A view that reads and then writes calls `begin_write()` first: on SQLite its transaction then holds
+the write lock from its start, so it queues behind the proxies' usage writes (up to the busy timeout)
+instead of failing when a read turns into a write after someone else wrote; PostgreSQL needs no such
+thing. Only those views do: sign-in writes its counters on connections of its own meanwhile.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,10 +37,17 @@ def engine() -> Engine:
 def db() -> Session:
     """This request's session (opened on first use)."""
     if "db" not in g:
-        sessions = current_app.extensions[EXTENSION]
-        writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
-        g.db = sessions(bind=engine().execution_options(sqlite_immediate=True)) if writing else sessions()
+        g.db = current_app.extensions[EXTENSION]()
     return g.db
+
+
+def begin_write() -> Session:
+    """This request's session in a fresh transaction that takes SQLite's write lock as it begins.
+    Call it before the view reads what it will write (what the session read so far is dropped)."""
+    session = db()
+    session.rollback()
+    session.connection(execution_options={"sqlite_immediate": True})
+    return session
 
 
 def _close_session(_exc: BaseException | None) -> None:

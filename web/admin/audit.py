@@ -12,7 +12,7 @@ from storage.adjustments import all_adjustments
 from storage.audit import AuditRecord
 from web.admin import bp
 from web.clock import now
-from web.db import db
+from web.db import begin_write, db
 from web.manager.saving import save, version_of
 from web.policy_source import current_policy
 from web.roles import role_required
@@ -36,6 +36,7 @@ def audit_trail():
 @bp.post("/audit/<int:record_id>/rollback")
 @role_required("admin")
 def roll_back(record_id: int):
+    begin_write()
     record = db().get(AuditRecord, record_id) or abort(404)
     if record.action not in ROLLBACK_ACTIONS or not record.target.startswith("adjustment:"):
         abort(400)

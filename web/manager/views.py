@@ -8,7 +8,7 @@ from policy.overrides import Adjustment as PolicyAdjustment
 from storage import audit
 from storage.adjustments import all_adjustments
 from web.clock import now
-from web.db import db
+from web.db import begin_write, db
 from web.manager import bp
 from web.manager.adjustable import Tunable, in_engine_terms, managed_groups, tunables
 from web.manager.forms import adjust_form, new_values
@@ -53,6 +53,7 @@ def preview():
 @bp.post("/apply")
 @role_required("manager", "admin")
 def apply():
+    begin_write()
     tunable, form, values, error = _submitted()
     if error:
         return _with_error(tunable, form, error)

@@ -16,7 +16,7 @@ from storage import audit
 from policy.overrides import Grant as PolicyGrant
 from storage.access import AccessRequest, Grant
 from web.clock import now
-from web.db import db
+from web.db import begin_write, db
 from web.policy_source import current_policy
 from web.requests import bp
 from web.manager.adjustable import managed_groups, members
@@ -46,6 +46,8 @@ def _people_of(policy, account) -> set[str]:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
+    if request.method == "POST":
+        begin_write()
     policy = current_policy()
     form = AccessRequestForm()
     open_to_me = grantable_sites(policy, current_user.name, site_choices(policy))
@@ -107,6 +109,7 @@ def _grantable_hours(policy, person: str, site: str) -> int:
 @bp.post("/<int:request_id>")
 @role_required("manager", "admin")
 def decide(request_id: int):
+    begin_write()
     policy = current_policy()
     asked = db().get(AccessRequest, request_id) or abort(404)
     target = f"request:{asked.id}"
@@ -170,6 +173,7 @@ def _within_bounds(policy, person: str, site: str, hours: int) -> None:
 @bp.post("/grant")
 @role_required("manager", "admin")
 def grant():
+    begin_write()
     policy = current_policy()
     form = GrantForm()
     form.site.choices, form.hours.choices = site_choices(policy), DURATIONS
