@@ -1,4 +1,4 @@
-"""Revision 0002_panel and the panel's later revisions (0005_sign_in, 0006_adjustment_version): together
+"""Revision 0002_panel and the panel's later revisions (0005_sign_in, 0007_adjustment_version): together
 they create what the panel's models describe, and go back down cleanly."""
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_the_migration_matches_the_models_and_round_trips(db_url):
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": _panel_only})
             assert compare_metadata(context, panel_only) == []
-        _downgrade(engine, "0005_sign_in")
+        _downgrade(engine, "0006_group_members")
         assert "version" not in {column["name"] for column in inspect(engine).get_columns("adjustments")}
         _downgrade(engine, "0001_usage")
         assert PANEL_TABLES.isdisjoint(inspect(engine).get_table_names())

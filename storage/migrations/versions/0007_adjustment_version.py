@@ -1,7 +1,7 @@
 """Adjustments carry a version that every save raises, so a save over a newer one is refused.
 
-Revision ID: 0006_adjustment_version
-Revises: 0005_sign_in
+Revision ID: 0007_adjustment_version
+Revises: 0006_group_members
 Create Date: 2026-12-01
 """
 from typing import Sequence, Union
@@ -9,8 +9,8 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_adjustment_version"
-down_revision: Union[str, Sequence[str], None] = "0005_sign_in"
+revision: str = "0007_adjustment_version"
+down_revision: Union[str, Sequence[str], None] = "0006_group_members"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
