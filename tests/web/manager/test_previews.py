@@ -17,8 +17,11 @@ BUDGET = "social-budget/marketing"
 
 
 def _preview(client, minutes: int):
-    token = csrf_token(client.get("/team/").get_data(as_text=True))
-    return client.post("/team/preview", data={"csrf_token": token, "tunable": BUDGET,
+    """The limit's form as the page shows it (its token and the version it was read from), with `minutes`."""
+    page = client.get("/team/").get_data(as_text=True)
+    version = re.search(r'name="social-budget_marketing-version" type="hidden" value="([^"]*)"', page)[1]
+    return client.post("/team/preview", data={"csrf_token": csrf_token(page), "tunable": BUDGET,
+                                              "social-budget_marketing-version": version,
                                               "social-budget_marketing-minutes": str(minutes)})
 
 
