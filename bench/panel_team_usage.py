@@ -90,7 +90,7 @@ def measure(url: str, runs: int) -> list[float]:
                       "DB_SETUP": "none", "WTF_CSRF_ENABLED": False,
                       "CLOCK": lambda: datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc)})
     with app.app_context():
-        db().add(new_user("bench-admin", "admin", "bench password"))
+        db().add(new_user("bench-admin", "admin", "bench password", must_change=False))
         db().commit()
     client = app.test_client()
     client.post("/auth/login", data={"name": "bench-admin", "password": "bench password"})
