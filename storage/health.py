@@ -51,9 +51,9 @@ class DbHealth:
                 return
             self.state, self.since = "stalled", time.time()
             self.error = f"no answer for {self.stall_after:g} s"
-        log.warning("usage database %s stalled: no answer for %g s; enforcing quotas from memory and "
-                    "spooling usage to %s (%d records waiting)", self.where, self.stall_after,
-                    self.spool_folder, backlog)
+        log.warning("usage database %s stalled: no answer for %g s; enforcing quotas from memory (a new "
+                    "minute that needs a claim follows watercooler_fail) and spooling usage to %s (%d records "
+                    "waiting)", self.where, self.stall_after, self.spool_folder, backlog)
 
     def up(self, backlog: int = 0) -> None:
         with self._lock:
@@ -76,8 +76,9 @@ class DbHealth:
                 self.since = time.time()
             self.state, self.error = "down", reason
         if changed:
-            log.warning("usage database %s unavailable (%s): enforcing quotas from memory and spooling "
-                        "usage to %s until it is back", self.where, reason, self.spool_folder)
+            log.warning("usage database %s unavailable (%s): enforcing quotas from memory (a new minute "
+                        "that needs a claim follows watercooler_fail) and spooling usage to %s until it is "
+                        "back", self.where, reason, self.spool_folder)
 
     def wrote(self, records: int) -> None:
         now = time.monotonic()
