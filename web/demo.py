@@ -29,6 +29,8 @@ from storage.private import private_folder
 SEEDED = "demo data seeded"
 ACCOUNTS = (("admin", "admin"), ("carol.schmitt", "manager"), ("alice.krueger", "employee"))
 WEEKS = 7
+FAVOURITE_SHARE = 0.85   # how often a person picks a category's first-listed site
+PEAK_SHARE = 0.6         # how often a person starts in the category's busiest hour
 
 
 @dataclass(frozen=True)
@@ -82,9 +84,9 @@ def seed_usage(db: Session, policy: Policy, now: datetime, seed: int = 7) -> int
             if day.weekday() >= 5:
                 continue
             growth = 1 + 0.09 * (WEEKS - 1 - back // 7)   # the community grows week over week
-            plan = [(c, rng.randint(6, 16) * growth, (9, 17)) for c in internal]
+            plan = [(c, rng.randint(6, 16) * growth, (9, 17, 9)) for c in internal]
             if back < 14:  # external sites: the last two weeks, for the team pages
-                plan += [(c, rng.randint(0, 40), (8, 19)) for c in by_category if c not in internal]
+                plan += [(c, rng.randint(0, 40), (8, 19, 12)) for c in by_category if c not in internal]
             stored += _simulate_day(db, policy, person, day, plan, by_category, rng, now)
     audit.record(db, actor=None, action=SEEDED, target="usage",
                  after={"people": len(people), "minutes": stored, "weeks": WEEKS}, source="demo seed")
@@ -94,12 +96,15 @@ def seed_usage(db: Session, policy: Policy, now: datetime, seed: int = 7) -> int
 
 def _simulate_day(db, policy, person, day, plan, by_category, rng, now) -> int:
     zone, used, stored, seen = policy.timezone, {}, 0, set()
-    for category, amount, (first, last) in plan:
+    for category, amount, (first, last, peak) in plan:
         sites = by_category.get(category) or []
         if not sites or amount < 1:
             continue
-        site = rng.choice(sites)
-        start = datetime.combine(day, time(rng.randint(first, last - 1), rng.randint(0, 59)), zone)
+        # Most people favour the same site of a category, as in a real team; without that, no site and
+        # day would have the five people the team page needs before it shows a figure.
+        site = sites[0] if rng.random() < FAVOURITE_SHARE else rng.choice(sites)
+        hour = peak if rng.random() < PEAK_SHARE else rng.randint(first, last - 1)   # the morning read, lunch
+        start = datetime.combine(day, time(hour, rng.randint(0, 59)), zone)
         tried = set()
         for offset in range(int(amount)):
             at = start + timedelta(minutes=offset)
