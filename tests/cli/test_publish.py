@@ -6,7 +6,7 @@ import pytest
 from tests.support.cli_run import watercooler
 from tests.support.net import poll
 from tests.support.proxy_clients import http_via_proxy
-from tests.support.proxy_env import TEST_RULES, start_env
+from tests.support.proxy_env import FACEBOOK_ALLOWED, start_env
 from tests.support.rule_files import HEADER, write_rules
 
 SITE = "categories: {c: {}}\nsites: {s: {category: c, domains: [s.example]}}\n"
@@ -62,8 +62,7 @@ def test_a_running_proxy_applies_a_published_copy(tmp_path):
             return http_via_proxy(env.port, b"GET http://www.facebook.com/ HTTP/1.1\r\nHost: www.facebook.com\r\n"
                                             b"Connection: close\r\n\r\n").status
         assert status() == 403
-        work = write_rules(tmp_path / "work", policy=TEST_RULES.replace("    action: block\n    message: Facebook",
-                                                                        "    action: allow\n    message: Facebook"))
+        work = write_rules(tmp_path / "work", policy=FACEBOOK_ALLOWED)
         assert watercooler("publish", str(work), "--to", str(env.rules)).returncode == 0
         poll(lambda: status() == 200, timeout=8, interval=0.2, what="the published rules to be enforced")
     finally:

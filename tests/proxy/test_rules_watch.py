@@ -10,7 +10,7 @@ from proxy_addons.rules_settle import fingerprint, settled_now
 from proxy_addons.rules_watch import PolicyHolder
 from tests.support.net import poll
 from tests.support.proxy_clients import http_via_proxy
-from tests.support.proxy_env import TEST_RULES, start_env, write_rules
+from tests.support.proxy_env import FACEBOOK_ALLOWED, TEST_RULES, start_env, write_rules
 from tests.support.proxy_process import ProxyProcess
 
 # The test policy split as docs/policy.md shows: `version` and the catalogue in one file, the rules in another.
@@ -66,8 +66,7 @@ def test_a_broken_file_keeps_the_last_good_policy_and_a_fix_applies_within_secon
     assert get(env, "www.facebook.com") == 403
     assert get(env, "www.example.org") == 200
 
-    policy_file.write_text(TEST_RULES.replace("    action: block\n    message: Facebook", "    action: allow\n"
-                                              "    message: Facebook"))
+    policy_file.write_text(FACEBOOK_ALLOWED)
     poll(lambda: get(env, "www.facebook.com") == 200, timeout=6, interval=0.1,
          what="the fixed rules to take effect (once left alone for two seconds)")
 

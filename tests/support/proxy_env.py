@@ -86,6 +86,17 @@ class ProxyEnv:
         self.https_origin.close()
 
 
+def edited(text: str, old: str, new: str) -> str:
+    """`text` with `old` replaced by `new`; an edit that matches nothing would leave a test testing nothing."""
+    assert old in text, f"the rules no longer contain {old!r}: update the test's edit"
+    return text.replace(old, new)
+
+
+# The test rules with Facebook allowed at all times (its blocking rule turned into an allow).
+FACEBOOK_ALLOWED = edited(TEST_RULES, "    action: block\n    adjustable: {grant: {max: 8h}}\n    message: Facebook",
+                          "    action: allow\n    message: Facebook")
+
+
 def write_rules(folder: Path, text: str = TEST_RULES) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "policy.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
