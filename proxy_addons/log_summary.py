@@ -2,7 +2,7 @@
 
 When the proxy ran out of open files, asyncio's accept loop failed up to a hundred times per loop turn
 and mitmproxy logged each failure as "Unhandled error in task." with a traceback: 102,302 tracebacks
-(32 MB) in one fault run. This filter sits on the log handlers. The first record of a kind in an
+(32 MB) in one fault run. This filter sits on mitmproxy's log handlers. The first record of a kind in an
 interval goes out in full, traceback included; repeats within the interval are counted, and when it
 ends one line says how many there were ("… and 1,234 more like it in the last 10 s: …").
 
@@ -19,6 +19,8 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
+
+from mitmproxy.log import MitmLogHandler
 
 INTERVAL = 10.0
 # mitmproxy logs these once per connection, with the connection's bytes in them: a flood of
@@ -100,14 +102,17 @@ class Summariser(logging.Filter):
 
 
 def install(interval: float = INTERVAL) -> list[Summariser]:
-    """Put a summariser on every handler of the root logger that has none yet (mitmproxy's terminal log)."""
+    """Put a summariser on each of mitmproxy's log handlers (its terminal log) that has none yet.
+
+    Only mitmproxy's own: a handler someone else put on the root logger (an embedding program's, a
+    test runner's) outlives this proxy and must print what its owner expects."""
     try:
         loop: Any = asyncio.get_running_loop()
     except RuntimeError:
         loop = None
     added = []
     for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, Summariser) for f in handler.filters):
+        if isinstance(handler, MitmLogHandler) and not any(isinstance(f, Summariser) for f in handler.filters):
             summariser = Summariser(handler, interval, loop)
             handler.addFilter(summariser)
             added.append(summariser)

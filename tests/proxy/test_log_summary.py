@@ -5,10 +5,12 @@ import asyncio
 import errno
 import logging
 
+from mitmproxy.log import MitmLogHandler
+
 from proxy_addons.log_summary import Summariser, install
 
 
-class Lines(logging.Handler):
+class Lines(MitmLogHandler):      # a handler of mitmproxy's, as its terminal log is
     def __init__(self) -> None:
         super().__init__(logging.INFO)
         self.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
@@ -90,3 +92,13 @@ def test_on_the_proxy_loop_the_count_arrives_when_the_interval_ends_without_anot
     assert lines == ["INFO Client closed connection before completing request headers: b'GET /0'",
                      "INFO … and 19 more like it in the last 0 s: Client closed connection before completing "
                      "request headers: b'GET /0'"]
+
+
+def test_a_handler_that_is_not_mitmproxys_prints_every_record():
+    root, plain = logging.getLogger(), logging.Handler()
+    root.addHandler(plain)
+    try:
+        install()
+        assert plain.filters == []         # an embedding program's or a test runner's handler is theirs
+    finally:
+        root.removeHandler(plain)
