@@ -31,7 +31,8 @@ def sign_in(page, panel: str, name: str, password: str = PASSWORD, path: str = "
     page.goto(panel + path)
     page.get_by_label("Account name").fill(name)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():   # the next page loaded, not only its URL committed
+        page.get_by_role("button", name="Sign in").click()
 
 
 def test_an_employee_signs_in_and_sees_what_they_can_use(context, panel):

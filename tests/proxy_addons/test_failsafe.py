@@ -42,7 +42,7 @@ def test_no_error_is_neither():
 # The property: whatever the request, the identity, the site and the hook at which deciding fails
 # (the test fault, or any exception from the decider), what passes that hook is refused, never
 # forwarded; a connection whose CONNECT or ClientHello could not be decided refuses everything after.
-# End to end, through a real proxy with real origins: tests/proxy/test_addon.py.
+# End to end, through a real proxy with real origins: tests/proxy_addons/test_addon.py.
 
 HOSTS = ["www.facebook.com", "www.example.org", "www.linkedin.com", "www.youtube.com", "www.reddit.com",
          "forum.corp.example", "static.fbcdn.net", "10.1.2.3", "unknown.example"]

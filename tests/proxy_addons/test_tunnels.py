@@ -142,7 +142,7 @@ def test_the_client_hello_decides_tunnel_or_intercept(tmp_path, sni, connect_hos
     from proxy_addons.connections import Connections
     from proxy_addons.identity import Who
     from proxy_addons.tunnels import TunnelDecider
-    from tests.proxy.test_deciding import decider
+    from tests.proxy_addons.test_deciding import decider
 
     d = decider(tmp_path)
     connections = Connections(lambda moment: 60.0)
@@ -160,7 +160,7 @@ def test_a_connection_to_a_bare_address_is_never_tunnelled_on_the_address(tmp_pa
     from proxy_addons.connections import Connections
     from proxy_addons.identity import Who
     from proxy_addons.tunnels import TunnelDecider
-    from tests.proxy.test_deciding import decider
+    from tests.proxy_addons.test_deciding import decider
 
     d = decider(tmp_path)
     connections = Connections(lambda moment: 60.0)
@@ -182,7 +182,7 @@ def test_an_address_as_sni_is_ignored(tmp_path, connect_host, tunnelled):
     from proxy_addons.connections import Connections
     from proxy_addons.identity import Who
     from proxy_addons.tunnels import TunnelDecider
-    from tests.proxy.test_deciding import decider
+    from tests.proxy_addons.test_deciding import decider
 
     d = decider(tmp_path)
     connections = Connections(lambda moment: 60.0)

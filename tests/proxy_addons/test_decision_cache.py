@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 from proxy_addons.decision_cache import KEEP_S
 from proxy_addons.identity import Who
-from tests.proxy.test_deciding import decider
+from tests.proxy_addons.test_deciding import decider
 
 BERLIN = timezone(timedelta(hours=1))
 ALICE, CAROL = Who("alice", "127.0.0.1"), Who("carol", "127.0.0.1")
