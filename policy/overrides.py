@@ -18,12 +18,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from typing import Iterable
 
+from policy.actions import GENEROSITY
 from policy.compiler import Variant
 from policy.grants import check_grant
 from policy.model import PolicyDoc, Quota, Rule
 from policy.principals import Groups
-
-GENEROSITY = ("allow", "warn", "read-only", "quota", "block")   # most generous first
 
 
 @dataclass(frozen=True)

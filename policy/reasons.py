@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable, Mapping
 
+from policy.actions import budget_figures, shown
 from policy.decision import QuotaStatus
 from policy.model import Rule, Schedule, Window
 
@@ -17,33 +18,17 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 def reason(action: str, rule: Rule | None, label: str, known: bool, default: str,
            opens: str, quota: QuotaStatus | None = None) -> str:
-    """`known`: the host belongs to a site or a rule's `domain:` entry. `opens`: see `opens_text`."""
-    if rule is None:
-        if not known:
-            return (f"{label} is not a social site, so it is not limited." if default == "allow"
-                    else f"{label} is not among the sites open at work.")
-        return f"{label} is open to you." if action == "allow" else f"{label} is closed to you now.{opens}"
-    kind = rule.action
-    if kind == "read-only":
-        if action == "allow":
-            return f"{label} is read-only for you: reading is fine; posting, uploading and editing are not."
-        return f"{label} is read-only for you: posting, uploading and editing are blocked.{opens}"
-    if kind == "quota" and quota is not None:
-        if action == "allow":
-            return (f"{label} is on a budget of {quota.limit} minutes a {quota.per}; "
-                    f"{quota.remaining} minutes left.")
-        # The budget's reset is not necessarily when the site opens again: a lunch rule may open it
-        # sooner, which `opens` (and the decision's `until`) say.
-        fresh = (f"a new budget starts at {quota.resets_at:%H:%M}" if quota.per == "day"
-                 else f"a new budget starts on {quota.resets_at:%A at %H:%M}")
-        period = "today" if quota.per == "day" else "this week"
-        return f"You have used your {quota.limit} minutes of {label} for {period}; {fresh}.{opens}"
-    if kind == "warn":
-        return (f"You chose to continue to {label}." if action == "allow"
-                else f"{label} is best in small doses at work; continue if you need it.")
-    if action == "allow":
-        return f"{label} is open to you during {_names(rule.when)}." if rule.when else f"{label} is open to you."
-    return f"{label} is closed to you{' during ' + _names(rule.when) if rule.when else ' now'}.{opens}"
+    """`known`: the host belongs to a site or a rule's `domain:` entry. `opens`: see `opens_text`.
+    The sentences themselves are the actions' own (policy/actions.py)."""
+    if rule is None and not known:
+        return (f"{label} is not a social site, so it is not limited." if default == "allow"
+                else f"{label} is not among the sites open at work.")
+    kind = rule.action if rule is not None and (rule.action != "quota" or quota is not None) else action
+    during = f" during {_names(rule.when)}" if rule is not None and rule.when else ""
+    if not during and action != "allow":
+        during = " now"
+    return shown(action, kind).reason.format(label=label, opens=opens, during=during,
+                                             **(budget_figures(quota) if quota is not None else {}))
 
 
 def opens_text(rules: Iterable[Rule], schedules: Mapping[str, Schedule], today: date | None = None) -> str:

@@ -1,11 +1,9 @@
 """The policy as the engine understood it, in plain words for the status page."""
 from __future__ import annotations
 
+from policy.actions import REGISTRY
 from policy.engine import Policy
 from policy.model import Rule
-
-ACTIONS = {"allow": "open", "block": "closed", "warn": "open after a reminder page",
-           "read-only": "reading only (no posting, uploading or editing)"}
 
 
 def _who(entry: str) -> str:
@@ -27,12 +25,14 @@ def _site(policy: Policy, entry: str) -> str:
 def describe_rule(policy: Policy, rule: Rule) -> str:
     who = ", ".join(_who(entry) for entry in rule.who) or "everyone"
     sites = ", ".join(_site(policy, entry) for entry in rule.sites)
-    if rule.action == "quota" and rule.quota:
-        what = f"a budget of {rule.quota.minutes} minutes a {rule.quota.per}"
-    else:
-        what = ACTIONS.get(rule.action, rule.action)
-    if rule.action == "warn" and rule.remember:
-        what += f" (a Continue lasts {rule.remember} minutes)"
+    quota = rule.quota
+    what = REGISTRY[rule.action].status.format(minutes=quota and quota.minutes, per=quota and quota.per,
+                                               remember=rule.remember)
     when = f" during {', '.join(rule.when)}" if rule.when else ""
     unless = f" except during {', '.join(rule.except_)}" if rule.except_ else ""
-    return f"For {who}: {sites} is {what}{when}{unless}."
+    return f"For {who}: {sites} {what}{when}{unless}."
+
+
+def describe_default(policy: Policy) -> str:
+    """What happens to anything no rule matches: "anything else is closed"."""
+    return f"anything else {REGISTRY[policy.doc.default].status}"

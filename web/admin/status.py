@@ -17,7 +17,7 @@ from storage.db import data_dir
 from storage.health_report import read_reports
 from storage.usage import ProxyNode
 from web.admin import bp
-from web.admin.rule_words import describe_rule
+from web.admin.rule_words import describe_default, describe_rule
 from web.clock import now
 from web.db import db
 from web.devices import ca_certificate
@@ -45,6 +45,7 @@ def status():
         "admin/status.html", nodes=nodes, alive_since=moment - ALIVE, policy=policy, skipped=skipped,
         load_error=source.error, folder=source.folder, warnings=[p for p in problems if not p.is_error],
         rules=[(rule, describe_rule(policy, rule)) for rule in policy.doc.rules] if policy else [],
+        default=describe_default(policy) if policy else None,
         ca_present=ca_certificate().exists(), reports=_local_reports())
 
 

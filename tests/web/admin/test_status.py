@@ -51,7 +51,7 @@ def test_a_spool_that_refuses_writes_shows_what_waits_in_memory_and_what_was_los
 def test_the_policy_in_plain_words(client, auth):
     auth.login("ada")
     page = _text(client.get("/admin/status"))
-    assert "social-budget : For group staff: Facebook is a budget of 30 minutes a day." in page
+    assert "social-budget : For group staff: Facebook is on a budget of 30 minutes a day." in page
     assert "social-at-lunch : For everyone: all of External social media is open during lunch." in page
     assert "default : anything else is closed." in page
     assert "Facebook External social media facebook.com (+ fbcdn.net)" in page
