@@ -6,7 +6,7 @@ Generates a policy with 10,000 domains, 500 rules and 2,000 users (groups that i
 networks, schedules, every action), and a mix of requests: popular sites far more often than rare
 ones, asset hosts, unknown hosts, anonymous and guest-network clients, reads and posts, used
 minutes, times across two weeks. Prints the median `decide` time and the ratio to the naive baseline
-(`bench/naive_engine.py`) on the same policy and requests, after checking that both decide alike.
+(`tests/support/naive_engine.py`) on the same policy and requests, after checking that both decide alike.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.naive_engine import NaiveEngine        # noqa: E402
+from tests.support.naive_engine import NaiveEngine        # noqa: E402
 from bench.policy_gen import generate_doc         # noqa: E402
 from policy.engine import Policy                  # noqa: E402
 

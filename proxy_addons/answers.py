@@ -7,7 +7,7 @@ from typing import Any
 from mitmproxy import http
 
 from proxy_addons import pages, views
-from proxy_addons.friendly_time import friendly_duration
+from policy.friendly_time import friendly_duration
 from proxy_addons.views import PageContext
 
 

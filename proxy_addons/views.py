@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from proxy_addons.friendly_time import friendly_moment
+from policy.friendly_time import friendly_moment
 
 
 @dataclass(frozen=True)

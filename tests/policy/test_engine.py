@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import policy
-from bench.naive_engine import NaiveEngine
+from tests.support.naive_engine import NaiveEngine
 from policy.decision import Alternative, Decision, TraceStep
 from policy.engine import Policy
 from tests.support.policies import doc, rule, sample_doc, schedule, site, window

@@ -11,7 +11,7 @@ from typing import Callable
 
 from policy.decision import Decision, QuotaStatus
 from policy.engine import Policy
-from proxy_addons.friendly_time import friendly_moment
+from policy.friendly_time import friendly_moment
 
 PERIOD_WORDS = {"day": "today", "week": "this week"}
 

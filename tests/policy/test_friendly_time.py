@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from proxy_addons.friendly_time import friendly_duration, friendly_moment
+from policy.friendly_time import friendly_duration, friendly_moment
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 26, 10, 30, tzinfo=BERLIN)   # a Thursday
