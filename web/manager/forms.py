@@ -10,7 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from web.manager.adjustable import Tunable
 from web.manager.saving import version_of
-from web.manager.wording import ACTION_WORDS
+from web.manager.wording import action_word
 
 
 class AdjustForm(FlaskForm):
@@ -34,7 +34,7 @@ def adjust_form(tunable: Tunable, formdata=None, values: dict | None = None) -> 
     kwargs = {} if formdata is not None else {"formdata": None, "version": version_of(tunable.current)}
     form = AdjustForm(prefix=prefix_of(tunable), **kwargs, **values)
     bounds = tunable.bounds
-    form.action.choices = [(action, ACTION_WORDS.get(action, action).capitalize()) for action in bounds.actions or ()]
+    form.action.choices = [(action, action_word(action).capitalize()) for action in bounds.actions or ()]
     form.when.choices = [(name, name) for name in bounds.when or ()]
     if bounds.minutes:
         low, high = bounds.minutes

@@ -1,10 +1,13 @@
 """A change to a group's limits in plain words, shown before it is saved and kept in the audit trail."""
 from __future__ import annotations
 
+from policy.actions import REGISTRY
 from web.manager.adjustable import Tunable
 
-ACTION_WORDS = {"allow": "open", "block": "closed", "warn": "asks first", "quota": "on a budget",
-                "read-only": "reading only"}
+
+def action_word(action: str) -> str:
+    """A manager's short word for an action: "asks first", "on a budget" (policy/actions.py)."""
+    return REGISTRY[action].manager if action in REGISTRY else action
 
 
 def _schedules(names) -> str:
@@ -19,7 +22,7 @@ def describe(tunable: Tunable, new: dict) -> list[str]:
         sentences.append(f"{group}: {rule} {tunable.value('minutes')} → {new['minutes']} minutes a {per}")
     if "action" in new and new["action"] != tunable.value("action"):
         old, now = tunable.value("action"), new["action"]
-        sentences.append(f"{group}: {rule} {ACTION_WORDS.get(old, old)} → {ACTION_WORDS.get(now, now)}")
+        sentences.append(f"{group}: {rule} {action_word(old)} → {action_word(now)}")
     if "when" in new and list(new["when"]) != list(tunable.value("when")):
         sentences.append(f"{group}: {rule} applies during {_schedules(tunable.value('when'))} → "
                          f"{_schedules(new['when'])}")

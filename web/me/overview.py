@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
+from policy.actions import budget_figures, shown
 from policy.decision import Decision, QuotaStatus
 from policy.engine import Policy
 from policy.friendly_time import friendly_moment
-
-PERIOD_WORDS = {"day": "today", "week": "this week"}
 
 
 @dataclass(frozen=True)
@@ -61,13 +60,7 @@ def _site_now(name: str, label: str, url: str, decision: Decision, now: datetime
 
 
 def _state(decision: Decision) -> tuple[str, str]:
-    if decision.action == "block":
-        return "closed", "Closed"
-    if decision.action == "warn":
-        return "asks", "Asks first"
-    if decision.rule_action == "read-only":
-        return "read-only", "Reading only"
-    if decision.quota is not None:
-        quota = decision.quota
-        return "limited", f"Open · {quota.remaining} of {quota.limit} min left {PERIOD_WORDS.get(quota.per, '')}".rstrip()
-    return "open", "Open"
+    """The state and headline the decision's action gives its outcome (policy/actions.py)."""
+    words = shown(decision.action, decision.rule_action)
+    figures = budget_figures(decision.quota) if decision.quota is not None else {}
+    return words.state, words.headline.format(**figures)

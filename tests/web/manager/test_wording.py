@@ -2,7 +2,7 @@
 import policy
 from tests.web.conftest import RULES
 from web.manager.adjustable import tunables
-from web.manager.wording import describe
+from web.manager.wording import action_word, describe
 
 POLICY = policy.load(RULES)
 
@@ -17,3 +17,8 @@ def test_minutes_actions_and_no_change():
     assert describe(_tunable("youtube-nudge/staff"), {"action": "block"}) == [
         "staff: youtube-nudge asks first → closed"]
     assert describe(_tunable("social-budget/marketing"), {"minutes": 30}) == []
+
+
+def test_each_action_has_the_managers_word_and_an_unknown_one_reads_as_written():
+    assert [action_word(a) for a in ("allow", "block", "warn", "quota", "read-only", "nudge")] == [
+        "open", "closed", "asks first", "on a budget", "reading only", "nudge"]
