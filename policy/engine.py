@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from policy.compiler import Compiled, compile_doc
 from policy.decision import Decision, build
+from policy.directory import Directory, membership_sources, with_directory
 from policy.grants import grant_bound
 from policy.hosts import authority_of, canonical_host, host_of
 from policy.localtime import HORIZON, Periods
@@ -30,8 +31,9 @@ Continued = bool | Callable[[str, str | None], bool]
 
 class Policy:
     def __init__(self, doc: PolicyDoc, adjustments: Iterable[Adjustment] = (),
-                 grants: Iterable[Grant] = ()) -> None:
+                 grants: Iterable[Grant] = (), directory: Directory | None = None) -> None:
         self.doc = doc
+        self.directory = directory      # the snapshot whose members fill directory groups (None: none)
         self.timezone = ZoneInfo(doc.timezone)
         self.adjustments = tuple(adjustments)
         self.grants = tuple(grants)
@@ -57,7 +59,15 @@ class Policy:
         """The rules as written with exactly these per-group adjustments and per-user grants (see
         `policy.overrides`), replacing any this policy has; ValueError, with a sentence for the panel,
         when an adjustment breaks its rule's bounds or a grant names no site."""
-        return Policy(self.doc, adjustments, grants)
+        return Policy(self.doc, adjustments, grants, self.directory)
+
+    def with_directory(self, directory: Directory | None) -> Policy:
+        """This policy with its directory groups' members taken from `directory` (policy/directory.py)."""
+        return Policy(with_directory(self.doc, directory), self.adjustments, self.grants, directory)
+
+    def membership_sources(self, user: str) -> dict[str, str]:
+        """Where each of `user`'s direct group memberships comes from: the rules, or a directory group."""
+        return membership_sources(self.doc, self.directory, user)
 
     @property
     def sites(self) -> Mapping[str, Site]:

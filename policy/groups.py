@@ -1,10 +1,12 @@
-"""Groups of people: members, managers and included groups, with include cycles rejected.
+"""Groups of people: members, managers, included groups and a directory group, with include cycles rejected.
 
 `include` is transitive (staff includes marketing, which includes interns); the compiler expands it.
-A cycle (a includes b includes a) has no meaning, so it is an error naming the whole loop.
+A cycle (a includes b includes a) has no meaning, so it is an error naming the whole loop. `directory:`
+names a group of the company directory by its DN; its members come from a snapshot (policy/directory.py).
 """
 from __future__ import annotations
 
+from policy.directory import valid_dn
 from policy.merge import Entry
 from policy.model import Group
 from policy.problems import Problem
@@ -22,9 +24,21 @@ def build_groups(entries: dict[str, Entry], problems: list[Problem]) -> dict[str
                 problems.append(Problem.at(entry.at("include", index), f"group '{name}' includes unknown group "
                                            f"'{other}'", suggest(other, entries, "define it under 'groups:'")))
         groups[name] = Group(name, frozenset(_people(entry, "members", problems)),
-                             frozenset(_people(entry, "managers", problems)), tuple(include), entry.key_at())
+                             frozenset(_people(entry, "managers", problems)), tuple(include), entry.key_at(),
+                             _directory(entry, problems))
     problems.extend(_cycles(groups, entries))
     return groups
+
+
+def _directory(entry: Entry, problems: list[Problem]) -> str | None:
+    dn = entry.get("directory")
+    if dn is None:
+        return None
+    if not valid_dn(str(dn)):
+        problems.append(Problem.at(entry.at("directory"), f"'{dn}' is not a distinguished name",
+                                   "write the directory group's DN, e.g. cn=marketing,ou=groups,dc=example,dc=com"))
+        return None
+    return str(dn).strip()
 
 
 def _people(entry: Entry, key: str, problems: list[Problem]) -> list[str]:

@@ -49,6 +49,8 @@ class Group:
     managers: frozenset[str]
     include: tuple[str, ...]
     source: Source
+    directory: str | None = None                     # the directory group's DN, as written
+    directory_members: frozenset[str] = frozenset()  # filled from a directory snapshot (policy/directory.py)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ class Groups:
 
     def _closure(self, name: str, path: tuple[str, ...]) -> frozenset[str]:
         group = self._check(name, path)
-        members = set(group.members)
+        members = set(group.members) | group.directory_members
         for inner in group.include:
             members |= self._closure(inner, path + (name,))
         return frozenset(members)

@@ -35,9 +35,13 @@ facebook:
     "bundle": NAMES | {"description": "asset/CDN hosts: decided like the site, never counted as use"},
 }, required=("category",)))
 
-group = element("group", "Group", "People, by user name, and the managers who may tune the group's limits.", """
+group = element("group", "Group", "People, by user name or from a directory group, and the managers who may tune "
+                "the group's limits.", """
 staff: {include: [marketing, engineering], members: [dave], managers: [carol]}
 """, strict({
+    "directory": {"type": "string", "minLength": 1, "examples": ["cn=marketing,ou=groups,dc=northwind,dc=example"],
+                  "description": "DN of a directory group whose members (nested groups included) belong to this one",
+                  "x-fix": "write the directory group's DN, e.g. cn=marketing,ou=groups,dc=example,dc=com"},
     "members": NAMES | {"description": "user names of the members"},
     "managers": NAMES | {"description": "user names of those who may adjust this group's limits in the panel"},
     "include": NAMES | {"description": "other groups whose members belong to this one too (transitively)"},

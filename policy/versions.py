@@ -15,7 +15,8 @@ from typing import Any
 
 from policy.model import PolicyDoc
 
-_IGNORED = frozenset({"source", "files", "rules_written", "confirmed", "confirmed_at", "default_at"})
+_IGNORED = frozenset({"source", "files", "rules_written", "confirmed", "confirmed_at", "default_at",
+                      "directory_members"})   # data from the directory, not the rules as written
 
 
 def doc_version(doc: PolicyDoc) -> str:
