@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 from policy import manifest
-from proxy_addons.effective import effective_policy
+from policy.effective import combine
 from proxy_addons.rules_gate import load_checked, record_good
 from proxy_addons.rules_settle import QUIET_SECONDS, Fingerprint, Settle, fingerprint, snapshot, \
     settled_now, wait_until_settled
 
 logger = logging.getLogger("watercooler.rules")
+overrides_logger = logging.getLogger("watercooler.overrides")
 POLL_SECONDS = 1.0
 __all__ = ["PolicyHolder", "fingerprint", "describe_error", "QUIET_SECONDS"]
 
@@ -159,7 +160,10 @@ class PolicyHolder:
 
     @staticmethod
     def _effective(base: Any, overrides: tuple[tuple, tuple]) -> Any:
-        return effective_policy(base, *overrides)
+        effective = combine(base, *overrides)
+        for line in effective.skipped:
+            overrides_logger.error(f"panel override left out: {line}")
+        return effective.policy
 
     def _swap(self, base: Any, effective: Any, seen: Fingerprint | None) -> None:
         self.base, self.policy, self._seen, self._good_seen, self.last_error = base, effective, seen, seen, []

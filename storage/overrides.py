@@ -1,15 +1,17 @@
-"""What the panel adds to the rules, in the engine's terms: for `Policy.with_overrides`.
+"""What the panel adds to the rules, read from the database, and the effective policy it makes.
 
-Shared by the panel and the proxies, so both enforce the same effective policy: the YAML plus the
-managers' adjustments plus the grants running at a moment. Blocking database reads: the proxy calls
-this off its event loop.
+Shared by the panel, the proxies and `watercooler explain`, so all of them enforce and show the same
+effective policy: the YAML plus the managers' adjustments plus the grants running at a moment
+(combined in policy/effective.py). Blocking database reads: the proxy calls this off its event loop.
 """
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from policy.effective import Effective, EffectiveCache, combine
 from policy.overrides import Adjustment as PolicyAdjustment
 from policy.overrides import Grant as PolicyGrant
 from storage.access import active_grants
@@ -26,3 +28,9 @@ def load_overrides(db: Session, now: datetime) -> tuple[tuple[PolicyAdjustment, 
                            for row in active_grants(db, now)),
                           key=lambda grant: (grant.user, grant.site, grant.expires_at)))
     return adjustments, grants
+
+
+def effective_at(db: Session, base: Any, now: datetime, cache: EffectiveCache | None = None) -> Effective:
+    """The policy in force at `now`: `base` (the rules as written) plus the overrides in the database."""
+    adjustments, grants = load_overrides(db, now)
+    return cache.get(base, adjustments, grants) if cache is not None else combine(base, adjustments, grants)

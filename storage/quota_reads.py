@@ -1,11 +1,12 @@
-"""The quota cache's queries: which minutes each user has been charged since a moment."""
+"""Reading quota charges back: which minutes each user has been charged since a moment."""
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
 from storage.usage import QuotaCharge
 
@@ -42,3 +43,19 @@ def all_charges_since(engine: Engine, start: datetime) -> dict[tuple[str, str], 
 
 def epoch_minute(moment: datetime) -> int:
     return int(moment.timestamp()) // 60
+
+
+def used_minutes(db: Session, user: str | None, now: datetime) -> Callable[[str, datetime], int]:
+    """`used_minutes` for `Policy.decide`, as the proxy counts it: minutes charged to (user, rule)
+    since the period began, not counting the minute `now` is in (already paid for when charged)."""
+    current = now.astimezone(timezone.utc).replace(second=0, microsecond=0)
+    seen: dict[tuple[str, datetime], int] = {}
+
+    def used(rule: str, period_start: datetime) -> int:
+        key = (rule, period_start)
+        if key not in seen:
+            seen[key] = int(db.scalar(select(func.count()).select_from(QuotaCharge).where(
+                QuotaCharge.user_name == (user or ""), QuotaCharge.rule == rule,
+                QuotaCharge.minute >= period_start, QuotaCharge.minute != current)) or 0)
+        return seen[key]
+    return used

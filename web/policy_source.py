@@ -1,6 +1,7 @@
 """The policy the panel shows: loaded from the rules folder, reloaded when a file there changes.
 
-A change is noticed by the files' names, sizes and modification times, checked at most once a second.
+A change is noticed by the folder's fingerprint (policy/folder_state.py, as the proxy notices it),
+checked at most once a second.
 A folder that stops loading (an edit in progress, a typo) keeps the last good policy in use and keeps
 the error for the status page — the same choice the proxy makes.
 """
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 import policy
 from policy.engine import Policy
-from policy.loader import rule_files
+from policy.folder_state import fingerprint as folder_fingerprint
 from policy.principals import Groups
 from policy.problems import PolicyError
 from storage.membership import record_groups
@@ -36,7 +37,7 @@ class PolicySource:
     folder: Path
     policy: Policy | None = None
     error: str | None = None          # the last load error, "" when the current files loaded
-    _fingerprint: tuple = ()
+    _fingerprint: tuple | None = ()
     _checked: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     recorded: Policy | None = None    # the policy whose groups the membership history has
@@ -51,7 +52,7 @@ class PolicySource:
 
     def _refresh(self) -> None:
         self._checked = time.monotonic()
-        fingerprint = _fingerprint(self.folder)
+        fingerprint = folder_fingerprint(self.folder)
         if fingerprint == self._fingerprint and (self.policy is not None or self.error):
             return
         self._fingerprint = fingerprint
@@ -59,21 +60,6 @@ class PolicySource:
             self.policy, self.error = policy.load(self.folder), ""
         except PolicyError as exc:
             self.error = "; ".join(str(problem) for problem in exc.problems[:3])
-
-
-def _fingerprint(folder: Path) -> tuple:
-    try:
-        files = rule_files(folder)
-    except PolicyError as exc:
-        return ("unreadable", str(exc))
-    stamps = []
-    for file in files:
-        try:
-            stat = file.stat()
-        except OSError:
-            continue
-        stamps.append((str(file), stat.st_size, stat.st_mtime_ns))
-    return tuple(stamps)
 
 
 def init_app(app: Flask) -> None:

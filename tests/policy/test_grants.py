@@ -63,14 +63,14 @@ def test_rules_for_networks_and_anonymous_people_do_not_speak_for_a_person(base)
     assert base.grant_bound("bob", "facebook")[0].name == "staff-budget"
 
 
-def test_narrowing_the_bound_leaves_a_longer_running_grant_out_of_the_proxys_policy(base, tmp_path):
-    from proxy_addons.effective import effective_policy
+def test_narrowing_the_bound_leaves_a_longer_running_grant_out_of_the_effective_policy(base, tmp_path):
+    from policy.effective import combine
     narrowed = policy.load(write_rules(tmp_path, main=with_header(CATALOGUE + RULES.replace("max: 8h", "max: 4h"))))
     running = (grant("alice", "facebook", 8),)
-    assert effective_policy(base, (), running).decide("alice", "https://facebook.com/", AT, used_minutes=30).action \
+    assert combine(base, (), running).policy.decide("alice", "https://facebook.com/", AT, used_minutes=30).action \
         == "allow"
-    assert effective_policy(narrowed, (), running).decide("alice", "https://facebook.com/", AT,
-                                                          used_minutes=30).action == "block"
+    assert combine(narrowed, (), running).policy.decide("alice", "https://facebook.com/", AT,
+                                                        used_minutes=30).action == "block"
 
 
 def test_a_default_block_with_no_rule_is_nothing_a_manager_may_open(tmp_path):

@@ -27,3 +27,21 @@ def test_adjustments_and_running_grants_only(db):
     assert adjustments == (PolicyAdjustment("social-budget", "marketing", 45, None, None),
                            PolicyAdjustment("video-nudge", "sales", None, "allow", ("lunch",)))
     assert grants == (PolicyGrant("erin", "facebook", NOW + timedelta(hours=3), NOW - timedelta(hours=1), "carol"),)
+
+
+def test_the_effective_policy_is_the_rules_plus_what_the_database_holds(db, tmp_path):
+    import policy
+    from policy.effective import EffectiveCache
+    from storage.overrides import effective_at
+    from tests.support.proxy_env import TEST_RULES, write_rules
+
+    base = policy.load(write_rules(tmp_path / "rules", TEST_RULES))
+    assert effective_at(db, base, NOW).policy is base
+    db.add(Grant(user_name="alice", site="facebook", starts_at=NOW - timedelta(minutes=10),
+                 expires_at=NOW + timedelta(hours=1), granted_by="carol"))
+    db.commit()
+    cache = EffectiveCache()
+    effective = effective_at(db, base, NOW, cache)
+    assert effective.policy.decide("alice", "https://www.facebook.com/", NOW).action == "allow"
+    assert effective_at(db, base, NOW, cache) is effective
+    assert effective_at(db, base, NOW + timedelta(hours=2)).policy is base       # the grant ran out

@@ -1,28 +1,13 @@
-"""One person's own usage, read from the proxy's records: quota minutes spent, active minutes this week."""
+"""One person's own usage, read from the proxy's records: active minutes this week."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Callable
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.usage import ActiveMinute, QuotaCharge
-
-
-def quota_minutes(db: Session, user: str) -> Callable[[str, datetime], int]:
-    """`used_minutes` for `Policy.decide`: minutes charged to (user, rule) since the period began."""
-    seen: dict[tuple[str, datetime], int] = {}
-
-    def used(rule: str, period_start: datetime) -> int:
-        key = (rule, period_start)
-        if key not in seen:
-            seen[key] = int(db.scalar(select(func.count()).select_from(QuotaCharge).where(
-                QuotaCharge.user_name == user, QuotaCharge.rule == rule,
-                QuotaCharge.minute >= period_start)) or 0)
-        return seen[key]
-    return used
+from storage.usage import ActiveMinute
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user, login_required
 
+from storage.quota_reads import used_minutes
 from web.clock import now
 from web.db import db
 from web.me import bp
 from web.me.overview import overview
-from web.me.usage import quota_minutes, week_start, week_usage
+from web.me.usage import week_start, week_usage
 from web.me.requests import my_requests
 from web.overrides import effective_policy
 from web.policy_source import PolicyUnavailable
@@ -28,7 +29,7 @@ def index():
     labels = {name: site.label for name, site in policy.sites.items()}
     usage = week_usage(db(), user, local.date(), labels)
     return render_template(
-        "me/index.html", sections=overview(policy, user, moment, quota_minutes(db(), user)),
+        "me/index.html", sections=overview(policy, user, moment, used_minutes(db(), user, moment)),
         usage=usage, most=max((week.minutes for week in usage), default=0), weekdays=WEEKDAYS,
         monday=week_start(local.date()), local=local, groups=sorted(policy.groups_of(user)),
         requests=my_requests(db(), user, labels))

@@ -1,11 +1,11 @@
-"""A person's own minutes: quota charges since the period began, active minutes per site this week."""
+"""A person's own minutes: active minutes per site this week."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from storage.usage import ActiveMinute, QuotaCharge
+from storage.usage import ActiveMinute
 from web.db import db
-from web.me.usage import quota_minutes, week_start, week_usage
+from web.me.usage import week_start, week_usage
 
 THURSDAY = date(2026, 11, 26)
 
@@ -29,20 +29,6 @@ def test_week_usage_counts_this_week_per_site_and_day(app):
         ("YouTube", 20, (0, 20, 0, 0, 0, 0, 0)),
         ("Facebook", 12, (5, 0, 0, 7, 0, 0, 0)),
     ]
-
-
-def test_quota_minutes_count_charges_since_the_period_start(app):
-    start = datetime(2026, 11, 25, 23, 0, tzinfo=timezone.utc)  # Thursday 00:00 in Berlin
-    with app.app_context():
-        for offset in (-5, 0, 60, 61):
-            db().add(QuotaCharge(user_name="erin", rule="social-budget", minute=start + timedelta(minutes=offset),
-                                 day=THURSDAY))
-        db().add(QuotaCharge(user_name="erin", rule="another", minute=start, day=THURSDAY))
-        db().commit()
-        used = quota_minutes(db(), "erin")
-        assert used("social-budget", start) == 3
-        assert used("another", start) == 1
-        assert quota_minutes(db(), "bob")("social-budget", start) == 0
 
 
 def test_weeks_start_on_monday():
