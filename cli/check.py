@@ -37,7 +37,22 @@ def run(args: argparse.Namespace) -> int:
         summary += (f" ({_count(len(doc.files), 'file')}, {_count(len(doc.sites), 'site')}, "
                     f"{_count(len(doc.rules), 'rule')})")
     print(summary)
+    if not errors:
+        _whatif_hint(where)
     return 1 if errors or (args.strict and warnings) else 0
+
+
+def _whatif_hint(where) -> None:
+    """A draft beside a database of recorded usage: say how to see what it would have changed."""
+    import os
+    from pathlib import Path
+    live = Path(os.environ.get(rules_folder.ENV) or "rules")
+    if live.exists() and live.resolve() == Path(where).resolve():
+        return
+    if not os.environ.get("WATERCOOLER_DB") and not (_data_dir() / "watercooler.db").exists():
+        return
+    print(f"Before you publish: `watercooler whatif {where} --rules {live}` replays the last 7 days of "
+          "recorded usage through this draft and shows what it would have changed.")
 
 
 def _data_dir():

@@ -16,6 +16,7 @@ COMMANDS = {
     "explain": "cli.explain",
     "test": "cli.test_cases",
     "publish": "cli.publish",
+    "whatif": "cli.whatif",
     "schema": "cli.schema",
     "demo": "cli.demo",
     "proxy": "cli.proxy",
