@@ -21,10 +21,11 @@ PERIODS = {"day": "today", "week": "this week"}      # a budget's period, as its
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """The proxy's own answer: its template in proxy_addons/pages/, badge, heading and status."""
+    """The proxy's own answer: its template in proxy_addons/pages/, badge, heading, tone and status."""
     template: str
     badge: str
     heading: str
+    tone: str = "block"         # the page's colours: block | warn | notice
     status: int = 403
     opens_label: str = "Opens again"
 
@@ -70,6 +71,12 @@ def shown(outcome: str, action: str) -> Outcome:
     return entry if entry is not None else REGISTRY[outcome].outcomes[outcome]
 
 
+def page_for(outcome: str, action: str) -> Page:
+    """The page the proxy answers a request this action stops with; the outcome's own when it has none."""
+    page = shown(outcome, action).page
+    return page if page is not None else REGISTRY[outcome].outcomes[outcome].page   # type: ignore[return-value]
+
+
 def budget_figures(quota: QuotaStatus) -> dict[str, object]:
     """The fields a budget's words take: {limit}, {used}, {remaining}, {per}, {period}, {fresh}, {s}."""
     # The budget's reset is not necessarily when the site opens again: a lunch rule may open it
@@ -93,13 +100,13 @@ register(Action(
     manager="asks first", status="asks first (a reminder page with Continue; a Continue lasts {remember} minutes)", settings="warn",
     generosity=1, outcomes={
         "warn": Outcome("asks", "Asks first", "{label} is best in small doses at work; continue if you need it.",
-                        Page("warn.html", "Heads-up", "A moment before {label}")),
+                        Page("warn.html", "Heads-up", "A moment before {label}", "warn")),
         "allow": Outcome("open", "Open", "You chose to continue to {label}.")}))
 register(Action(
     "quota", "the site while their minutes of use on the rule's sites this day/week are under the limit; then "
     "blocked until the reset",
     manager="on a budget", status="is on a budget of {minutes} minutes a {per}", settings="quota", generosity=3,
-    notice=Page("notice.html", "Budget", "{remaining} minute{s} left on {label} {period}", status=200),
+    notice=Page("notice.html", "Budget", "{remaining} minute{s} left on {label} {period}", "notice", 200),
     outcomes={
         "allow": Outcome("limited", "Open · {remaining} of {limit} min left {period}",
                          "{label} is on a budget of {limit} minutes a {per}; {remaining} minutes left."),

@@ -2,55 +2,50 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from mitmproxy import http
 
-from proxy_addons import pages, views
+from policy.actions import REGISTRY, budget_figures, page_for
+from policy.decision import Decision
 from policy.friendly_time import friendly_duration
+from proxy_addons import pages, views
 from proxy_addons.views import PageContext
 
 
-def block(decision: Any, page: PageContext, request: http.Request) -> http.Response:
-    if decision.rule_action == "read-only":          # a read-only rule blocks only what writes
-        return read_only(decision, page, request)
-    values = views.common(decision, page)
-    quota = views.quota_view(decision, page)
-    heading = (f"You've used your time on {values['label']}" if quota and quota["remaining"] <= 0
-               else f"{values['label']} is closed right now")
-    return pages.html_response(403, "block.html", title=heading, heading=heading, tone="block",
-                               badge="Paused", opens=views.opens(decision, page), quota=quota, **values)
-
-
-def read_only(decision: Any, page: PageContext, request: http.Request) -> http.Response:
+def block(decision: Decision, page: PageContext, request: http.Request) -> http.Response:
+    """The page the deciding rule's action answers a blocked request with (policy/actions.py)."""
+    answer = page_for("block", decision.rule_action)
     values = views.common(decision, page)
     opens = views.opens(decision, page)
-    heading = f"Posting on {values['label']} is closed right now"
-    if pages.wants_json(request):
-        return pages.json_response(403, {
+    heading = answer.heading.format(label=values["label"])
+    if decision.rule_action == "read-only" and pages.wants_json(request):   # an app posting, not a person
+        return pages.json_response(answer.status, {
             "error": "read-only", "site": decision.site, "rule": decision.rule, "reason": decision.reason,
             "message": decision.message, "opens": decision.until.isoformat() if decision.until else None,
             "opens_text": opens})
-    return pages.html_response(403, "simple.html", title=heading, heading=heading, tone="block", badge="Read-only",
-                               opens=opens, opens_label="Posting opens", **values)
+    return pages.html_response(answer.status, answer.template, title=heading, heading=heading, tone=answer.tone,
+                               badge=answer.badge, opens=opens, opens_label=answer.opens_label,
+                               quota=views.quota_view(decision, page), **values)
 
 
-def warn(decision: Any, page: PageContext, token: str, next_path: str) -> http.Response:
+def warn(decision: Decision, page: PageContext, token: str, next_path: str) -> http.Response:
+    answer = page_for("warn", decision.rule_action)
     values = views.common(decision, page)
-    heading = f"A moment before {values['label']}"
+    heading = answer.heading.format(label=values["label"])
     remember = friendly_duration_minutes(decision.remember)
-    return pages.html_response(403, "warn.html", title=heading, heading=heading, tone="warn", badge="Heads-up",
-                               token=token, next=next_path, remember=remember, **values)
+    return pages.html_response(answer.status, answer.template, title=heading, heading=heading, tone=answer.tone,
+                               badge=answer.badge, token=token, next=next_path, remember=remember, **values)
 
 
-def notice(decision: Any, page: PageContext, next_path: str) -> http.Response:
+def notice(decision: Decision, page: PageContext, next_path: str) -> http.Response:
+    """The budget's one-time notice, while the site is still open."""
+    answer = REGISTRY[decision.rule_action].notice or REGISTRY["quota"].notice
+    assert answer is not None and decision.quota is not None     # only a budget's allow has a notice
     values = views.common(decision, page)
-    quota = views.quota_view(decision, page)
-    left = decision.quota.remaining
-    heading = f"{left} minute{'s' if left != 1 else ''} left on {values['label']} {quota['period'] if quota else ''}"
+    heading = answer.heading.format(label=values["label"], **budget_figures(decision.quota)).strip()
     values["reason"] = "Just so you know: when your budget is used up, the site pauses until it resets."
-    return pages.html_response(200, "notice.html", title=heading, heading=heading.strip(), tone="notice",
-                               badge="Budget", quota=quota, next=next_path, **values)
+    return pages.html_response(answer.status, answer.template, title=heading, heading=heading, tone=answer.tone,
+                               badge=answer.badge, quota=views.quota_view(decision, page), next=next_path, **values)
 
 
 def continue_refused(why: str, page: PageContext, next_path: str | None) -> http.Response:

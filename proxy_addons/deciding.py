@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from policy.decision import Decision
+from policy.engine import Policy
 from proxy_addons.clock import Clock
 from proxy_addons.continued import ContinuedState
 from proxy_addons.decision_cache import DecisionCache
@@ -32,10 +34,10 @@ class Decider:
         self.known = DecisionCache()
 
     @property
-    def policy(self) -> Any:
+    def policy(self) -> Policy | None:
         return self.holder.policy
 
-    def _policy(self) -> Any:
+    def _policy(self) -> Policy:
         if self.fault:
             raise PolicyUnavailable("deciding fails on purpose (watercooler_test_fault=decide)")
         policy = self.holder.policy
@@ -43,11 +45,11 @@ class Decider:
             raise PolicyUnavailable("no valid policy is loaded")
         return policy
 
-    def decide_unnamed(self, who: Who, url: str, now: datetime | None = None) -> Any:
+    def decide_unnamed(self, who: Who, url: str, now: datetime | None = None) -> Decision:
         """A connection to the URL's address that cannot be looked inside: the policy's `unnamed`."""
         return self._policy().decide_unnamed(who.user, url, now or self.clock.now(), client_ip=who.client_ip)
 
-    def decide(self, who: Who, url: str, method: str = "GET", now: datetime | None = None) -> Any:
+    def decide(self, who: Who, url: str, method: str = "GET", now: datetime | None = None) -> Decision:
         if self.fault:       # as `_policy`, inline: this runs for every request
             raise PolicyUnavailable("deciding fails on purpose (watercooler_test_fault=decide)")
         policy = self.holder.policy

@@ -10,7 +10,10 @@ change makes a new one, so nothing stale survives), until its `until`, and for a
 from __future__ import annotations
 
 from math import inf
-from typing import Any, Hashable
+from typing import Hashable
+
+from policy.decision import Decision
+from policy.engine import Policy
 
 KEEP_S = 60.0
 MAX_ENTRIES = 65536
@@ -19,10 +22,10 @@ VARIABLE = ("quota", "warn")         # rule actions whose allow depends on more 
 
 class DecisionCache:
     def __init__(self) -> None:
-        self._policy: Any = None
-        self._entries: dict[Hashable, tuple[float, float, Any]] = {}
+        self._policy: Policy | None = None
+        self._entries: dict[Hashable, tuple[float, float, Decision]] = {}
 
-    def get(self, policy: Any, key: Hashable, ts: float) -> Any:
+    def get(self, policy: Policy, key: Hashable, ts: float) -> Decision | None:
         """The decision kept for `key` if `policy` gave it and it still holds at `ts`, else None."""
         if policy is not self._policy:
             return None
@@ -31,7 +34,7 @@ class DecisionCache:
             return None
         return found[2]
 
-    def put(self, policy: Any, key: Hashable, ts: float, decision: Any) -> None:
+    def put(self, policy: Policy, key: Hashable, ts: float, decision: Decision) -> None:
         """Keep `decision`, made at `ts`, if it is a plain allow."""
         if decision.action != "allow" or decision.rule_action in VARIABLE:
             return

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
 
 from mitmproxy import http
 
+from policy.decision import Decision
+from policy.reading import reads
 from proxy_addons import answers
 from proxy_addons.connections import Connections
 from proxy_addons.continued import ContinuedState, QuotaNotices, notice_threshold
@@ -26,7 +28,6 @@ from proxy_addons.tokens import TokenSigner
 from proxy_addons.usage import BUSY, UsageCounter, activity, is_page_load
 from proxy_addons.views import PageContext
 from proxy_addons.writes import judged_method
-from policy.reading import reads
 
 logger = logging.getLogger("watercooler.enforce")
 KEEP_BODY = "watercooler_body"     # flow.metadata: the proxy reads this request's body (never streamed)
@@ -83,7 +84,7 @@ class Enforcer:
                 if decision.action != "allow":
                     self._enforce(flow, who, decision, now)
 
-    def _enforce(self, flow: http.HTTPFlow, who: Who, decision: Any, now: Any) -> None:
+    def _enforce(self, flow: http.HTTPFlow, who: Who, decision: Decision, now: datetime) -> None:
         request, host = flow.request, flow.request.host
         flow.metadata["watercooler"] = decision.action
         if decision.action == "block":
@@ -96,7 +97,7 @@ class Enforcer:
         else:
             self._allow(flow, who, decision, now)
 
-    def _judge_writes(self, who: Who, request: http.Request, decision: Any, now: Any) -> Any:
+    def _judge_writes(self, who: Who, request: http.Request, decision: Decision, now: datetime) -> Decision:
         """A read that a read-only rule let through may still write: decide again on what it does."""
         if decision.rule_action != "read-only" or decision.action != "allow":
             return decision
@@ -105,10 +106,10 @@ class Enforcer:
             return decision
         return self.decider.decide(who, site_url(request), judged, now)
 
-    def _page(self, now: Any, host: str) -> PageContext:
+    def _page(self, now: datetime, host: str) -> PageContext:
         return PageContext(self.decider.policy, now, self.panel_url, host)
 
-    def _allow(self, flow: http.HTTPFlow, who: Who, decision: Any, now: Any) -> None:
+    def _allow(self, flow: http.HTTPFlow, who: Who, decision: Decision, now: datetime) -> None:
         if decision.rule_action == "read-only":
             flow.metadata[KEEP_BODY] = "read-only"     # its content is judged again in `body`
         if decision.site is not None and not decision.bundle and flow.websocket is None:
@@ -121,7 +122,7 @@ class Enforcer:
         self.connections.hold(flow.client_conn, who, site_url(flow.request), decision.until,
                               method=flow.request.method)
 
-    def _notice_due(self, who: Who, decision: Any) -> bool:
+    def _notice_due(self, who: Who, decision: Decision) -> bool:
         quota = decision.quota
         if quota is None or decision.rule_action != "quota" or decision.bundle:
             return False
@@ -132,7 +133,7 @@ class Enforcer:
         self.notices.mark_shown(who.key, decision.rule, quota.period_start)
         return True
 
-    def _attempt(self, who: Who, decision: Any, kind: str, now: Any, request: http.Request) -> None:
+    def _attempt(self, who: Who, decision: Decision, kind: str, now: datetime, request: http.Request) -> None:
         """Page loads and writes count as attempts; a page's images and scripts do not."""
         counts = is_page_load(request) or not reads(request.method) or decision.rule_action == "read-only"
         if counts and decision.site is not None and not decision.bundle:

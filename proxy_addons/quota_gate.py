@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from policy.decision import Decision
 from proxy_addons.clock import Clock
 
 FRESH_S = 10.0          # clock seconds an answer read from the database may be charged on
@@ -85,7 +86,7 @@ class QuotaGate:
         """Minutes left after a new one below which every new minute is claimed in the database."""
         return 1 + math.ceil((FRESH_S + 2 * WRITE_LAG_S * self.clock.speed) / 60)
 
-    def check(self, user: str | None, decision: Any, at: datetime) -> None:
+    def check(self, user: str | None, decision: Decision, at: datetime) -> None:
         """Raise QuotaClaimNeeded when allowing `decision` at `at` would charge a new quota minute on
         knowledge that is not recent enough for how little of the budget would be left."""
         quota = decision.quota

@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 from mitmproxy import http
 
+from policy.decision import Decision
 from proxy_addons.memory_sink import minute_of
 from proxy_addons.usage_sink import UsageSink
 
@@ -65,11 +66,11 @@ class UsageCounter:
         self._recent: dict[tuple[str | None, str, str | None], tuple[datetime, int]] = {}   # minute, signals
         self.gate: Any = None                    # QuotaGate: checks a new quota minute before it is charged
 
-    def count(self, user: str | None, decision: Any, at: datetime) -> None:
+    def count(self, user: str | None, decision: Decision, at: datetime) -> None:
         """`user` was active on the decided site at `at` (ignored for bundle hosts and unknown sites)."""
         self.note(user, decision, at, BUSY)
 
-    def note(self, user: str | None, decision: Any, at: datetime, signals: int) -> None:
+    def note(self, user: str | None, decision: Decision, at: datetime, signals: int) -> None:
         """`signals` of use (see `activity`) at `at`; the minute is active once it holds BUSY of them."""
         if signals <= 0 or decision.site is None or decision.bundle:
             return

@@ -7,24 +7,27 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from policy.actions import PERIODS
+from policy.decision import Decision
+from policy.engine import Policy
 from policy.friendly_time import friendly_moment
 
 
 @dataclass(frozen=True)
 class PageContext:
     """What every page needs besides the decision: the policy (labels, zone), now, the panel, the host."""
-    policy: Any
+    policy: Policy
     now: datetime
     panel_url: str | None
     host: str
 
 
-def policy_zone(policy: Any) -> tzinfo:
+def policy_zone(policy: Policy) -> tzinfo:
     zone = getattr(policy, "timezone", None) or "UTC"
     return ZoneInfo(zone) if isinstance(zone, str) else zone
 
 
-def site_label(policy: Any, site: str | None, fallback: str) -> str:
+def site_label(policy: Policy, site: str | None, fallback: str) -> str:
     if site is None:
         return fallback
     for holder in (policy, getattr(policy, "doc", None)):
@@ -34,7 +37,7 @@ def site_label(policy: Any, site: str | None, fallback: str) -> str:
     return site
 
 
-def common(decision: Any, page: PageContext) -> dict[str, Any]:
+def common(decision: Decision, page: PageContext) -> dict[str, Any]:
     label = site_label(page.policy, decision.site, page.host)
     panel = (page.panel_url or "").rstrip("/")
     return {
@@ -50,13 +53,13 @@ def common(decision: Any, page: PageContext) -> dict[str, Any]:
     }
 
 
-def opens(decision: Any, page: PageContext) -> str | None:
+def opens(decision: Decision, page: PageContext) -> str | None:
     if decision.until is None:
         return None
     return friendly_moment(decision.until, page.now, policy_zone(page.policy))
 
 
-def quota_view(decision: Any, page: PageContext) -> dict[str, Any] | None:
+def quota_view(decision: Decision, page: PageContext) -> dict[str, Any] | None:
     quota = decision.quota
     if quota is None:
         return None
@@ -65,7 +68,7 @@ def quota_view(decision: Any, page: PageContext) -> dict[str, Any] | None:
         "used": min(quota.used, quota.limit) if quota.limit else quota.used,
         "limit": quota.limit,
         "remaining": quota.remaining,
-        "period": "today" if quota.per == "day" else "this week",
+        "period": PERIODS.get(quota.per, ""),
         "tenths": max(0, min(100, round(share * 10) * 10)),
         "resets": friendly_moment(quota.resets_at, page.now, policy_zone(page.policy)),
     }
