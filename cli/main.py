@@ -23,6 +23,7 @@ COMMANDS = {
     "panel": "cli.panel",
     "user": "cli.user",
     "db": "cli.db",
+    "directory": "cli.directory",
     "usage": "cli.usage",
     "purge": "cli.purge",
     "forget": "cli.forget",

@@ -1,0 +1,90 @@
+"""Read the directory's groups into a snapshot: direct members, people by their log-in name.
+
+Two paged searches: every group under the group base (with its member attribute) and every person
+under the people base (with the log-in attribute); members are then sorted out in memory. What cannot
+be used is left out with a log line that says what and how many: members that are neither a person nor
+a group (computers, entries outside the bases, dangling DNs), people without a usable name (empty,
+spaces, control characters) and names that two entries share apart from case (the policy could not
+tell them apart, so neither gets a directory membership).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from policy.directory import Directory, DirectoryGroup, normalise_dn
+from storage.directory.ldap import bound, search
+from storage.directory.settings import DirectorySettings
+
+logger = logging.getLogger("watercooler.directory")
+SHOWN = 3   # examples per log line; the rest are counted
+
+
+def read_directory(settings: DirectorySettings, at: datetime) -> Directory:
+    """The directory's groups as of now; DirectoryError when it cannot be read completely."""
+    with bound(settings) as connection:
+        raw_groups = {normalise_dn(dn): attributes.get(settings.member_attribute, [])
+                      for dn, attributes in search(connection, settings, settings.group_base, settings.group_filter,
+                                                   [settings.member_attribute])}
+        names = _people(search(connection, settings, settings.user_base, f"({settings.user_attribute}=*)",
+                               [settings.user_attribute]), settings.user_attribute)
+    groups, strangers = {}, []
+    for dn, members in raw_groups.items():
+        people, inner = set(), set()
+        for member in _values(members):
+            key = normalise_dn(member)
+            if key in raw_groups:
+                inner.add(key)
+            elif key in names:
+                people.add(names[key])
+            elif key not in names.left_out:   # already logged as people without a usable name
+                strangers.append(member)
+        groups[dn] = DirectoryGroup(frozenset(people), frozenset(inner))
+    if strangers:
+        logger.warning(f"directory: {len(strangers)} group member(s) are neither a person under "
+                       f"{settings.user_base} nor a group under {settings.group_base}, left out: {_some(strangers)}")
+    return Directory(groups, at)
+
+
+class _Names(dict):
+    ambiguous: set[str]     # DNs of people whose name another entry has too, apart from case
+    left_out: set[str]      # those and the DNs of people without a usable name
+
+
+def _people(entries, attribute: str) -> _Names:
+    """Normalised person DN → log-in name, without unusable or case-ambiguous names."""
+    found: dict[str, str] = {}
+    unusable: list[str] = []
+    for dn, attributes in entries:
+        values = _values(attributes.get(attribute, []))
+        name = values[0].strip() if values else ""
+        if not name or any(c.isspace() or not c.isprintable() for c in name):
+            unusable.append(dn)
+        else:
+            found[normalise_dn(dn)] = name
+    by_fold: dict[str, list[str]] = {}
+    for dn, name in found.items():
+        by_fold.setdefault(name.casefold(), []).append(dn)
+    names = _Names()
+    names.ambiguous = {dn for dns in by_fold.values() if len(dns) > 1 for dn in dns}
+    names.left_out = names.ambiguous | {normalise_dn(dn) for dn in unusable}
+    names.update((dn, name) for dn, name in found.items() if dn not in names.ambiguous)
+    if unusable:
+        logger.warning(f"directory: {len(unusable)} person entr(ies) have no usable {attribute} (empty, spaces or "
+                       f"control characters), left out: {_some(unusable)}")
+    if names.ambiguous:
+        clashes = sorted({found[dn] for dn in names.ambiguous}, key=str.casefold)
+        logger.warning(f"directory: {len(clashes)} {attribute} value(s) belong to more than one entry apart from "
+                       f"case; none of those people gets a directory membership: {_some(clashes)}")
+    return names
+
+
+def _values(value) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+
+
+def _some(items: list[str]) -> str:
+    shown = ", ".join(repr(item) for item in items[:SHOWN])
+    return shown + (f" and {len(items) - SHOWN} more" if len(items) > SHOWN else "")
