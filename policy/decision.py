@@ -57,7 +57,10 @@ class _Explained:
             return values[self.slot]
         except KeyError:
             why = values["_why"]
-            value = getattr(why[0], self.method)(why)
+            explain = getattr(why[0], self.method, None)
+            if explain is None and self.default is not AttributeError:
+                return self.default         # an explainer that predates the field
+            value = explain(why)
             value = values[self.slot] = self.make(value) if self.make else value
             return value
 
@@ -83,6 +86,9 @@ class Decision:
     remember: int | None = None  # warn: minutes a Continue lasts
     internal: bool = False       # the site is part of the company's own community
     extra: dict = field(default_factory=dict, compare=False)
+    # The first moment after this one at which the engine lets the same request through (None: open
+    # now, or not within four weeks); unlike `until`, never a change from one refusal to another.
+    opens: datetime | None = _Explained(None, None)  # type: ignore[assignment]
 
     @property
     def needs_interception(self) -> bool:
@@ -109,7 +115,7 @@ class Decision:
                 "period_start": _iso(quota.period_start), "resets_at": _iso(quota.resets_at)},
             "alternatives": [{"site": a.site, "label": a.label, "url": a.url} for a in self.alternatives],
             "trace": [{"rule": s.rule, "matched": s.matched, "why": s.why} for s in self.trace],
-            "remember": self.remember, "internal": self.internal,
+            "remember": self.remember, "internal": self.internal, "opens": _iso(self.opens),
         }
 
     @classmethod
@@ -126,6 +132,7 @@ class Decision:
             alternatives=tuple(Alternative(**a) for a in data.get("alternatives", ())),
             trace=tuple(TraceStep(**s) for s in data.get("trace", ())),
             remember=data.get("remember"), internal=data.get("internal", False),
+            opens=_time(data.get("opens")),
         )
 
 

@@ -17,7 +17,8 @@ from policy.grants import grant_bound
 from policy.hosts import authority_of, canonical_host, host_of
 from policy.localtime import HORIZON, Periods
 from policy.model import GrantBound, PolicyDoc, Rule, Site
-from policy.outcomes import alternatives, outcome, reason_for
+from policy.openings import next_opening
+from policy.outcomes import Asker, alternatives, outcome, reason_for
 from policy.overrides import Adjustment, Grant, grant_table, variants
 from policy.sitemap import HostMatch
 from policy.timeline import Timeline
@@ -159,11 +160,20 @@ class Policy:
 
     # What a Decision works out only when read (see `policy.decision._Explained`).
     def explain_reason(self, why: tuple) -> str:
-        _, timeline, rule, action, match, quota, *_, ts, _, grant = why
+        _, timeline, rule, action, match, quota, user, client_ip, _, ts, method, grant = why
         if grant is not None:
             return f"{match.label} is open to you until {grant:%a %d %b %H:%M} (granted by a manager)."
         today = datetime.fromtimestamp(ts, self.timezone).date()
-        return reason_for(self, timeline, rule, action, match, quota, today)
+        return reason_for(self, timeline, rule, action, match, quota, today,
+                          Asker(user, client_ip, method, user if self.grants else None))
+
+    def explain_opens(self, why: tuple) -> datetime | None:
+        _, _, _, action, match, quota, user, client_ip, _, ts, method, _ = why
+        if action != "block":
+            return None
+        used = quota.used if quota is not None else 0
+        return next_opening(self, user, f"https://{match.host}/", datetime.fromtimestamp(ts, self.timezone),
+                            method=method, client_ip=client_ip, used_minutes=used)
 
     def explain_alternatives(self, why: tuple) -> tuple:
         return alternatives(self, why[8], why[9])

@@ -6,13 +6,15 @@ works on epoch seconds and caches what does not depend on the request's own argu
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from policy.compiler import CompiledRule
 from policy.decision import Alternative, QuotaStatus, build_quota
 from policy.localtime import HORIZON
 from policy.reading import reads
-from policy.reasons import opens_text, reason
+from policy.openings import pattern
+from policy.openings_text import never_sentence, opens_sentence
+from policy.reasons import reason
 from policy.sitemap import HostMatch
 from policy.timeline import Timeline
 
@@ -46,21 +48,49 @@ def outcome(policy: Policy, rule: CompiledRule | None, match: HostMatch, ts: flo
     return "block", quota, until
 
 
+class Asker(NamedTuple):
+    """Who asked, as far as when the site opens to them depends on it."""
+    user: str | None
+    client_ip: object
+    method: str
+    granted: str | None             # the user, when grants exist (a grant opens a site to them alone)
+
+
 def reason_for(policy: Policy, timeline: Timeline, rule: CompiledRule | None, action: str,
-               match: HostMatch, quota: QuotaStatus | None, today: date) -> str:
+               match: HostMatch, quota: QuotaStatus | None, today: date, asker: Asker) -> str:
     """The employee's sentence; the same for every request alike on a day but for quota figures, so cached."""
-    key = (rule, action, match, today) if quota is None else \
-        (rule, action, match, today, quota.used, quota.limit, quota.resets_at)
+    networks = tuple(sorted(policy.networks_of(asker.client_ip))) if asker.client_ip is not None else ()
+    key = (rule, action, match, today, reads(asker.method), asker.granted, networks, asker.user is None)
+    if quota is not None:
+        key += (quota.used, quota.limit, quota.resets_at)
     found = timeline.reasons.get(key)
     if found is None:
         written = rule.rule if rule is not None else None
-        opens = "" if action == "allow" else opens_text(
-            (other.rule for other in timeline.rules if other is not rule), policy.doc.schedules, today)
-        found = reason(action, written, match.label, match.key is not None, policy.doc.default, opens, quota)
+        opens = ""
+        if action != "allow":
+            url = f"https://{match.host}/"
+            lead = "Posting is open to you" if written is not None and written.action == "read-only" else "Open to you"
+            found_opens = opens_sentence(pattern(policy, asker.user, url, today, method=asker.method,
+                                                 client_ip=asker.client_ip), lead)
+            if quota is not None and not found_opens.startswith(f"{lead}:"):
+                found_opens = ""            # only the budget opens it: the sentence says when it resets
+            if not found_opens and action == "block" and quota is None and written is not None:
+                found = never_sentence(match.label, _named(written, "network:", networks),
+                                       asker.user is None and written is not None and "anonymous" in written.who)
+            opens = f" {found_opens}" if found_opens else ""
+        if found is None:
+            found = reason(action, written, match.label, match.key is not None, policy.doc.default, opens, quota)
         if len(timeline.reasons) > 4096:
             timeline.reasons.clear()
         timeline.reasons[key] = found
     return found
+
+
+def _named(rule, prefix: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The names (e.g. the asker's networks) that the rule's `who` names with `prefix`."""
+    if rule is None:
+        return ()
+    return tuple(entry[len(prefix):] for entry in rule.who if entry.startswith(prefix) and entry[len(prefix):] in names)
 
 
 def alternatives(policy: Policy, principal: int, ts: float) -> tuple[Alternative, ...]:

@@ -12,20 +12,31 @@ from proxy_addons import pages, views
 from proxy_addons.views import PageContext
 
 
+NEVER_HEADING = "{label} is not available"
+READING_STILL = ("Reading {label} still works: pages, profiles and feeds open as usual. Only posting, "
+                 "uploading and editing are held back, and what you wrote was not sent.")
+
+
 def block(decision: Decision, page: PageContext, request: http.Request) -> http.Response:
     """The page the deciding rule's action answers a blocked request with (policy/actions.py)."""
     answer = page_for("block", decision.rule_action)
     values = views.common(decision, page)
     opens = views.opens(decision, page)
-    heading = answer.heading.format(label=values["label"])
-    if decision.rule_action == "read-only" and pages.wants_json(request):   # an app posting, not a person
+    if pages.wants_json(request):        # a page's script asked (fetch, XHR), not a person: JSON it can read
+        moment = views.opening(decision)
         return pages.json_response(answer.status, {
-            "error": "read-only", "site": decision.site, "rule": decision.rule, "reason": decision.reason,
-            "message": decision.message, "opens": decision.until.isoformat() if decision.until else None,
-            "opens_text": opens})
+            "error": "read-only" if decision.rule_action == "read-only" else "blocked", "site": decision.site,
+            "rule": decision.rule, "reason": decision.reason, "message": decision.message,
+            "opens": moment.isoformat() if moment else None, "opens_text": opens})
+    heading, badge, extra = answer.heading.format(label=values["label"]), answer.badge, {}
+    if decision.rule_action == "read-only":
+        extra = {"still": READING_STILL.format(label=values["label"]), "back": views.way_back(request, page, decision)}
+    elif opens is None:
+        # "Paused" promises that it lifts by itself; a site that never opens to this person is closed.
+        heading, badge = NEVER_HEADING.format(label=values["label"]), "Closed"
     return pages.html_response(answer.status, answer.template, title=heading, heading=heading, tone=answer.tone,
-                               badge=answer.badge, opens=opens, opens_label=answer.opens_label,
-                               quota=views.quota_view(decision, page), **values)
+                               badge=badge, opens=opens, opens_label=answer.opens_label,
+                               quota=views.quota_view(decision, page), **extra, **values)
 
 
 def warn(decision: Decision, page: PageContext, token: str, next_path: str) -> http.Response:

@@ -75,7 +75,7 @@ class Enforcer:
         kept, request = flow.metadata.get(KEEP_BODY), flow.request
         if kept == "continue":
             flow.response = handle_continue(flow, who, self.decider, self.signer, self.continued,
-                                            self.counter.sink, self._page(self.decider.clock.now(), request.host))
+                                            self.counter.sink, self._page(self.decider.clock.now(), request.host, who))
         elif kept == "read-only" and request.raw_content:
             judged = judged_method(request)
             if judged != request.method:
@@ -89,11 +89,11 @@ class Enforcer:
         flow.metadata["watercooler"] = decision.action
         if decision.action == "block":
             self._attempt(who, decision, "blocked", now, request)
-            flow.response = answers.block(decision, self._page(now, host), request)
+            flow.response = answers.block(decision, self._page(now, host, who), request)
         elif decision.action == "warn":
             self._attempt(who, decision, "warned", now, request)
             token = self.signer.issue(who.key, decision.site or decision.host, decision.rule or "", now)
-            flow.response = answers.warn(decision, self._page(now, host), token, _return_path(request))
+            flow.response = answers.warn(decision, self._page(now, host, who), token, _return_path(request))
         else:
             self._allow(flow, who, decision, now)
 
@@ -106,8 +106,8 @@ class Enforcer:
             return decision
         return self.decider.decide(who, site_url(request), judged, now)
 
-    def _page(self, now: datetime, host: str) -> PageContext:
-        return PageContext(self.decider.policy, now, self.panel_url, host)
+    def _page(self, now: datetime, host: str, who: Who) -> PageContext:
+        return PageContext(self.decider.policy, now, self.panel_url, host, signed_in=who.user is not None)
 
     def _allow(self, flow: http.HTTPFlow, who: Who, decision: Decision, now: datetime) -> None:
         if decision.rule_action == "read-only":
@@ -116,7 +116,7 @@ class Enforcer:
             signals = activity(flow.request)
             self.counter.note(who.user, decision, now, signals)
             if signals == BUSY and is_page_load(flow.request) and self._notice_due(who, decision):
-                flow.response = answers.notice(decision, self._page(now, flow.request.host),
+                flow.response = answers.notice(decision, self._page(now, flow.request.host, who),
                                                _return_path(flow.request))
                 return
         self.connections.hold(flow.client_conn, who, site_url(flow.request), decision.until,

@@ -29,7 +29,8 @@ _env = Environment(loader=FileSystemLoader(PAGES), autoescape=select_autoescape(
                    undefined=StrictUndefined, trim_blocks=False)
 
 _DEFAULTS = {"message": None, "opens": None, "opens_label": "Opens again", "quota": None,
-             "alternatives": (), "policy_url": None, "request_url": None, "host": None, "next": None}
+             "alternatives": (), "policy_url": None, "request_url": None, "host": None, "next": None,
+             "ask_whom": None, "back": None, "still": None}
 
 
 def _headers(content_type: str, reason: str) -> dict[str, str]:
@@ -75,5 +76,13 @@ def plain_response(status: int, reason: str) -> http.Response:
 
 
 def wants_json(request: http.Request) -> bool:
+    """A page's script asked (fetch, XHR), not the person: it gets JSON it can read, not a page.
+
+    Browsers say so with `Sec-Fetch-Mode`/`Sec-Fetch-Dest`; older clients only by what they accept."""
+    mode, dest = request.headers.get("sec-fetch-mode", ""), request.headers.get("sec-fetch-dest", "")
+    if mode == "navigate" or dest in ("document", "iframe", "frame"):
+        return False
+    if mode in ("cors", "same-origin") or dest == "empty":
+        return True
     accept = request.headers.get("accept", "")
     return "application/json" in accept and "text/html" not in accept

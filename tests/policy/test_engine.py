@@ -40,8 +40,11 @@ def test_block_until_the_next_window_opens(sample):
     decision = sample.decide("zed", FB, at(15, 0))      # not staff: no budget
     assert (decision.action, decision.rule) == ("block", "no-social-otherwise")
     assert decision.until == at(18, 0)
-    assert decision.reason.startswith("Facebook is closed to you now. Open to you: lunch (Mon–Fri 12:00–13:00), "
-                                      "evenings (Mon–Fri 18:00–07:00) and holidays (24 Dec 2026")
+    assert decision.reason == "Facebook is closed to you now. Open to you: Mon–Fri 12:00–13:00 and 18:00–07:00."
+    assert decision.opens == at(18, 0)
+    christmas = sample.decide("zed", FB, at(15, 0, day=(2026, 12, 22)))
+    assert christmas.reason == ("Facebook is closed to you now. Open to you: Mon–Fri 12:00–13:00 and 18:00–07:00; "
+                                "also 24, 25 and 31 Dec all day.")
     friday_night = sample.decide("zed", FB, at(20, 0, day=(2026, 11, 27)))
     assert friday_night.action == "allow" and friday_night.until == at(7, 0, day=(2026, 11, 28))
 

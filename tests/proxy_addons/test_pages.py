@@ -64,8 +64,11 @@ def test_the_block_page_in_chromium_on_desktop_and_phone(env, browser):  # noqa:
         assert page.locator("h1").inner_text() == "Facebook is closed right now"
         assert page.get_by_text("Opens again").is_visible() and page.get_by_text("today at 12:00").is_visible()
         assert page.get_by_text("Facebook opens at lunch <b>for everyone</b>.").is_visible()
-        assert page.get_by_role("link", name="Ask for access").get_attribute("href") == \
-            "https://panel.corp.example/requests/new?site=facebook"
+        # A visitor the proxy does not know has no account: no link to a sign-in, a sentence on whom to ask.
+        assert page.get_by_role("link", name="Ask for access").count() == 0
+        assert page.get_by_role("link", name="See my policy").count() == 0
+        assert page.get_by_text("ask the person you are visiting or the IT team").is_visible()
+        assert page.locator(".badge").inner_text() == "Paused"                  # it opens by itself at lunch
         assert page.get_by_role("link", name="Company forum").is_visible()
         card = page.locator("main.card").bounding_box()
         assert card["width"] <= viewport["width"]                       # fits a phone without scrolling sideways
@@ -87,6 +90,43 @@ def test_warn_continue_in_chromium_leads_to_the_site(env, browser):  # noqa: F81
     page.wait_for_url("https://www.youtube.com/watch?v=42")
     assert page.get_by_text("origin page for www.youtube.com GET /watch?v=42").is_visible()
     context.close()
+
+
+@pytest.mark.e2e
+def test_read_only_refusal_leads_back_to_the_page_and_answers_scripts_in_json(env, browser):  # noqa: F811
+    context = browser.new_context(proxy={"server": env.proxy.url}, ignore_https_errors=True)
+    page = context.new_page()
+    page.goto("https://www.linkedin.com/feed?page=2")
+    assert page.get_by_text("origin page for www.linkedin.com GET /feed?page=2").is_visible()
+    answer = page.evaluate("""() => fetch('/voyager/api/post', {method: 'POST', body: 'hi'})
+                                      .then(async r => [r.status, await r.json()])""")
+    assert answer[0] == 403 and answer[1]["error"] == "read-only" and answer[1]["site"] == "linkedin"
+    page.evaluate("""() => { const form = document.createElement('form');
+                             form.method = 'post'; form.action = '/post/new';
+                             document.body.append(form); form.submit(); }""")
+    page.wait_for_url("https://www.linkedin.com/post/new")
+    assert page.locator("h1").inner_text() == "Posting on LinkedIn is closed right now"
+    assert page.get_by_text("Reading LinkedIn still works").is_visible()
+    page.get_by_role("link", name="Back to LinkedIn").click()
+    page.wait_for_url("https://www.linkedin.com/feed?page=2")
+    assert page.get_by_text("origin page for www.linkedin.com GET /feed?page=2").is_visible()
+    context.close()
+
+
+def test_a_foreign_referer_is_not_a_way_back():
+    policy = SimpleNamespace(timezone="Europe/Berlin", sites={"linkedin": SimpleNamespace(label="LinkedIn")},
+                             site_for_host=lambda host: SimpleNamespace(name="linkedin") if host.endswith("linkedin.com")
+                             else None)
+    page = PageContext(policy, datetime(2026, 11, 26, 9, tzinfo=timezone.utc), None, "www.linkedin.com")
+    decision = SimpleNamespace(site="linkedin", rule="r", rule_action="read-only", action="block", reason="r",
+                               message=None, until=None, opens=None, quota=None, alternatives=(), bundle=False)
+    for referer, back in (("https://evil.example/x", "https://www.linkedin.com/"),
+                          ("javascript:alert(1)", "https://www.linkedin.com/"),
+                          ("https://user@www.linkedin.com/x", "https://www.linkedin.com/"),
+                          ("https://lnkd.linkedin.com/in/me", "https://lnkd.linkedin.com/in/me")):
+        request = SimpleNamespace(method="POST", headers={"referer": referer})
+        body = answers.block(decision, page, request).content.decode()
+        assert f'href="{back}"' in body, referer
 
 
 def test_a_refusal_renders_whatever_bytes_the_host_name_held():

@@ -53,9 +53,11 @@ def overview(policy: Policy, user: str, now: datetime,
 def _site_now(name: str, label: str, url: str, decision: Decision, now: datetime, policy: Policy) -> SiteNow:
     state, headline = _state(decision)
     until = None
-    if decision.until is not None:
-        moment = friendly_moment(decision.until, now, policy.timezone)
-        until = f"opens {moment}" if state == "closed" else f"until {moment}"
+    # A closed site names its next real opening (never a change from one refusal to another).
+    moment = decision.opens if state == "closed" else decision.until
+    if moment is not None:
+        words = friendly_moment(moment, now, policy.timezone)
+        until = f"opens {words}" if state == "closed" else f"until {words}"
     return SiteNow(name, label, url, state, headline, until, decision.reason, decision.message, decision.quota)
 
 

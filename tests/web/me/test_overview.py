@@ -52,3 +52,18 @@ def test_the_rule_message_is_what_people_read():
     facebook = next(site for section in sections for site in section.sites if site.name == "facebook")
     assert facebook.message == "Thirty minutes a day; lunch doesn't count."
     assert facebook.quota.limit == 30 and facebook.quota.remaining == 30
+
+
+def test_a_change_from_one_refusal_to_another_is_no_opening():
+    from policy.engine import Policy
+    from tests.support.policies import doc, rule, schedule, site, window
+    two_refusals = Policy.from_doc(doc(
+        sites=[site("facebook", "facebook.com", label="Facebook")],
+        schedules=[schedule("mornings", window(days=range(7), start="07:00", end="10:00"))],
+        rules=[rule("not-in-the-morning", ["facebook"], "block", when=["mornings"]),
+               rule("never", ["facebook"], "block")]))
+    morning = datetime(2026, 11, 26, 8, 0, tzinfo=BERLIN)
+    assert two_refusals.decide("erin", "https://facebook.com/", morning).until is not None
+    (facebook,) = [s for section in overview(two_refusals, "erin", morning, lambda r, s: 0) for s in section.sites]
+    assert (facebook.headline, facebook.until) == ("Closed", None)
+    assert facebook.reason == "Facebook is not open to you at any time in the coming weeks."
