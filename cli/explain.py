@@ -1,7 +1,10 @@
-"""`watercooler explain`: what the policy decides for one request, and why, rule by rule.
+"""`watercooler explain`: what the policy in force decides for one request, and why, rule by rule.
 
-`--json` prints the decision as JSON; `--batch FILE.jsonl` decides one JSON request per line (keys like
-the flags: user, url, at, method, ip, used, continued, no_ca) and prints one JSON decision per line.
+The policy in force is the rules plus the managers' adjustments and the running grants, and the
+minutes used are the person's recorded ones, all read from the database (`--db`, else the configured
+one), as the proxy enforces; `--rules-only` explains the rules as written. `--json` prints the
+decision as JSON; `--batch FILE.jsonl` decides one JSON request per line (keys like the flags: user,
+url, at, method, ip, used, continued, no_ca) and prints one JSON decision per line.
 """
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ import sys
 from datetime import datetime
 
 from cli import rules_folder
+from cli.db import DB_HELP
+from cli.explain_db import DatabaseUnreadable, Sources, open_sources, using
 from cli.explain_text import render
 from policy import request as req
 
@@ -27,12 +32,16 @@ def register(subparsers) -> None:
                                      "(default: now)")
     parser.add_argument("--method", default="GET", metavar="M", help="HTTP method (default GET)")
     parser.add_argument("--ip", metavar="IP", help="the client's IP address (for network: rules)")
-    parser.add_argument("--used", default="0", metavar="MIN", help="minutes already used in the current quota period")
+    parser.add_argument("--used", metavar="MIN", help="minutes already used in the current quota period "
+                                                        "(default: as recorded in the database, else 0)")
     parser.add_argument("--continued", action="store_true", help="the user already pressed Continue")
     parser.add_argument("--no-ca", action="store_true",
                         help="as the proxy without its CA decides: a bare IP address by the rules' 'unnamed'")
     parser.add_argument("--json", action="store_true", help="print the decision as JSON")
     parser.add_argument("--batch", metavar="FILE.jsonl", help="decide one JSON request per line ('-': stdin)")
+    parser.add_argument("--db", metavar="URL", help="where adjustments, grants and minutes used are read; " + DB_HELP)
+    parser.add_argument("--rules-only", action="store_true",
+                        help="the rules as written: no adjustments, grants or recorded minutes")
     rules_folder.add_argument(parser)
     parser.set_defaults(func=run)
 
@@ -41,24 +50,51 @@ def run(args: argparse.Namespace) -> int:
     if not args.batch and not args.url:
         print("watercooler explain: give --url (and usually --user), or --batch FILE.jsonl", file=sys.stderr)
         return 2
-    policy = rules_folder.load(args, "explain")
-    if policy is None:
+    base = rules_folder.load(args, "explain")
+    if base is None:
         return 1
-    if args.batch:
-        return _batch(policy, args.batch)
+    try:
+        sources = open_sources(base, args.db, args.rules_only)
+    except DatabaseUnreadable as exc:
+        print(f"watercooler explain: {exc}", file=sys.stderr)
+        return 1
+    try:
+        return _batch(sources, args.batch) if args.batch else _one(sources, args)
+    except DatabaseUnreadable as exc:
+        print(f"watercooler explain: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        sources.close()
+
+
+def _one(sources: Sources, args: argparse.Namespace) -> int:
     fields = {"user": args.user, "url": args.url, "at": args.at, "method": args.method, "ip": args.ip,
               "used": args.used, "continued": args.continued, "no_ca": args.no_ca}
     try:
-        request = _request(fields, policy)
-        decision = req.decide(policy, request)
+        request = _request(fields, sources.base)
     except ValueError as exc:
         print(f"watercooler explain: {exc}", file=sys.stderr)
         return 2
+    effective = sources.effective(request.at)
+    decision = _decide(sources, effective.policy, request, given=args.used is not None)
+    line = using(sources, effective, request.user, decision, given=args.used is not None)
     if args.json:
-        print(json.dumps(decision.to_json(), indent=2, ensure_ascii=False))
+        out = decision.to_json()
+        if sources.session is not None:
+            out["using"] = line
+        print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
-        print(render(policy, request, decision))
+        print(render(effective.policy, request, decision, line))
     return 0
+
+
+def _decide(sources: Sources, policy, request: req.Request, given: bool):
+    """The decision, with the person's recorded minutes unless the minutes were given."""
+    used = None if given else sources.used(request.user, request.at)
+    if used is None or req.unnamed(request):
+        return req.decide(policy, request)
+    return policy.decide(request.user, request.url, request.at, method=request.method, client_ip=request.ip,
+                         used_minutes=used, continued=request.continued)
 
 
 def _request(fields: dict, policy) -> req.Request:
@@ -82,7 +118,7 @@ def _request(fields: dict, policy) -> req.Request:
     return req.Request(**values)
 
 
-def _batch(policy, name: str) -> int:
+def _batch(sources: Sources, name: str) -> int:
     try:
         stream = sys.stdin.buffer if name == "-" else open(name, "rb")
     except OSError as exc:
@@ -94,7 +130,10 @@ def _batch(policy, name: str) -> int:
             if not raw.strip():
                 continue
             try:
-                out = req.decide(policy, _request(_batch_fields(raw), policy)).to_json()
+                fields = _batch_fields(raw)
+                request = _request(fields, sources.base)
+                policy = sources.effective(request.at).policy
+                out = _decide(sources, policy, request, given="used" in fields).to_json()
             except ValueError as exc:   # JSON and UTF-8 errors are ValueErrors too
                 out, failed = {"line": number, "error": str(exc)}, True
             print(json.dumps(out, ensure_ascii=False))

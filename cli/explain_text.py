@@ -11,13 +11,17 @@ WIDTH = 100   # reasons can be long sentences: wrapped, so a terminal shows them
 _OUTCOME = {"allow": "ALLOWED", "block": "BLOCKED", "warn": "WARNING (Continue possible)"}
 
 
-def render(policy, request: Request, decision: Decision) -> str:
+def render(policy, request: Request, decision: Decision, using: str | None = None) -> str:
+    """`using`: where the adjustments, grants and minutes came from (cli/explain_db.py), shown under the request."""
     zone = policy.timezone
     who = request.user or "an anonymous user"
     if request.ip:
         who += f" from {request.ip}"
     lines = [f"{_OUTCOME.get(decision.action, decision.action.upper())}: {request.method} {request.url}",
-             f"  for {who} at {_when(request.at.astimezone(zone))} ({zone})", ""]
+             f"  for {who} at {_when(request.at.astimezone(zone))} ({zone})"]
+    if using:
+        lines.append(f"  {using}")        # one line, never wrapped: it ends with the database's URL
+    lines.append("")
     rule = _unnamed(policy) if unnamed(request) else _rule(policy, decision)
     facts = [("Site", _site(policy, decision)), ("Rule", rule),
              ("Reason", decision.reason), ("Message", decision.message),

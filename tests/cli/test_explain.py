@@ -6,7 +6,16 @@ import shutil
 
 import pytest
 
-from tests.support.cli_run import RULES, watercooler
+from tests.support.cli_run import RULES
+from tests.support.cli_run import watercooler as _watercooler
+
+NO_DEFAULT_DB = {"WATERCOOLER_DB": "", "WATERCOOLER_DATA": "/nonexistent/watercooler-data"}
+
+
+def watercooler(*args: str, **options):
+    """Explain on the rules alone: no database is configured (tests/cli/test_explain_db.py has one)."""
+    options["env"] = {**NO_DEFAULT_DB, **options.get("env", {})}
+    return _watercooler(*args, **options)
 
 BLOCKED = ["explain", "--user", "emma.schulz", "--url", "https://x.com/home", "--at", "2026-11-26T15:00",
            "--used", "30", str(RULES)]
