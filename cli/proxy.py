@@ -27,9 +27,18 @@ def register(subparsers) -> None:
                         help="where the CA and the warn-token secret live (default: DATA/proxy)")
     parser.add_argument("--panel-url", metavar="URL", default=os.environ.get("WATERCOOLER_PANEL_URL"),
                         help="the panel's address, for links on the pages (default: $WATERCOOLER_PANEL_URL)")
+    parser.add_argument("--workers", type=worker_count, default=1, metavar="N",
+                        help="run N proxy processes on ports PORT … PORT+N-1, supervised: one per core "
+                             "(default 1; see 'Scaling out' in docs/deploy.md)")
     parser.add_argument("--set", dest="extra", action="append", default=[], metavar="NAME=VALUE",
                         help="any other option, e.g. --set proxyauth=@users.htpasswd (repeatable)")
     parser.set_defaults(func=run)
+
+
+def worker_count(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of workers from 1 to 64")
+    return int(text)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,7 +61,17 @@ def run(args: argparse.Namespace) -> int:
         ensure_ca(confdir)
     except OSError as exc:
         return _fail(f"cannot create the CA in {confdir} ({exc.strerror or exc}); give --confdir DIR")
+    if getattr(args, "workers", 1) > 1:     # `watercooler demo` runs one proxy
+        return _supervise(args, rules, db, confdir)
     host, port = args.listen
+    return _serve(args, rules, db, confdir, host, port, args.extra)
+
+
+def _serve(args: argparse.Namespace, rules: Path, db: str, confdir: Path, host: str, port: int,
+           extra: list[str]) -> int:
+    from proxy_addons.ca import ca_cert_path
+    from proxy_addons.inprocess import serve
+
     settings = {"listen_host": host, "listen_port": port, "confdir": str(confdir),
                 "connection_strategy": "lazy", "watercooler_rules": str(rules), "watercooler_db": db,
                 "watercooler_panel_url": args.panel_url}
@@ -65,7 +84,32 @@ def run(args: argparse.Namespace) -> int:
                 f"Try it:  curl -x http://{shown}:{bound[1]} {TRY_URL}",
                 "Stop with Ctrl-C."]
 
-    return asyncio.run(serve(settings, args.extra, announce, lambda message: _fail(message)))
+    return asyncio.run(serve(settings, extra, announce, lambda message: _fail(message)))
+
+
+def _supervise(args: argparse.Namespace, rules: Path, db: str, confdir: Path) -> int:
+    """Run `args.workers` proxies, one port each, in forked workers kept running by a supervisor."""
+    import proxy_addons.inprocess  # noqa: F401  (imported once here, so a replacement starts at once)
+    from cli.workers import Supervisor
+    from proxy_addons.secret import SecretError, load_or_create_secret, secret_path
+
+    host, port = args.listen
+    if port + args.workers - 1 > 65535:
+        return _fail(f"--workers {args.workers} needs ports {port} to {port + args.workers - 1}; "
+                     "give --listen HOST:PORT with a port that leaves room for them")
+    if not any(spec.startswith("watercooler_secret=") for spec in args.extra):
+        try:     # made once here, so workers starting together never race to create it
+            load_or_create_secret(secret_path("", str(confdir)))
+        except SecretError as exc:
+            return _fail(str(exc))
+
+    def work(index: int, channel: int) -> int:
+        return _serve(args, rules, db, confdir, host, port + index,
+                      [*args.extra, f"watercooler_worker_channel={channel}"])
+
+    print(f"Watercooler: {args.workers} proxy workers on ports {port}–{port + args.workers - 1}, supervised "
+          "(a worker that stops is started again). Stop with Ctrl-C.", flush=True)
+    return asyncio.run(Supervisor(work, args.workers).run())
 
 
 def _fail(message: str) -> int:

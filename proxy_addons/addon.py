@@ -37,6 +37,7 @@ from proxy_addons.quota_gate import PendingClaim, QuotaClaimNeeded, claim_then, 
 from proxy_addons.streaming import BodyStreaming
 from proxy_addons.tunnels import mark_unavailable
 from proxy_addons.websockets import judge_message
+from proxy_addons.worker_channel import WorkerChannel
 
 logger = logging.getLogger("watercooler")
 
@@ -84,6 +85,10 @@ class Watercooler:
             self._overrides_task = asyncio_utils.create_task(
                 watch_overrides(self.parts.holder, lambda: self.parts.overrides_reader, lambda: self.parts.clock.now()),
                 name="watercooler overrides watcher", keep_ref=True)
+            if ctx.options.watercooler_worker_channel >= 0:
+                channel = WorkerChannel(ctx.options.watercooler_worker_channel, self.parts.continued,
+                                        lambda: self.parts.signer, lambda: self.parts.clock.now(), ctx.master.shutdown)
+                asyncio_utils.create_task(channel.run(), name="watercooler worker channel", keep_ref=True)
 
     def done(self) -> None:
         if self._watch_task is not None:

@@ -76,7 +76,8 @@ def handle_continue(flow: http.HTTPFlow, who: Who, decider: Decider, signer: Tok
     except TokenRefused as refusal:
         logger.info(f"Continue refused for {who.user or 'an anonymous client'} on {flow.request.host}: {refusal}")
         return answers.continue_refused(str(refusal), page, next_path)
-    continued.remember(who.key, redeemed.rule, redeemed.site, page.now, decision.remember or DEFAULT_REMEMBER)
+    continued.remember(who.key, redeemed.rule, redeemed.site, page.now, decision.remember or DEFAULT_REMEMBER,
+                       nonce=redeemed.nonce, expires=redeemed.expires)
     if decision.site is not None:
         sink.attempt(who.user, decision.site, decision.rule, "continued", page.now)
     return http.Response.make(303, b"", {"Location": next_path, "Cache-Control": "no-store",

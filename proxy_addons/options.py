@@ -71,6 +71,9 @@ OPTIONS: list[tuple[str, Any, Any, str, Sequence[str] | None]] = [
      "Log client addresses and ports (mitmproxy's per-connection lines). Off: no address reaches the "
      "log, as docs/privacy.md promises. For troubleshooting only: logs kept with it on identify devices, "
      "and whoever turns it on deletes them when done.", None),
+    ("watercooler_worker_channel", int, -1,
+     "Set by 'watercooler proxy --workers N' on each worker: the file descriptor of its line to the "
+     "supervisor (readiness; Continues shared between workers). -1: not a worker.", None),
     ("watercooler_map_hosts", Sequence[str], [],
      "Test only: send connections for HOST[:PORT] (or *:PORT) to IP:PORT instead, e.g. "
      "'*:443=127.0.0.1:8443'. Never set this in production.", None),
@@ -88,7 +91,7 @@ SUMMARISED = ["watercooler_rules", "watercooler_db", "watercooler_db_connect_tim
               "watercooler_secret", "watercooler_panel_url", "watercooler_no_ca", "watercooler_auth",
               "watercooler_auth_cache", "watercooler_ldap_cache", "watercooler_max_connections",
               "watercooler_max_per_client", "watercooler_head_timeout", "watercooler_hello_timeout",
-              "watercooler_log_addresses", "watercooler_map_hosts",
+              "watercooler_log_addresses", "watercooler_worker_channel", "watercooler_map_hosts",
               "watercooler_test_clock", "watercooler_test_fault", "proxyauth", "connection_strategy", "confdir"]
 
 

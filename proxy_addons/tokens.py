@@ -66,6 +66,11 @@ class TokenSigner:
         self._used[token.nonce] = token.expires
         return token
 
+    def mark_used(self, nonce: str, expires: int) -> None:
+        """A token redeemed elsewhere (another worker of this node): honoured no more here either."""
+        if nonce:
+            self._used[nonce] = max(expires, self._used.get(nonce, 0))
+
     def _verify(self, text: str) -> WarnToken:
         body, _, mac = text.partition(".")
         if not body or not hmac.compare_digest(mac.encode(), self._mac(body).encode()):

@@ -16,6 +16,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def free_ports(count: int) -> int:
+    """The first of `count` consecutive free TCP ports on 127.0.0.1 (for `watercooler proxy --workers`)."""
+    for _ in range(50):
+        first = free_port()
+        if first + count <= 65536 and all(_bindable(first + i) for i in range(1, count)):
+            return first
+    raise AssertionError(f"no {count} consecutive free ports found on 127.0.0.1")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
 def poll(condition: Callable[[], T], timeout: float = 10.0, interval: float = 0.02,
          what: str = "the condition") -> T:
     """Call `condition` until it returns something truthy; fail with `what` after `timeout` seconds."""

@@ -24,12 +24,13 @@ FLAGS = {"watercooler_rules": "--rules", "watercooler_db": "--db", "watercooler_
 class ProxyProcess:
     """Start with `options` (mitmproxy option name -> value); `url`, `log()`, `wait_for_log()`, `stop()`.
 
-    `open_files` lowers the process's soft and hard open-file limits before it starts."""
+    `open_files` lowers the process's soft and hard open-file limits before it starts; `port` listens there
+    instead of on a free port chosen here."""
 
     def __init__(self, workdir: Path, options: dict[str, str | list[str]], *, ready_line: str = READY_LINE,
                  extra_args: list[str] | None = None, script: Path = SCRIPT, program: str = "mitmdump",
-                 open_files: int | None = None) -> None:
-        self.port = free_port()
+                 open_files: int | None = None, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.confdir = workdir / "confdir"
         self.confdir.mkdir(parents=True, exist_ok=True)
         ensure_ca(self.confdir)            # as `watercooler proxy` does: the CA is named "Watercooler CA"
