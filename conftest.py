@@ -1,4 +1,4 @@
-"""Collects the policy's own test cases (`rules/tests/*.yaml`) as pytest items: one item per case.
+"""Collects the policy's own test cases (`rules/tests/*.yaml`), one item per case; shares tests/support's fixtures.
 
 Only YAML files directly in a `tests` folder of a `rules` folder are collected; any other YAML in the
 repository is left alone. A failing case shows the difference between expected and decided.
@@ -9,6 +9,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+
+# The shared fixtures (databases on SQLite and PostgreSQL, the headless browser) are found by name in
+# every test module, so no test imports a fixture it then receives as a parameter of the same name.
+pytest_plugins = ("tests.support.databases", "tests.support.browser")
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path):

@@ -6,7 +6,6 @@ from sqlalchemy import inspect
 from storage.db import make_engine
 from storage.migrate import head_revision
 from tests.support.cli_run import watercooler
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 from tests.support.net import free_port
 
 

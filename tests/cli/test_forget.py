@@ -15,7 +15,6 @@ from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.usage import ActiveMinute
 from tests.support.cli_run import ROOT, WATERCOOLER, watercooler
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 
 NAME = "ulla.b"
 

@@ -12,7 +12,6 @@ from storage.migrate import upgrade
 from storage.records import AttemptRecord, MinuteRecord
 from cli.main import main
 from tests.support.cli_run import watercooler
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 
 THU, FRI = date(2026, 11, 26), date(2026, 11, 27)
 NINE = datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc)

@@ -11,7 +11,7 @@ import pytest
 
 from proxy_addons import answers, pages
 from proxy_addons.views import PageContext
-from tests.support.browser import browser, screenshot  # noqa: F401  (the fixture)
+from tests.support.browser import screenshot
 
 HOSTILE = '<script>alert("x")</script>'
 

@@ -20,7 +20,7 @@ from proxy_addons.usage import BUSY
 from storage.migrate import upgrade
 from storage.sink import DatabaseUsageSink
 from storage.usage import QuotaCharge
-from tests.support.databases import count_rows, pg_database, pg_url  # noqa: F401  (fixtures)
+from tests.support.databases import count_rows
 from tests.support.net import poll
 from tests.support.outage import database_outage
 from tests.support.proxy_clients import Seen, http_via_proxy, https_via_proxy, proxy_authorization

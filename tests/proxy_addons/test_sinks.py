@@ -9,7 +9,7 @@ import pytest
 from proxy_addons.memory_sink import MemorySink
 from proxy_addons.sinks import make_sink, tell_sink_about_policy
 from storage.usage import Attempt, QuotaCharge
-from tests.support.databases import count_rows, pg_database, pg_url  # noqa: F401  (fixtures)
+from tests.support.databases import count_rows
 from tests.support.net import poll
 from tests.support.outage import database_outage
 from tests.support.proxy_clients import http_via_proxy

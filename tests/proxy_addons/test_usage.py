@@ -11,7 +11,6 @@ from mitmproxy.test import tutils
 
 from proxy_addons.memory_sink import MemorySink
 from proxy_addons.usage import BUSY, UsageCounter, activity, is_page_load
-from tests.support.browser import browser  # noqa: F401  (the fixture)
 from tests.support.net import poll
 from tests.support.proxy_clients import FETCH, NAVIGATION, HttpsTab, http_via_proxy
 from tests.support.proxy_env import charged_minutes

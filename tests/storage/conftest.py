@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.databases import db_url, migrated_session, pg_database, usage_engine  # noqa: F401
-
 
 @pytest.fixture
 def db(migrated_session):

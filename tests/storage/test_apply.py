@@ -8,7 +8,6 @@ from sqlalchemy import func, select, update
 from storage.apply import apply_batches, forget_old_batches
 from storage.records import AttemptRecord, ChargeRecord, MinuteRecord
 from storage.usage import ActiveMinute, AppliedBatch, Attempt, QuotaCharge
-from tests.support.databases import pg_database, shared_usage_engine, usage_conn  # noqa: F401
 
 DAY = date(2026, 11, 26)
 MINUTE = datetime(2026, 11, 26, 11, 15, tzinfo=timezone.utc)

@@ -5,7 +5,6 @@ import pytest
 from sqlalchemy import text
 
 from storage.db import StorageError, describe, make_engine, resolve_url
-from tests.support.databases import pg_database  # noqa: F401  (fixture)
 
 
 def test_the_default_is_sqlite_in_the_data_folder_in_wal_mode(tmp_path, monkeypatch):

@@ -12,7 +12,6 @@ from storage.audit import AuditRecord
 from storage.db import make_engine, write_connection
 from storage.erasure import AuditErasure, erasing_audit, is_address, name_pattern, replace_name
 from storage.migrate import upgrade
-from tests.support.databases import db_url, pg_database, pg_url, usage_engine  # noqa: F401  (fixtures)
 
 AT = datetime(2026, 3, 1, 9, tzinfo=timezone.utc)
 

@@ -17,7 +17,6 @@ from storage.forget import FORGOTTEN, forget, spool_mentions
 from storage.membership import GroupMember
 from storage.models import metadata
 from storage.records import AttemptRecord, ChargeRecord, MinuteRecord
-from tests.support.databases import db_url, pg_database, usage_engine  # noqa: F401  (fixtures)
 
 NAME, ADDRESS = "quentin.k", "10.3.3.3"
 OTHER, OTHER_ADDRESS = "mia", "10.4.4.4"

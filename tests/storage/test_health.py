@@ -18,7 +18,6 @@ from storage.db import make_engine
 from storage.health import DRIVER_NOISE, DbHealth
 from storage.migrate import upgrade
 from storage.usage import Attempt
-from tests.support.databases import pg_database, pg_url  # noqa: F401  (fixtures)
 from tests.support.net import poll
 from tests.support.outage import database_outage
 from tests.support.proxy_clients import http_via_proxy

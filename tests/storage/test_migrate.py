@@ -13,7 +13,6 @@ from sqlalchemy import inspect
 from storage.db import StorageError, make_engine
 from storage.migrate import alembic_config, current_revision, head_revision, upgrade
 from storage.models import metadata
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 from tests.support.net import free_port
 
 USAGE_TABLES = {"active_minutes", "quota_charges", "usage_attempts", "usage_batches", "proxy_nodes"}

@@ -10,7 +10,6 @@ from sqlalchemy import MetaData, inspect
 from storage.models import Base
 from storage.db import make_engine, write_connection
 from storage.migrate import alembic_config, head_revision, upgrade
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 
 PANEL_TABLES = {"accounts", "audit", "access_requests", "grants", "adjustments", "sign_in_counters"}
 

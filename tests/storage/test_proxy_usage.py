@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.usage import ActiveMinute, Attempt, QuotaCharge
-from tests.support.databases import db_url, pg_database, sorted_rows  # noqa: F401  (fixtures)
+from tests.support.databases import sorted_rows
 from tests.support.net import poll
 from tests.support.outage import database_outage
 from tests.support.proxy_clients import http_via_proxy

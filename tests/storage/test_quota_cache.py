@@ -14,7 +14,6 @@ from storage.db import write_connection
 from storage.quota_cache import QuotaCache
 from storage.quota_claims import claim_minute
 from storage.records import ChargeRecord
-from tests.support.databases import db_url, pg_database, usage_engine  # noqa: F401  (fixtures)
 from tests.support.net import poll
 
 UTC = timezone.utc

@@ -14,7 +14,7 @@ from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.quota_claims import ClaimTooLate, budget_key, claim_minute
 from storage.usage import QuotaCharge
-from tests.support.databases import db_url, pg_database, pg_url, sorted_rows, usage_engine  # noqa: F401
+from tests.support.databases import sorted_rows
 
 UTC = timezone.utc
 DAY_START = datetime(2026, 11, 25, 23, 0, tzinfo=UTC)         # midnight in Berlin

@@ -12,7 +12,6 @@ from storage.records import MinuteRecord
 from storage.spool import Spool
 from storage.usage import ActiveMinute
 from storage.writer import UsageWriter
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 from tests.support.net import poll
 from tests.support.outage import database_outage
 from tests.support.usage_process import UsageProcess

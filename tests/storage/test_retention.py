@@ -14,7 +14,6 @@ from storage.membership import GroupMember, members_by_day, record_groups
 from storage.records import AttemptRecord, ChargeRecord, MinuteRecord
 from storage.retention import purge_usage
 from storage.usage import ActiveMinute, Attempt, QuotaCharge
-from tests.support.databases import db_url, pg_database, usage_engine  # noqa: F401  (fixtures)
 
 TODAY = date(2026, 11, 26)
 

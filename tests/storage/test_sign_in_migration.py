@@ -11,7 +11,6 @@ from storage.accounts import find_user, new_user
 from storage.db import StorageError, make_engine, write_connection
 from storage.migrate import current_revision, upgrade
 from storage.utc import utcnow
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 
 HASH = new_user("seed", "employee", "a long and odd passphrase").password_hash
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 import storage.writer_db
 from storage.sink import DatabaseUsageSink
 from storage.usage import ActiveMinute, Attempt, ProxyNode, QuotaCharge
-from tests.support.databases import db_url, pg_database, sorted_rows  # noqa: F401  (fixtures)
+from tests.support.databases import sorted_rows
 from tests.support.net import free_port, poll
 from tests.support.small_disk import read_only
 

@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.usage import ActiveMinute, Attempt, QuotaCharge
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 from tests.support.net import poll
 from tests.support.outage import database_outage
 from tests.support.usage_process import UsageProcess

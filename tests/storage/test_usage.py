@@ -9,7 +9,6 @@ from sqlalchemy import inspect, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from storage.usage import ActiveMinute, Attempt, QuotaCharge
-from tests.support.databases import pg_database, shared_usage_engine, usage_conn  # noqa: F401
 
 MINUTE = datetime(2026, 11, 26, 11, 15, tzinfo=timezone.utc)
 DAY = date(2026, 11, 26)

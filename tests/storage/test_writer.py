@@ -15,7 +15,6 @@ from storage.records import AttemptRecord, ChargeRecord, MinuteRecord
 from storage.spool import Spool
 from storage.usage import ActiveMinute, AppliedBatch, Attempt, QuotaCharge
 from storage.writer import UsageWriter
-from tests.support.databases import db_url, pg_database, pg_url  # noqa: F401  (fixtures)
 from tests.support.net import poll
 from tests.support.outage import database_outage
 from tests.support.small_disk import read_only, small_disk

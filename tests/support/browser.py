@@ -15,8 +15,8 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 860}
 
 
-# Module scope: each test module that imports this fixture gets its own copy, and two Playwright sync
-# sessions cannot be open at once in one thread, so each copy must close before the next module starts.
+# Module scope: each test module that uses this fixture gets its own browser, and two Playwright sync
+# sessions cannot be open at once in one thread, so each must close before the next module starts.
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
     if not Path(CHROMIUM).exists():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import DESKTOP, PHONE, browser, screenshot  # noqa: F401  (fixture)
+from tests.support.browser import DESKTOP, PHONE, screenshot
 from tests.support.live_panel import serve
 from tests.web.conftest import PASSWORD
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.support.databases import BACKENDS, db_url, pg_database  # noqa: F401  (fixtures)
+from tests.support.databases import BACKENDS
 from tests.web.conftest import AuthActions, csrf_token, make_app, post_form
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storage.accounts import new_user
-from tests.support.browser import DESKTOP, browser, screenshot  # noqa: F401  (fixture)
+from tests.support.browser import DESKTOP, screenshot
 from tests.support.live_panel import serve
 from tests.support.net import poll
 from tests.support.proxy_env import TEST_RULES, start_env, write_rules

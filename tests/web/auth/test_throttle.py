@@ -13,7 +13,7 @@ from storage.accounts import User
 from storage.audit import AuditRecord
 from storage.db import make_engine
 from storage.sign_in_throttle import SignInCounter
-from tests.support.databases import BACKENDS, pg_database, schema_url  # noqa: F401  (fixture)
+from tests.support.databases import BACKENDS, schema_url
 from tests.support.live_panel import serve
 from tests.support.net import poll
 from tests.web.conftest import ACCOUNTS, PASSWORD, RULES, THURSDAY_10, csrf_token

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from storage.accounts import User
 from storage.membership import GroupMember
 from storage.usage import ActiveMinute, Attempt
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 from tests.support.net import poll
 from tests.web.conftest import ACCOUNTS, RULES, THURSDAY_10, AuthActions
 from web import create_app

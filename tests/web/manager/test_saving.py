@@ -13,7 +13,7 @@ from storage.adjustments import Adjustment
 from storage.audit import AuditRecord
 from storage.db import make_engine
 from storage.migrate import upgrade
-from tests.support.databases import BACKENDS, db_url, pg_database  # noqa: F401  (fixtures)
+from tests.support.databases import BACKENDS
 from tests.support.live_panel import serve, signed_in
 from tests.support.usage_process import UsageProcess
 from tests.web.conftest import PASSWORD, AuthActions, make_app

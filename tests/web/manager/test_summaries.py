@@ -9,7 +9,6 @@ import pytest
 import policy
 from storage.membership import record_groups
 from storage.usage import ActiveMinute, Attempt
-from tests.support.databases import db_url, migrated_session, pg_database, usage_engine  # noqa: F401  (fixtures)
 from tests.web.conftest import RULES
 from web.manager.summaries import team_week
 from web.manager.trend import community_trend

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import DESKTOP, browser, screenshot  # noqa: F401  (fixture)
+from tests.support.browser import DESKTOP, screenshot
 from tests.support.live_panel import serve
 from tests.web.conftest import PASSWORD
 from tests.web.manager.conftest import HIDDEN_MINUTES, seed_last_week

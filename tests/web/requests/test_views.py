@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from storage.access import AccessRequest, Grant
 from storage.audit import AuditRecord
-from tests.support.databases import BACKENDS, db_url, pg_database  # noqa: F401  (fixtures)
+from tests.support.databases import BACKENDS
 from tests.support.live_panel import form_token, serve, signed_in
 from tests.web.conftest import PASSWORD, RULES, THURSDAY_10, AuthActions, csrf_token, make_app, post_form
 from web.db import db
