@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.naive_engine import NaiveEngine        # noqa: E402
-from bench.policy_gen import generate_doc         # noqa: E402
-from policy.engine import Policy                  # noqa: E402
+from bench.policy_gen import generate_doc
+from policy.engine import Policy
+from tests.support.naive_engine import NaiveEngine
 
 
 def requests(doc, count: int, rng: random.Random) -> list[tuple]:

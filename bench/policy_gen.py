@@ -11,8 +11,7 @@ import random
 from datetime import date, timedelta
 from ipaddress import ip_network
 
-from policy.model import (Adjustable, Category, Group, Network, PolicyDoc, Quota, Rule, Schedule, Site,
-                          Source, Window)
+from policy.model import Adjustable, Category, Group, Network, PolicyDoc, Quota, Rule, Schedule, Site, Source, Window
 
 HERE = Source("bench.yaml", 1, 1)
 ACTIONS = ("allow", "block", "warn", "quota", "read-only")

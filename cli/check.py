@@ -56,7 +56,7 @@ def _whatif_hint(where) -> None:
 
 
 def _data_dir():
-    from storage.db import data_dir     # imported here: checking needs no database driver otherwise
+    from storage.db import data_dir  # imported here: checking needs no database driver otherwise
     return data_dir()
 
 

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from cli.panel import listen_address  # noqa: F401  (also used by `demo`)
+from cli.panel import listen_address
 
 DEFAULT_LISTEN = "127.0.0.1:8080"
 TRY_URL = "http://www.facebook.com/"

@@ -9,8 +9,9 @@ answers with when the action stops the request (None: the site itself answers). 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from policy.decision import QuotaStatus

@@ -10,18 +10,18 @@ case file are `Problem`s with file:line:col, like the loader's.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta, tzinfo
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Iterable
 from urllib.parse import urlsplit
 
 from policy import request as req
 from policy.decision import Decision
 from policy.model import OUTCOMES, Source
 from policy.overrides import Grant
-from policy.problems import Problem, PolicyError
+from policy.problems import PolicyError, Problem
 from policy.request import Request
 from policy.yamlsource import load_yaml
 from policy.yamltree import YamlDoc

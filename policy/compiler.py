@@ -10,9 +10,9 @@ before the rule it adjusts and only the users it was made for carry its bit.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from typing import Mapping
 
 from policy.model import PolicyDoc, Rule
 from policy.principals import Groups, Networks

@@ -6,8 +6,8 @@ decides when). Quota usage and "continued" state come in as arguments: deciding 
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Callable, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from policy.compiler import Compiled, compile_doc

@@ -41,7 +41,7 @@ def _shadowed(doc: PolicyDoc, cover: Coverage) -> list[Problem]:
 
 def _unused(doc: PolicyDoc, cover: Coverage) -> list[Problem]:
     sites = {s for r in doc.rules for s in r.sites}
-    schedules = {s for r in doc.rules for s in (*r.when, *r.except_, *(r.adjustable and r.adjustable.when or ()))}
+    schedules = {s for r in doc.rules for s in (*r.when, *r.except_, *((r.adjustable and r.adjustable.when) or ()))}
     who = {w for r in doc.rules for w in r.who}
     groups = {g for w in who if w.startswith("group:") for g in cover.groups_in[w[6:]]}
     problems = []

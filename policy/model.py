@@ -5,12 +5,12 @@ lookup structures. Nothing here does I/O or knows about mitmproxy, Flask or SQLA
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from ipaddress import IPv4Network, IPv6Network
-from typing import Mapping
 
-from policy.actions import NAMES as ACTIONS, OUTCOMES   # noqa: F401  (described in policy/actions.py)
+from policy.actions import NAMES as ACTIONS, OUTCOMES  # noqa: F401  (described in policy/actions.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,9 @@ managers grant it (policy/grants.py): a grant outside those bounds is refused li
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
-from typing import Iterable
 
 from policy.actions import GENEROSITY
 from policy.compiler import Variant

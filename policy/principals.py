@@ -5,8 +5,8 @@ a precomputed set, and a client address is matched against the networks' CIDRs o
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from ipaddress import IPv4Address, IPv6Address, ip_address
-from typing import Mapping
 
 from policy.model import Group, Network
 

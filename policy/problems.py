@@ -5,8 +5,9 @@ turn into clickable locations. Warnings carry `warning:` after the location, lik
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 from policy.model import Source
 

@@ -9,6 +9,7 @@ from policy.actions import budget_figures, shown
 from policy.decision import QuotaStatus
 from policy.model import Rule
 
+
 def reason(action: str, rule: Rule | None, label: str, known: bool, default: str,
            opens: str, quota: QuotaStatus | None = None) -> str:
     """`known`: the host belongs to a site or a rule's `domain:` entry. `opens`: see `policy.openings_text`.

@@ -7,9 +7,9 @@ specific site domain names the site; every `domain:` entry on the way adds its r
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from ipaddress import ip_address
-from typing import Mapping
 
 from policy.model import Category, Site
 

@@ -79,9 +79,9 @@ def allows(policy: Policy, setting: Unnamed, user: str | None, client_ip: object
     limited = None
     for entry in setting.allow:
         kind, _, name = entry.partition(":")
-        if entry == "everyone" or entry == "anonymous" and user is None \
-                or kind == "user" and user == name or kind == "group" and name in policy.groups_of(user) \
-                or kind == "network" and client_ip is not None and name in policy.networks_of(client_ip):
+        if entry == "everyone" or (entry == "anonymous" and user is None) \
+                or (kind == "user" and user == name) or (kind == "group" and name in policy.groups_of(user)) \
+                or (kind == "network" and client_ip is not None and name in policy.networks_of(client_ip)):
             return entry, None
         if entry == UNRESTRICTED:
             limited = policy.restriction(principal)

@@ -6,7 +6,8 @@ found value reads "text 'lunch'" or "a list", so an admin recognises what they w
 from __future__ import annotations
 
 import difflib
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 SECTIONS = {"categories": "category", "sites": "site", "groups": "group", "networks": "network",
             "schedules": "schedule"}

@@ -8,8 +8,7 @@ own composer crashes the process on `[[[[...` a few hundred thousand levels deep
 from __future__ import annotations
 
 import yaml
-from yaml.events import (AliasEvent, DocumentEndEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent,
-                         StreamEndEvent)
+from yaml.events import AliasEvent, DocumentEndEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent, StreamEndEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader

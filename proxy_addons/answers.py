@@ -11,7 +11,6 @@ from policy.friendly_time import friendly_duration
 from proxy_addons import pages, views
 from proxy_addons.views import PageContext
 
-
 NEVER_HEADING = "{label} is not available"
 READING_STILL = ("Reading {label} still works: pages, profiles and feeds open as usual. Only posting, "
                  "uploading and editing are held back, and what you wrote was not sent.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from typing import Callable
+from collections.abc import Callable
 
 from mitmproxy import connection, http
 
@@ -22,7 +22,7 @@ HEAD, HELLO = "request head", "TLS ClientHello"
 
 
 class Pending:
-    __slots__ = ("client", "address", "stage", "timer")
+    __slots__ = ("address", "client", "stage", "timer")
 
     def __init__(self, client: connection.Client, address: str) -> None:
         self.client, self.address, self.stage = client, address, HEAD

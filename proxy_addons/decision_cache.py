@@ -9,8 +9,8 @@ change makes a new one, so nothing stale survives), until its `until`, and for a
 """
 from __future__ import annotations
 
+from collections.abc import Hashable
 from math import inf
-from typing import Hashable
 
 from policy.decision import Decision
 from policy.engine import Policy

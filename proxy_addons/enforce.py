@@ -19,8 +19,8 @@ from policy.decision import Decision
 from policy.reading import reads
 from proxy_addons import answers
 from proxy_addons.connections import Connections
-from proxy_addons.continued import ContinuedState, QuotaNotices, notice_threshold
 from proxy_addons.continue_post import CONTINUE_PATH, form_problem, handle_continue
+from proxy_addons.continued import ContinuedState, QuotaNotices, notice_threshold
 from proxy_addons.deciding import Decider, site_url
 from proxy_addons.hostcheck import check_hosts
 from proxy_addons.identity import Who

@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from mitmproxy import ctx, exceptions, options
 from mitmproxy.tools.dump import DumpMaster

@@ -13,7 +13,7 @@ import hmac
 import secrets
 import time
 from collections import OrderedDict
-from typing import Callable
+from collections.abc import Callable
 
 from mitmproxy.addons import proxyauth
 

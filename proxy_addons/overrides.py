@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from policy.overrides import Adjustment, Grant
 from proxy_addons.rules_watch import PolicyHolder
@@ -32,6 +32,7 @@ class OverridesReader:
     def read(self, now: datetime) -> tuple[tuple[Adjustment, ...], tuple[Grant, ...]]:
         """(adjustments, grants running at `now`), in the same stable order the panel uses."""
         from sqlalchemy.orm import Session
+
         from storage.overrides import load_overrides
 
         with Session(self.engine) as db:

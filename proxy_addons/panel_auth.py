@@ -18,7 +18,7 @@ import asyncio
 import time
 import weakref
 from collections import defaultdict, deque
-from typing import Callable
+from collections.abc import Callable
 
 from mitmproxy import ctx, exceptions, http
 from mitmproxy.addons.proxyauth import is_http_proxy, parse_http_basic_auth

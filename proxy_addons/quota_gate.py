@@ -109,7 +109,7 @@ class QuotaGate:
             pending.limit, time.monotonic() + COMMIT_BY_S)
         try:
             return await asyncio.wait_for(work, WAIT_S)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise QuotaUnknown(f"the usage database did not answer within {WAIT_S:g} s") from None
         except Exception as exc:
             lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()

@@ -9,8 +9,9 @@ watcher runs both functions in a worker thread.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from policy import manifest, removals
 from policy.problems import PolicyError

@@ -14,19 +14,27 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from policy import manifest
 from policy.effective import combine
 from proxy_addons.rules_gate import load_checked, record_good
-from proxy_addons.rules_settle import QUIET_SECONDS, Fingerprint, Settle, fingerprint, snapshot, \
-    settled_now, wait_until_settled
+from proxy_addons.rules_settle import (
+    QUIET_SECONDS,
+    Fingerprint,
+    Settle,
+    fingerprint,
+    settled_now,
+    snapshot,
+    wait_until_settled,
+)
 
 logger = logging.getLogger("watercooler.rules")
 overrides_logger = logging.getLogger("watercooler.overrides")
 POLL_SECONDS = 1.0
-__all__ = ["PolicyHolder", "fingerprint", "describe_error", "QUIET_SECONDS"]
+__all__ = ["QUIET_SECONDS", "PolicyHolder", "describe_error", "fingerprint"]
 
 _LAST_GOOD: dict[str, tuple[Fingerprint, Any]] = {}
 

@@ -25,13 +25,13 @@ from mitmproxy.net.tls import starts_like_tls_record
 from mitmproxy.proxy import layer, layers
 from mitmproxy.proxy.layers.tls import parse_client_hello
 
+from policy.hosts import canonical_host, is_address
 from proxy_addons import pages
 from proxy_addons.connections import ClientState, Connections
 from proxy_addons.deciding import Decider
 from proxy_addons.identity import Who
 from proxy_addons.quota_gate import QuotaClaimNeeded
 from proxy_addons.usage import UsageCounter
-from policy.hosts import canonical_host, is_address
 
 logger = logging.getLogger("watercooler.tunnels")
 

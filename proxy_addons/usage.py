@@ -18,8 +18,9 @@ nothing is noted until the request is decided again).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from mitmproxy import http
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, DDL, Index, Integer, String, event, func, select
+from sqlalchemy import DDL, JSON, Index, Integer, String, event, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base

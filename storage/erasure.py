@@ -9,8 +9,8 @@ nothing else in the product can touch history.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Integer, String, delete, insert

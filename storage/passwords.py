@@ -29,7 +29,7 @@ def check_password_rules(password: str, name: str | None = None) -> None:
 
 def guessable(password: str, name: str | None = None) -> str | None:
     """Why `password` is too easy to guess, or None when it is not."""
-    from zxcvbn import zxcvbn   # loads its word lists (a few MB) on first use, not at import
+    from zxcvbn import zxcvbn  # loads its word lists (a few MB) on first use, not at import
 
     words = [name, *name.replace("@", ".").replace("_", ".").replace("-", ".").split(".")] if name else []
     result = zxcvbn(password[:JUDGED_LENGTH], user_inputs=[w for w in words if w])

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from array import array
 from bisect import bisect_left
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone

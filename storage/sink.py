@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 from storage.db import DbTimeouts, data_dir, describe, make_engine
 from storage.health import STALL_AFTER
 from storage.nodes import NodeState, beat
-from storage.quota_claims import claim_minute
 from storage.quota_cache import QuotaCache
+from storage.quota_claims import claim_minute
 from storage.records import AttemptRecord, ChargeRecord, MinuteRecord
 from storage.spool import Spool
 from storage.spool_handoff import SpoolHandOff

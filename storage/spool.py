@@ -23,8 +23,7 @@ from pathlib import Path
 
 from storage.private import open_private, private_folder
 from storage.records import Record, to_line
-from storage.spool_segments import (Bin, Chunk, Segment, create_segment, read_segment, segment_number,
-                                    write_at)
+from storage.spool_segments import Bin, Chunk, Segment, create_segment, read_segment, segment_number, write_at
 
 log = logging.getLogger(__name__)
 ROTATE_BYTES = 1 << 20

@@ -25,7 +25,7 @@ class Segment:
     opened: float = field(default_factory=time.monotonic)
 
     @classmethod
-    def existing(cls, path: Path) -> "Segment":
+    def existing(cls, path: Path) -> Segment:
         """A segment left by an earlier run: closed; a torn last line (SIGKILL mid-write) is ignored."""
         data = path.read_bytes()
         return cls(path, size=len(data), records=data.count(b"\n"), closed=True)

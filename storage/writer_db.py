@@ -13,8 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Engine
-from sqlalchemy import exc as sa_exc
+from sqlalchemy import Connection, Engine, exc as sa_exc
 
 from storage.apply import apply_batches, forget_old_batches
 from storage.db import StorageError, write_connection

@@ -5,7 +5,8 @@
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask, redirect, url_for
 from flask_login import current_user, login_required
@@ -53,9 +54,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from web.admin import bp as admin
     from web.auth import bp as auth
+    from web.devices import bp as devices
     from web.manager import bp as manager
     from web.me import bp as me
-    from web.devices import bp as devices
     from web.requests import bp as requests
 
     for blueprint in (auth, admin, devices, manager, me, requests):

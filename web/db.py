@@ -12,9 +12,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.base import Base
-from storage.models import metadata  # noqa: F401  (registers every table on Base.metadata)
 from storage.db import make_engine
 from storage.migrate import upgrade
+from storage.models import metadata  # noqa: F401  (registers every table on Base.metadata)
 
 EXTENSION = "watercooler.db"
 

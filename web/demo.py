@@ -23,8 +23,8 @@ from policy.principals import Groups
 from storage import audit
 from storage.accounts import find_user, new_user
 from storage.audit import AuditRecord
-from storage.usage import ActiveMinute, Attempt, QuotaCharge
 from storage.private import private_folder
+from storage.usage import ActiveMinute, Attempt, QuotaCharge
 
 SEEDED = "demo data seeded"
 ACCOUNTS = (("admin", "admin"), ("carol.schmitt", "manager"), ("alice.krueger", "employee"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import shutil
 
-from tests.support.cli_run import RULES, ROOT, watercooler
+from tests.support.cli_run import ROOT, RULES, watercooler
 
 
 def test_the_tour_of_the_sample_company():

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import policy
-from tests.support.naive_engine import NaiveEngine
 from policy.decision import Alternative, Decision, TraceStep
 from policy.engine import Policy
+from tests.support.naive_engine import NaiveEngine
 from tests.support.policies import doc, rule, sample_doc, schedule, site, window
 
 BERLIN = ZoneInfo("Europe/Berlin")

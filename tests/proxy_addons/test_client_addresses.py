@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from proxy_addons.client_addresses import FILTER, HideClientAddresses, MASK
+from proxy_addons.client_addresses import FILTER, MASK, HideClientAddresses
 from tests.support.proxy_process import REPO, ProxyProcess
 
 CLIENTS = ("127.0.0.1", "127.0.0.2")

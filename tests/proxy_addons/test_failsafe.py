@@ -3,8 +3,7 @@ import logging
 import ssl
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from mitmproxy.addons import proxyserver
 from mitmproxy.proxy import events
 from mitmproxy.proxy.context import Context

@@ -5,7 +5,6 @@ import base64
 import hashlib
 
 import pytest
-
 from mitmproxy.test import tflow
 
 from proxy_addons.identity import Who, client_ip, identify

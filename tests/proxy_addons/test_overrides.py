@@ -11,8 +11,7 @@ from storage.access import Grant
 from storage.adjustments import Adjustment
 from storage.usage import ActiveMinute, QuotaCharge
 from tests.support.databases import count_rows
-from tests.support.net import poll
-from tests.support.net import closed
+from tests.support.net import closed, poll
 from tests.support.proxy_clients import https_via_proxy, keep_alive_tunnel
 from tests.support.proxy_env import TEST_RULES, start_env
 

@@ -52,7 +52,7 @@ def test_reason_headers_are_one_ascii_line():
 
 
 @pytest.mark.e2e
-def test_the_block_page_in_chromium_on_desktop_and_phone(env, browser):  # noqa: F811
+def test_the_block_page_in_chromium_on_desktop_and_phone(env, browser):
     csp_errors = []
     for name, viewport in (("block-page-desktop", {"width": 1280, "height": 860}),
                            ("block-page-phone", {"width": 390, "height": 844})):
@@ -80,7 +80,7 @@ def test_the_block_page_in_chromium_on_desktop_and_phone(env, browser):  # noqa:
 
 
 @pytest.mark.e2e
-def test_warn_continue_in_chromium_leads_to_the_site(env, browser):  # noqa: F811
+def test_warn_continue_in_chromium_leads_to_the_site(env, browser):
     context = browser.new_context(proxy={"server": env.proxy.url}, ignore_https_errors=True)
     page = context.new_page()
     page.goto("https://www.youtube.com/watch?v=42")

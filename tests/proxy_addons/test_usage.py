@@ -162,7 +162,7 @@ def test_a_non_browser_client_is_charged_for_each_minute_it_asks(metered):
 
 
 # --- the same, with Chromium's own Fetch metadata -----------------------------------------------------
-def open_reddit(browser, env, user: str):  # noqa: F811
+def open_reddit(browser, env, user: str):
     context = browser.new_context(proxy={"server": env.proxy.url, "username": user, "password": "pw"},
                                   ignore_https_errors=True)
     page = context.new_page()
@@ -172,7 +172,7 @@ def open_reddit(browser, env, user: str):  # noqa: F811
 
 
 @pytest.mark.e2e
-def test_a_feed_loading_itself_in_chromium_costs_every_minute(metered, browser):  # noqa: F811
+def test_a_feed_loading_itself_in_chromium_costs_every_minute(metered, browser):
     env = metered(speed=60)
     context, page = open_reddit(browser, env, "fay")
     fetches = page.evaluate("""async () => {           // ten minutes of a feed fetching more posts
@@ -189,7 +189,7 @@ def test_a_feed_loading_itself_in_chromium_costs_every_minute(metered, browser):
 
 
 @pytest.mark.e2e
-def test_a_chromium_tab_polling_once_a_minute_for_an_hour_costs_its_page_load(metered, browser):  # noqa: F811
+def test_a_chromium_tab_polling_once_a_minute_for_an_hour_costs_its_page_load(metered, browser):
     env = metered(speed=240)                                 # a quarter of a real second is a minute
     context, page = open_reddit(browser, env, "gus")
     polls = page.evaluate("""() => new Promise((done, failed) => {

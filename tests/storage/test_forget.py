@@ -2,7 +2,7 @@
 record of the real database holds their name or an address they used; other people's rows stay."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import insert, select

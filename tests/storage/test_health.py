@@ -109,11 +109,10 @@ def test_the_drivers_warnings_about_a_cut_pipeline_are_counted_and_told_once(pg_
     url = make_url(pg_database)
     with TcpRelay(url.host, url.port) as relay:
         conn = psycopg.connect(host="127.0.0.1", port=relay.port, user=url.username, dbname=url.database)
-        with pytest.raises(psycopg.OperationalError):
-            with conn.pipeline():
-                conn.execute("SELECT 1")
-                relay.cut()           # the connection goes while the pipeline still has work in it
-                conn.execute("SELECT pg_sleep(0.1)").fetchall()
+        with pytest.raises(psycopg.OperationalError), conn.pipeline():
+            conn.execute("SELECT 1")
+            relay.cut()           # the connection goes while the pipeline still has work in it
+            conn.execute("SELECT pg_sleep(0.1)").fetchall()
         conn.close()
     assert "error ignored terminating" not in caplog.text
     assert DRIVER_NOISE.count >= 1

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-
-from policy.overrides import Adjustment as PolicyAdjustment
-from policy.overrides import Grant as PolicyGrant
+from policy.overrides import Adjustment as PolicyAdjustment, Grant as PolicyGrant
 from storage.access import Grant
 from storage.adjustments import Adjustment
 from storage.overrides import load_overrides

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
-from sqlalchemy import inspect, insert, select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from storage.usage import ActiveMinute, Attempt, QuotaCharge
@@ -17,9 +17,8 @@ DAY = date(2026, 11, 26)
 def test_a_minute_is_stored_once_per_user_and_site(usage_conn):
     row = {"user_name": "alice", "site": "facebook", "category": "external-social", "minute": MINUTE, "day": DAY}
     usage_conn.execute(insert(ActiveMinute), [row, {**row, "site": "youtube"}, {**row, "user_name": "bob"}])
-    with pytest.raises(IntegrityError):
-        with usage_conn.begin_nested():
-            usage_conn.execute(insert(ActiveMinute), [row])
+    with pytest.raises(IntegrityError), usage_conn.begin_nested():
+        usage_conn.execute(insert(ActiveMinute), [row])
     assert usage_conn.execute(select(ActiveMinute.minute).where(ActiveMinute.user_name == "alice")).scalars().all() \
         == [MINUTE, MINUTE]   # aware UTC on the way back, on both databases
 
@@ -27,18 +26,16 @@ def test_a_minute_is_stored_once_per_user_and_site(usage_conn):
 def test_a_quota_minute_is_charged_once_per_user_and_rule(usage_conn):
     row = {"user_name": "alice", "rule": "social-budget", "minute": MINUTE, "day": DAY}
     usage_conn.execute(insert(QuotaCharge), [row])
-    with pytest.raises(IntegrityError):
-        with usage_conn.begin_nested():
-            usage_conn.execute(insert(QuotaCharge), [row])
+    with pytest.raises(IntegrityError), usage_conn.begin_nested():
+        usage_conn.execute(insert(QuotaCharge), [row])
 
 
 def test_attempts_have_one_row_per_user_site_rule_day_and_kind(usage_conn):
     row = {"user_name": "alice", "site": "facebook", "rule": "social-budget", "day": DAY, "kind": "blocked",
            "count": 3}
     usage_conn.execute(insert(Attempt), [row, {**row, "kind": "warned"}])
-    with pytest.raises(IntegrityError):
-        with usage_conn.begin_nested():
-            usage_conn.execute(insert(Attempt), [row])
+    with pytest.raises(IntegrityError), usage_conn.begin_nested():
+        usage_conn.execute(insert(Attempt), [row])
 
 
 def test_nothing_but_names_minutes_and_counts_is_stored(shared_usage_engine):

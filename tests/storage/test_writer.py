@@ -57,7 +57,7 @@ class SteadyLoad:
         self.writer, self.sent, self._stop = writer, 0, threading.Event()
         self._thread = threading.Thread(target=self._run)
 
-    def __enter__(self) -> "SteadyLoad":
+    def __enter__(self) -> SteadyLoad:
         self._thread.start()
         return self
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 from datetime import date
 from ipaddress import ip_network
 
-from policy.model import (Adjustable, Category, Group, Network, PolicyDoc, Quota, Rule, Schedule, Site,
-                          Source, Window)
+from policy.model import Adjustable, Category, Group, Network, PolicyDoc, Quota, Rule, Schedule, Site, Source, Window
 
 HERE = Source("test.yaml", 1, 1)
 WEEKDAYS = frozenset(range(5))

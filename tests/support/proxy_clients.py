@@ -11,7 +11,6 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
-
 # The Fetch metadata Chromium sends over HTTPS: a page the user opens, and a script's fetch()/XHR.
 NAVIGATION = {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "none",
               "Sec-Fetch-User": "?1", "Accept": "text/html,application/xhtml+xml"}

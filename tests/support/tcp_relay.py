@@ -26,7 +26,7 @@ class TcpRelay:
         self._server: asyncio.Server | None = None
         self.port = 0
 
-    def __enter__(self) -> "TcpRelay":
+    def __enter__(self) -> TcpRelay:
         self._thread.start()
         self._server = self._call(asyncio.start_server(self._handle, "127.0.0.1", 0))
         self.port = self._server.sockets[0].getsockname()[1]

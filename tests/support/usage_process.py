@@ -94,7 +94,7 @@ class UsageProcess:
         self.proc.kill()
         self.proc.wait(timeout=10)
 
-    def __enter__(self) -> "UsageProcess":
+    def __enter__(self) -> UsageProcess:
         return self
 
     def __exit__(self, *exc) -> None:

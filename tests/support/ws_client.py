@@ -4,8 +4,15 @@ from __future__ import annotations
 import socket
 
 from wsproto import ConnectionType, WSConnection
-from wsproto.events import AcceptConnection, CloseConnection, Message, RejectConnection, RejectData, Request, TextMessage
-
+from wsproto.events import (
+    AcceptConnection,
+    CloseConnection,
+    Message,
+    RejectConnection,
+    RejectData,
+    Request,
+    TextMessage,
+)
 
 # What Chromium sends with a WebSocket handshake (over HTTPS; the tests speak plain HTTP).
 BROWSER_WEBSOCKET = {"Sec-Fetch-Mode": "websocket", "Sec-Fetch-Dest": "websocket", "Sec-Fetch-Site": "same-origin"}

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import stat
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest

@@ -22,8 +22,7 @@ from web.clock import now
 from web.db import db
 from web.devices import ca_certificate
 from web.overrides import effective
-from web.policy_source import EXTENSION as POLICY_SOURCE
-from web.policy_source import PolicyUnavailable
+from web.policy_source import EXTENSION as POLICY_SOURCE, PolicyUnavailable
 from web.roles import role_required
 
 ALIVE = timedelta(seconds=60)   # proxies beat every few seconds; a minute of silence means trouble

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from policy.engine import Policy
-from storage.usage import ActiveMinute, Attempt, QuotaCharge
 from storage.membership import belonged, members_by_day
+from storage.usage import ActiveMinute, Attempt, QuotaCharge
 from web.manager.adjustable import Tunable
 from web.me.usage import week_start
 

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from policy.engine import Policy
 from storage.membership import belonged, members_by_day
 from storage.usage import ActiveMinute
-from web.manager.suppression import shown
 from web.manager.summaries import site_days
+from web.manager.suppression import shown
 
 
 def internal_categories(policy: Policy) -> list[str]:

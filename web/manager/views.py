@@ -9,10 +9,9 @@ from storage import audit
 from storage.adjustments import all_adjustments
 from web.clock import now
 from web.db import begin_write, db
-from web.manager import bp
+from web.manager import bp, previews
 from web.manager.adjustable import Tunable, in_engine_terms, managed_groups, tunables
 from web.manager.forms import adjust_form, new_values
-from web.manager import previews
 from web.manager.impact import affected_last_week
 from web.manager.saving import save, version_of
 from web.manager.wording import describe

@@ -5,9 +5,9 @@ category, the company's own community first, so the first thing people see is wh
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from policy.actions import budget_figures, shown
 from policy.decision import Decision, QuotaStatus

@@ -9,8 +9,8 @@ from web.clock import now
 from web.db import db
 from web.me import bp
 from web.me.overview import overview
-from web.me.usage import week_start, week_usage
 from web.me.requests import my_requests
+from web.me.usage import week_start, week_usage
 from web.overrides import effective_policy
 from web.policy_source import PolicyUnavailable
 

@@ -12,14 +12,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select, update
 
-from storage import audit
 from policy.overrides import Grant as PolicyGrant
+from storage import audit
 from storage.access import AccessRequest, Grant
 from web.clock import now
 from web.db import begin_write, db
+from web.manager.adjustable import managed_groups, members
 from web.policy_source import current_policy
 from web.requests import bp
-from web.manager.adjustable import managed_groups, members
 from web.requests.forms import DURATIONS, AccessRequestForm, DecisionForm, GrantForm, durations_up_to
 from web.requests.teams import deciders_of, grantable_sites, grantable_to_anyone, may_decide_for, site_choices
 from web.roles import role_required

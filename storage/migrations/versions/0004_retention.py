@@ -5,7 +5,7 @@ Revision ID: 0004_retention
 Revises: 0003_spool_state
 Create Date: 2026-12-01
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -13,9 +13,9 @@ from alembic import op
 from storage.audit import APPEND_ONLY_DDL
 
 revision: str = "0004_retention"
-down_revision: Union[str, Sequence[str], None] = "0003_spool_state"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = "0003_spool_state"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 # The guard as 0002_panel made it, for the downgrade.
 STRICT_DDL = {

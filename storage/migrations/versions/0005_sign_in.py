@@ -8,7 +8,7 @@ Revision ID: 0005_sign_in
 Revises: 0004_retention
 Create Date: 2026-12-01
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -16,9 +16,9 @@ from alembic import op
 from storage.db import StorageError
 
 revision: str = "0005_sign_in"
-down_revision: Union[str, Sequence[str], None] = "0004_retention"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = "0004_retention"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 Stamp = sa.DateTime(timezone=True)   # storage.utc.UTCDateTime
 

@@ -4,15 +4,15 @@ Revision ID: 0007_adjustment_version
 Revises: 0006_group_members
 Create Date: 2026-12-01
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_adjustment_version"
-down_revision: Union[str, Sequence[str], None] = "0006_group_members"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = "0006_group_members"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
