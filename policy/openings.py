@@ -7,9 +7,10 @@ periods still to come are taken as unused; the current period's use is what the 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from policy.localtime import instant
 

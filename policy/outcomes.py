@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, NamedTuple
 from policy.compiler import CompiledRule
 from policy.decision import Alternative, QuotaStatus, build_quota
 from policy.localtime import HORIZON
-from policy.reading import reads
 from policy.openings import pattern
 from policy.openings_text import never_sentence, opens_sentence
+from policy.reading import reads
 from policy.reasons import reason
 from policy.sitemap import HostMatch
 from policy.timeline import Timeline

@@ -12,8 +12,17 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 
 from policy.localtime import instant
-from policy.whatif_figures import (ATTEMPTS_FREED, BLOCKED_MORE, FREED, RUNS_OUT, UNWARNED, WARNED_MORE,
-                                   Cell, Report, RuleFigures)
+from policy.whatif_figures import (
+    ATTEMPTS_FREED,
+    BLOCKED_MORE,
+    FREED,
+    RUNS_OUT,
+    UNWARNED,
+    WARNED_MORE,
+    Cell,
+    Report,
+    RuleFigures,
+)
 from policy.whatif_replay import UNKNOWN, Minute, PersonReplay, Replayer
 
 GroupsOf = Callable[[str, date], Iterable[str]]

@@ -24,7 +24,7 @@ Minute = tuple[float, str, str]          # epoch seconds of the minute, site, ca
 
 class PersonReplay:
     """What one person's minutes got: an (action, rule) per minute, charges, budgets, run-outs."""
-    __slots__ = ("actions", "rules", "charged", "used", "runouts", "limits")
+    __slots__ = ("actions", "charged", "limits", "rules", "runouts", "used")
 
     def __init__(self) -> None:
         self.actions: list[str] = []

@@ -8,8 +8,19 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from policy.model import PolicyDoc
-from policy.whatif_figures import (ATTEMPTS_FREED, BLOCKED_MORE, CHANGES, FREED, RUNS_OUT, UNWARNED,
-                                   WARNED_MORE, Bucket, Cell, Report, RuleFigures)
+from policy.whatif_figures import (
+    ATTEMPTS_FREED,
+    BLOCKED_MORE,
+    CHANGES,
+    FREED,
+    RUNS_OUT,
+    UNWARNED,
+    WARNED_MORE,
+    Bucket,
+    Cell,
+    Report,
+    RuleFigures,
+)
 from policy.whatif_replay import GRANTED
 
 LIMITS = ("Recorded minutes say which site, not which page: they are replayed as reads, so read-only and "

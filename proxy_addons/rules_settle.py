@@ -14,7 +14,7 @@ import time
 from policy.folder_state import Fingerprint, fingerprint, snapshot
 from policy.problems import PolicyError, Problem
 
-__all__ = ["Fingerprint", "fingerprint", "snapshot", "Settle", "wait_until_settled", "settled_now"]
+__all__ = ["Fingerprint", "Settle", "fingerprint", "settled_now", "snapshot", "wait_until_settled"]
 QUIET_SECONDS = 2.0
 START_LIMIT_SECONDS = 10.0      # at start, how long files may keep changing before the start is refused
 

@@ -12,8 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from policy.effective import Effective, EffectiveCache, combine
-from policy.overrides import Adjustment as PolicyAdjustment
-from policy.overrides import Grant as PolicyGrant
+from policy.overrides import Adjustment as PolicyAdjustment, Grant as PolicyGrant
 from storage.access import active_grants
 from storage.adjustments import all_adjustments
 

@@ -12,8 +12,7 @@ from itertools import groupby
 
 from sqlalchemy import Engine, select
 
-from policy.overrides import Adjustment as PolicyAdjustment
-from policy.overrides import Grant as PolicyGrant
+from policy.overrides import Adjustment as PolicyAdjustment, Grant as PolicyGrant
 from storage.access import Grant
 from storage.adjustments import Adjustment
 from storage.audit import AuditRecord

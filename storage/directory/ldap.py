@@ -6,8 +6,8 @@ password); the sync keeps the last good snapshot when it sees one, sign-in treat
 from __future__ import annotations
 
 import ssl
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import ldap3

@@ -6,9 +6,10 @@ A mistake is a DirectorySettingsError naming the variable and what to write inst
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 PREFIX = "WATERCOOLER_"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -33,7 +33,8 @@ def sync_once(settings: DirectorySettings, engine: Engine, now: Callable[[], dat
     try:
         directory = read_directory(settings, now())
     except DirectoryError as exc:
-        _with_retry(engine, lambda db: snapshots.record_failure(db, str(exc), now()))
+        error = str(exc)    # `exc` is unbound once the except block ends; the lambda keeps the text
+        _with_retry(engine, lambda db: snapshots.record_failure(db, error, now()))
         raise
     _with_retry(engine, lambda db: snapshots.store(db, directory, now()))
     people = len({person for group in directory.groups.values() for person in group.people})

@@ -93,7 +93,7 @@ def test_warn_continue_in_chromium_leads_to_the_site(env, browser):
 
 
 @pytest.mark.e2e
-def test_read_only_refusal_leads_back_to_the_page_and_answers_scripts_in_json(env, browser):  # noqa: F811
+def test_read_only_refusal_leads_back_to_the_page_and_answers_scripts_in_json(env, browser):
     context = browser.new_context(proxy={"server": env.proxy.url}, ignore_https_errors=True)
     page = context.new_page()
     page.goto("https://www.linkedin.com/feed?page=2")

@@ -16,9 +16,8 @@ def test_starttls_and_a_bind_as_a_person(slapd):
     with bound(settings, person_dn("emma.schulz"), password_of("emma.schulz")) as connection:
         assert connection.tls_started
         assert connection.extend.standard.who_am_i() == f"dn:{person_dn('emma.schulz')}"
-    with pytest.raises(WrongPassword):
-        with bound(settings, person_dn("emma.schulz"), "guess"):
-            pass
+    with pytest.raises(WrongPassword), bound(settings, person_dn("emma.schulz"), "guess"):
+        pass
 
 
 def test_a_certificate_from_another_ca_is_refused(slapd, tmp_path):
@@ -30,6 +29,5 @@ def test_a_certificate_from_another_ca_is_refused(slapd, tmp_path):
 
 def test_nothing_listening_is_a_plain_error(slapd):
     settings = from_environ(slapd.env(URL=f"ldap://localhost:{free_port()}", TIMEOUT="1"))
-    with pytest.raises(DirectoryError, match=f"cannot reach the directory at {settings.url}"):
-        with bound(settings):
-            pass
+    with pytest.raises(DirectoryError, match=f"cannot reach the directory at {settings.url}"), bound(settings):
+        pass

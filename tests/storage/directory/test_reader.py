@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from policy.directory import normalise_dn
 from storage.directory.reader import read_directory
 from storage.directory.settings import from_environ
-from tests.support.slapd import GROUPS, PEOPLE, SUFFIX, group_dn, group_ldif, person_dn, person_ldif
+from tests.support.slapd import GROUPS, PEOPLE, SUFFIX, group_dn, group_ldif, person_ldif
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
 
