@@ -46,6 +46,7 @@ class Directory:
     """One snapshot of the directory's groups (keys: normalised DNs), and when it was read."""
     groups: Mapping[str, DirectoryGroup]
     taken_at: datetime | None = None
+    version: str = ""          # which snapshot this is (the database's id), so caches can tell them apart
     _resolved: dict = field(default_factory=dict, compare=False, repr=False)
 
     def knows(self, dn: str) -> bool:

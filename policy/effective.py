@@ -65,7 +65,9 @@ class EffectiveCache:
         adjustments, grants = tuple(adjustments), tuple(grants)
         if not adjustments and not grants:
             return Effective(base, (), (), ())
-        key = (base.version, adjustments, grants)   # the rules' content, not the object: ids get reused
+        directory = getattr(base, "directory", None)
+        # the rules' content and the directory snapshot, not the object: ids get reused
+        key = (base.version, directory.version if directory is not None else None, adjustments, grants)
         with self._lock:
             if self._key != key or self._value is None:
                 self._key, self._value = key, combine(base, adjustments, grants)

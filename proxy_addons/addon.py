@@ -30,6 +30,7 @@ from proxy_addons.enforce import KEEP_BODY
 from proxy_addons.failsafe import failsafe, report
 from proxy_addons.guard import MARK, install_guard
 from proxy_addons.identity import Who, identify
+from proxy_addons.directory_watch import watch_directory
 from proxy_addons.overrides import watch_overrides
 from proxy_addons.panel_auth import PanelAuth
 from proxy_addons.parts import Parts
@@ -50,6 +51,7 @@ class Watercooler:
         self.guard = guard        # only a script (`mitmdump -s`) can be unloaded under us: see guard.py
         self._watch_task = None
         self._overrides_task = None
+        self._directory_task = None
 
     # --- lifecycle -------------------------------------------------------------------------------
     def load(self, loader) -> None:
@@ -85,6 +87,9 @@ class Watercooler:
             self._overrides_task = asyncio_utils.create_task(
                 watch_overrides(self.parts.holder, lambda: self.parts.overrides_reader, lambda: self.parts.clock.now()),
                 name="watercooler overrides watcher", keep_ref=True)
+            self._directory_task = asyncio_utils.create_task(
+                watch_directory(self.parts.holder, lambda: self.parts.directory_reader),
+                name="watercooler directory watcher", keep_ref=True)
             if ctx.options.watercooler_worker_channel >= 0:
                 channel = WorkerChannel(ctx.options.watercooler_worker_channel, self.parts.continued,
                                         lambda: self.parts.signer, lambda: self.parts.clock.now(), ctx.master.shutdown)
@@ -95,6 +100,9 @@ class Watercooler:
             self._watch_task.cancel()
             self._watch_task = None
         self._overrides_task = None
+        if self._directory_task is not None:
+            self._directory_task.cancel()
+            self._directory_task = None
         self.parts.close()
         self.logins.done()
 

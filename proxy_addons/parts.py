@@ -6,6 +6,7 @@ lives in objects created once per addon instance.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from typing import Any
 
@@ -15,6 +16,7 @@ from proxy_addons.clock import Clock, parse_clock
 from proxy_addons.connections import Connections
 from proxy_addons.continued import ContinuedState, QuotaNotices
 from proxy_addons.deciding import Decider
+from proxy_addons.directory_watch import DirectoryReader
 from proxy_addons.enforce import Enforcer
 from proxy_addons.ipmap import IpUserMap, load_ip_map
 from proxy_addons.ldap_cache import cache_ldap
@@ -57,6 +59,8 @@ class Parts:
         self.sink: UsageSink | None = None
         self._sink_settings: tuple = ()
         self.overrides_reader: OverridesReader | None = None
+        self.directory_settings: Any = None     # WATERCOOLER_DIRECTORY_* (storage/directory/settings.py)
+        self.directory_reader: DirectoryReader | None = None
         self.signer: TokenSigner | None = None
         self.no_ca = False
         self.counter: UsageCounter
@@ -74,6 +78,8 @@ class Parts:
         if first:                            # at start, before the proxy listens
             self.open_files = raise_open_file_limit()
             log_summary.install()
+            from storage.directory.settings import from_environ
+            self.directory_settings = from_environ(os.environ)   # DirectorySettingsError is a ValueError
         if first or updated & LIMIT_OPTIONS:
             said = self.limits.describe()
             self.limits.configure(opts, self.open_files)
@@ -119,6 +125,10 @@ class Parts:
             # Read once the writer has the schema up to date (it does that in the background).
             self.overrides_reader = OverridesReader(
                 opts.watercooler_db, lambda: getattr(self.sink, "schema_ready", True)) if opts.watercooler_db else None
+            if self.directory_settings is not None:
+                self.directory_reader = DirectoryReader(
+                    self.directory_settings, self.overrides_reader.engine if self.overrides_reader else None,
+                    lambda: getattr(self.sink, "schema_ready", True))
             self._policy_changed(self.holder.policy)
         self.no_ca = bool(opts.watercooler_no_ca)
         self._wire(opts)

@@ -63,6 +63,7 @@ class PolicyHolder:
         self.base: Any = None          # the rules as written
         self.policy: Any = None        # what is enforced: the base plus the panel's overrides
         self.overrides: tuple[tuple, tuple] = ((), ())   # (adjustments, grants)
+        self.directory: Any = None     # the directory snapshot whose members fill directory groups
         self.files = 0
         self._seen: Fingerprint | None = None
         self._good_seen: Fingerprint | None = None
@@ -82,7 +83,7 @@ class PolicyHolder:
         seen = wait_until_settled(self.folder) if cached is None else fingerprint(self.folder)
         try:
             base, confirmed = self._load_checked(self.folder)
-            self._swap(base, self._effective(base, self.overrides), seen)
+            self._swap(base, self._effective(base, self.overrides, self.directory), seen)
             self._record(self.folder, base, confirmed)
         except Exception as exc:
             self._seen = seen
@@ -97,7 +98,7 @@ class PolicyHolder:
         """Go on with this folder's last good policy (this process enforced it before a script reload)."""
         self._good_seen, self.base = cached
         self.files = len(self._good_seen)
-        self.policy = self._effective(self.base, self.overrides)
+        self.policy = self._effective(self.base, self.overrides, self.directory)
 
     async def watch(self) -> None:
         """Poll forever (cancel to stop); never raises."""
@@ -126,10 +127,10 @@ class PolicyHolder:
                 logger.error(f"rules watcher: {type(exc).__name__}: {exc}")
 
     async def _reload(self, seen: Fingerprint) -> None:
-        folder, overrides = self.folder, self.overrides
+        folder, overrides, directory = self.folder, self.overrides, self.directory
         try:
             base, confirmed = await asyncio.to_thread(self._load_checked, folder)
-            effective = await asyncio.to_thread(self._effective, base, overrides)
+            effective = await asyncio.to_thread(self._effective, base, overrides, directory)
         except Exception as exc:
             self._seen = seen
             self.last_error = describe_error(exc)
@@ -138,7 +139,7 @@ class PolicyHolder:
             if self.on_change:
                 self.on_change(self.policy)
             return
-        if folder == self.folder and overrides == self.overrides:
+        if folder == self.folder and overrides == self.overrides and directory is self.directory:
             self._swap(base, effective, seen)
             logger.info(f"rules reloaded from {folder} ({self.files} file(s))")
             await asyncio.to_thread(self._record, folder, base, confirmed)
@@ -158,16 +159,32 @@ class PolicyHolder:
         if wanted == self.overrides or self.base is None:
             self.overrides = wanted
             return
-        base = self.base
-        effective = await asyncio.to_thread(self._effective, base, wanted)
-        if base is self.base:
+        base, directory = self.base, self.directory
+        effective = await asyncio.to_thread(self._effective, base, wanted, directory)
+        if base is self.base and directory is self.directory:
             self.overrides, self.policy = wanted, effective
             logger.info(f"panel overrides applied: {len(wanted[0])} adjustment(s), {len(wanted[1])} grant(s)")
             if self.on_swap:
                 self.on_swap(effective)
 
+    async def set_directory(self, directory: Any) -> bool:
+        """A new directory snapshot: rebuild the enforced policy off the loop; True once it is in force."""
+        if self.base is None:
+            self.directory = directory
+            return True
+        base, overrides = self.base, self.overrides
+        effective = await asyncio.to_thread(self._effective, base, overrides, directory)
+        if base is not self.base or overrides != self.overrides:
+            return False               # changed meanwhile: the caller offers the snapshot again
+        self.directory, self.policy = directory, effective
+        if self.on_swap:
+            self.on_swap(effective)
+        return True
+
     @staticmethod
-    def _effective(base: Any, overrides: tuple[tuple, tuple]) -> Any:
+    def _effective(base: Any, overrides: tuple[tuple, tuple], directory: Any = None) -> Any:
+        if directory is not None and any(group.directory for group in base.doc.groups.values()):
+            base = base.with_directory(directory)
         effective = combine(base, *overrides)
         for line in effective.skipped:
             overrides_logger.error(f"panel override left out: {line}")

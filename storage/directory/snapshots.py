@@ -119,7 +119,7 @@ def load(db: Session, snapshot_id: int | None = None) -> Directory | None:
             (people if kind == "person" else inner).setdefault(dn, set()).add(member)
     groups = {dn: DirectoryGroup(frozenset(people.get(dn, ())), frozenset(inner.get(dn, ())))
               for dn in set(people) | set(inner) | empty}
-    return Directory(groups, snapshot.taken_at)
+    return Directory(groups, snapshot.taken_at, str(snapshot_id))
 
 
 def status(db: Session) -> Status | None:
