@@ -1,9 +1,13 @@
 """What the engine answers, and why: the contract between the engine, the proxy and the panel."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from policy.model import Rule
+    from policy.sitemap import HostMatch
 
 
 @dataclass(frozen=True)
@@ -37,8 +41,8 @@ class _Explained:
 
     Most decisions are enforced without anyone reading the sentence (`reason`), where else to go
     (`alternatives`) or why (`trace`), and working those out costs more than deciding. The engine's
-    `build` stores `_why`, a tuple whose first item has an `explain_<field>(why)` method; a Decision
-    made the ordinary way holds its values like any dataclass."""
+    `build` stores `_why`, the facts it decided on, whose `explain_<field>()` method gives the value
+    (`policy.why.Why`); a Decision made the ordinary way holds its values like any dataclass."""
 
     def __init__(self, make=None, default: Any = AttributeError) -> None:
         self.make = make            # turns what is given or explained into the stored value
@@ -56,11 +60,10 @@ class _Explained:
         try:
             return values[self.slot]
         except KeyError:
-            why = values["_why"]
-            explain = getattr(why[0], self.method, None)
+            explain = getattr(values["_why"], self.method, None)
             if explain is None and self.default is not AttributeError:
                 return self.default         # an explainer that predates the field
-            value = explain(why)
+            value = explain()
             value = values[self.slot] = self.make(value) if self.make else value
             return value
 
@@ -85,7 +88,6 @@ class Decision:
     trace: tuple[TraceStep, ...] = _Explained(tuple, ())  # type: ignore[assignment]
     remember: int | None = None  # warn: minutes a Continue lasts
     internal: bool = False       # the site is part of the company's own community
-    extra: dict = field(default_factory=dict, compare=False)
     # The first moment after this one at which the engine lets the same request through (None: open
     # now, or not within four weeks); unlike `until`, never a change from one refusal to another.
     opens: datetime | None = _Explained(None, None)  # type: ignore[assignment]
@@ -140,17 +142,21 @@ _new = object.__new__
 _set = object.__setattr__
 
 
-def build(action: str, rule: str | None, rule_action: str, site: str | None, category: str | None,
-          host: str, bundle: bool, message: str | None, until: datetime | None,
-          quota: QuotaStatus | None, remember: int | None, internal: bool, why: tuple) -> Decision:
-    """A Decision whose `reason`, `alternatives` and `trace` are explained on first read from `why`
-    (see `_Explained`). Also skips the frozen dataclass's one `object.__setattr__` per field, which
+def build(action: str, rule_action: str, rule: Rule | None, match: HostMatch, until: datetime | None,
+          quota: QuotaStatus | None, why: object) -> Decision:
+    """A Decision on `match`'s host by `rule` (None: the default, a grant or the `unnamed` setting, whose
+    action is `rule_action`), whose `reason`, `alternatives` and `trace` are explained on first read by
+    `why` (see `_Explained`). Also skips the frozen dataclass's one `object.__setattr__` per field, which
     costs more than the rest of a decision: the engine builds one per request."""
     decision = _new(Decision)
+    if rule is None:
+        name = message = remember = None
+    else:
+        name, message, remember = rule.name, rule.message, rule.remember
     _set(decision, "__dict__", {
-        "action": action, "rule": rule, "rule_action": rule_action, "site": site, "category": category,
-        "host": host, "bundle": bundle, "message": message, "until": until, "quota": quota,
-        "remember": remember, "internal": internal, "extra": {}, "_why": why})
+        "action": action, "rule": name, "rule_action": rule_action, "site": match.key,
+        "category": match.category, "host": match.host, "bundle": match.bundle, "message": message,
+        "until": until, "quota": quota, "remember": remember, "internal": match.internal, "_why": why})
     return decision
 
 

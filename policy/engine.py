@@ -17,14 +17,13 @@ from policy.grants import grant_bound
 from policy.hosts import authority_of, canonical_host, host_of
 from policy.localtime import HORIZON, Periods
 from policy.model import GrantBound, PolicyDoc, Rule, Site
-from policy.openings import next_opening
-from policy.outcomes import Asker, alternatives, outcome, reason_for
+from policy.outcomes import outcome
 from policy.overrides import Adjustment, Grant, grant_table, variants
 from policy.sitemap import HostMatch
 from policy.timeline import Timeline
-from policy.trace import trace_steps
 from policy.unnamed import decide_unnamed, restriction
 from policy.versions import doc_version
+from policy.why import Why, made
 
 UsedMinutes = int | Callable[[str, datetime], int]
 Continued = bool | Callable[[str, str | None], bool]
@@ -85,8 +84,8 @@ class Policy:
         """Decide a connection to an address (the URL's host) whose requests cannot be seen, by the
         policy's `unnamed` setting (see `policy.unnamed`); ValueError when the host is garbage. An
         address the rules name (a site's domain, a `domain:` entry) is decided like a host name."""
-        host = host_of(url)
-        if self._compiled.sitemap.match(host).key is not None:
+        match = self._compiled.sitemap.match(host_of(url))
+        if match.key is not None:
             return self.decide(user, url, at, client_ip=client_ip)
         ts = (at if at.tzinfo is not None else at.replace(tzinfo=self.timezone)).timestamp()
         compiled = self._compiled
@@ -94,7 +93,7 @@ class Policy:
         if client_ip is not None and compiled.networks:
             ip_mask = self._ip_masks.get(client_ip)
             principal |= ip_mask if ip_mask is not None else self._ip_mask(client_ip)
-        return decide_unnamed(self, host, user, client_ip, principal, ts)
+        return decide_unnamed(self, match, user, client_ip, principal, ts)
 
     def restriction(self, principal: int) -> str | None:
         """The first rule (or 'default: block') that can limit this principal; None if nothing can."""
@@ -147,41 +146,16 @@ class Policy:
         rule, _, end, until = timeline.at(ts)
         if rule is None:
             written, action, quota = None, self.doc.default, None
+            rule_action = action
         else:
             written = rule.rule
-            action, quota = written.action, None
+            action = rule_action = written.action
+            quota = None
             if action != "allow" and action != "block":
                 action, quota, until = outcome(self, rule, match, ts, method, used_minutes, continued, end, until)
-        # The last argument is `why`: what explain_* below need, should the Decision be asked.
-        return build(action, written and written.name, written.action if written else action,
-                     match.key, match.category, match.host, match.bundle, written and written.message,
-                     until, quota, written.remember if written else None, match.internal,
-                     (self, timeline, rule, action, match, quota, user, client_ip, principal, ts, method, None))
-
-    # What a Decision works out only when read (see `policy.decision._Explained`).
-    def explain_reason(self, why: tuple) -> str:
-        _, timeline, rule, action, match, quota, user, client_ip, _, ts, method, grant = why
-        if grant is not None:
-            return f"{match.label} is open to you until {grant:%a %d %b %H:%M} (granted by a manager)."
-        today = datetime.fromtimestamp(ts, self.timezone).date()
-        return reason_for(self, timeline, rule, action, match, quota, today,
-                          Asker(user, client_ip, method, user if self.grants else None))
-
-    def explain_opens(self, why: tuple) -> datetime | None:
-        _, _, _, action, match, quota, user, client_ip, _, ts, method, _ = why
-        if action != "block":
-            return None
-        used = quota.used if quota is not None else 0
-        return next_opening(self, user, f"https://{match.host}/", datetime.fromtimestamp(ts, self.timezone),
-                            method=method, client_ip=client_ip, used_minutes=used)
-
-    def explain_alternatives(self, why: tuple) -> tuple:
-        return alternatives(self, why[8], why[9])
-
-    def explain_trace(self, why: tuple) -> list:
-        _, _, rule, action, match, quota, user, client_ip, principal, ts, method, grant = why
-        return trace_steps(self._compiled, self.doc.default, user, client_ip, match, principal, ts, method,
-                           rule, action, quota, grant)
+        return build(action, rule_action, written, match, until, quota,
+                     made(Why, (self, timeline, rule, action, match, quota, user, client_ip, principal, ts, method,
+                                None)))
 
     def timeline(self, mask: int) -> Timeline:
         """The timeline of the rules in `mask`, shared by every request with the same rules."""
@@ -211,9 +185,9 @@ class Policy:
         self._ip_masks[client_ip] = mask
         return mask
 
-    def _granted(self, user, client_ip, match, principal, ts, method, grant) -> Decision:
+    def _granted(self, user: str | None, client_ip: object, match: HostMatch, principal: int, ts: float,
+                 method: str, grant: tuple[float, datetime]) -> Decision:
         expires_ts, expires = grant
         until = expires if expires_ts <= ts + HORIZON else None
-        return build("allow", None, "allow", match.key, match.category, match.host, match.bundle, None,
-                     until, None, None, match.internal,
-                     (self, None, None, "allow", match, None, user, client_ip, principal, ts, method, expires))
+        return build("allow", "allow", None, match, until, None,
+                     made(Why, (self, None, None, "allow", match, None, user, client_ip, principal, ts, method, expires)))

@@ -6,35 +6,23 @@ admin wrote them, in words an admin recognises: "who: bob is not in group:commun
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from typing import TYPE_CHECKING
 
-from policy.compiler import Compiled, CompiledRule
+from policy.compiler import CompiledRule
 from policy.decision import QuotaStatus, TraceStep
-from policy.sitemap import HostMatch
+
+if TYPE_CHECKING:
+    from policy.why import Why
 
 
-@dataclass(frozen=True, slots=True)
-class Asked:
-    """The request as the trace needs it."""
-    user: str | None
-    client_ip: object
-    match: HostMatch
-    principal: int              # bits of the rules whose `who` covers the request
-    ts: float
-    method: str
-
-
-def trace_steps(compiled: Compiled, default: str, user: str | None, client_ip: object, match: HostMatch,
-                principal: int, ts: float, method: str, deciding: CompiledRule | None, action: str,
-                quota: QuotaStatus | None, grant: datetime | None) -> list[TraceStep]:
-    """The steps for a request decided by `deciding` (None: the default, or `grant` when one decided)."""
-    asked = Asked(user, client_ip, match, principal, ts, method)
-    if grant is not None:
-        return [TraceStep("grant", True, f"grant until {grant.isoformat()} → allow")]
+def trace_steps(rules: tuple[CompiledRule, ...], default: str, asked: Why) -> list[TraceStep]:
+    """The steps for a request decided by `asked.rule` (None: the default, or the grant when one decided)."""
+    if asked.grant is not None:
+        return [TraceStep("grant", True, f"grant until {asked.grant.isoformat()} → allow")]
+    deciding, action, quota = asked.rule, asked.action, asked.quota
     steps: list[TraceStep] = []
     varied: set[str] = set()
-    for rule in compiled.rules:
+    for rule in rules:
         bit = 1 << rule.index
         if rule.adjusted_for and not asked.principal & bit:
             continue                 # a variant made for other people
@@ -50,7 +38,7 @@ def trace_steps(compiled: Compiled, default: str, user: str | None, client_ip: o
     return steps
 
 
-def _miss(rule: CompiledRule, asked: Asked, bit: int) -> str:
+def _miss(rule: CompiledRule, asked: Why, bit: int) -> str:
     if not asked.principal & bit:
         return f"who: {_subject(asked)} is not {' or '.join(map(_who_words, rule.rule.who))}"
     if not asked.match.mask & bit:
@@ -61,7 +49,7 @@ def _miss(rule: CompiledRule, asked: Asked, bit: int) -> str:
     return f"except: inside {', '.join(inside)}"
 
 
-def _verdict(rule: CompiledRule, asked: Asked, action: str, quota: QuotaStatus | None) -> str:
+def _verdict(rule: CompiledRule, asked: Why, action: str, quota: QuotaStatus | None) -> str:
     parts = [f"who: {', '.join(rule.rule.who) or 'everyone'}",
              f"sites: {asked.match.host} is {asked.match.key}"]
     if rule.when:
@@ -81,7 +69,7 @@ def _verdict(rule: CompiledRule, asked: Asked, action: str, quota: QuotaStatus |
     return f"matches ({'; '.join(parts)}); {detail} → {action}"
 
 
-def _subject(asked: Asked) -> str:
+def _subject(asked: Why) -> str:
     who = asked.user if asked.user is not None else "an anonymous request"
     return f"{who} from {asked.client_ip}" if asked.client_ip is not None else who
 

@@ -16,9 +16,9 @@ the default is allow: such a person reaches nothing by an address that they coul
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from policy.decision import TraceStep, build
+from policy.decision import Decision, TraceStep, build
 from policy.merge import Entry
 from policy.model import UNNAMED_DEFAULT, UNNAMED_WORDS, UNRESTRICTED, Unnamed
 from policy.outcomes import alternatives
@@ -28,6 +28,7 @@ from policy.wording import closest
 
 if TYPE_CHECKING:
     from policy.engine import Policy
+    from policy.sitemap import HostMatch
 
 
 def build_unnamed(entry: Entry | None, names: Names, problems: list[Problem]) -> Unnamed:
@@ -98,7 +99,7 @@ class UnnamedWhy:
         self.policy, self.host, self.entry, self.limited, self.subject, self.principal, self.ts = \
             policy, host, entry, limited, subject, principal, ts
 
-    def explain_reason(self, why: tuple) -> str:
+    def explain_reason(self) -> str:
         if self.entry == UNRESTRICTED:
             return f"{self.host} does not say which site it is; it is open to you, as no rule limits you."
         if self.entry is not None:
@@ -106,10 +107,10 @@ class UnnamedWhy:
         return (f"{self.host} does not say which site it is, so it is not open to you here; "
                 "open the site by its name instead.")
 
-    def explain_alternatives(self, why: tuple) -> tuple:
+    def explain_alternatives(self) -> tuple:
         return alternatives(self.policy, self.principal, self.ts)
 
-    def explain_trace(self, why: tuple) -> list:
+    def explain_trace(self) -> list:
         allowed = self.policy.doc.unnamed.allow
         listed = f"unnamed allows {', '.join(allowed)}" if allowed else "unnamed allows nobody"
         if self.entry == UNRESTRICTED:
@@ -125,10 +126,11 @@ class UnnamedWhy:
                                            f"can be seen; {listed}; {verdict}")]
 
 
-def decide_unnamed(policy: Policy, host: str, user: str | None, client_ip: object, principal: int,
-                   ts: float) -> Any:
+def decide_unnamed(policy: Policy, match: HostMatch, user: str | None, client_ip: object, principal: int,
+                   ts: float) -> Decision:
+    """The decision for an address (`match`: known to no site) by the policy's `unnamed` setting."""
     entry, limited = allows(policy, policy.doc.unnamed, user, client_ip, principal)
     action = "allow" if entry is not None else "block"
     subject = user if user is not None else "an anonymous request"
-    explained = UnnamedWhy(policy, host, entry, limited, subject, principal, ts)
-    return build(action, None, action, None, None, host, False, None, None, None, None, False, (explained,))
+    explained = UnnamedWhy(policy, match.host, entry, limited, subject, principal, ts)
+    return build(action, action, None, match, None, None, explained)

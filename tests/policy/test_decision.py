@@ -10,31 +10,34 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from policy.decision import Alternative, Decision, QuotaStatus, TraceStep, build, build_quota
+from policy.sitemap import HostMatch
+from tests.support.policies import rule, site
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOON = datetime(2026, 11, 26, 12, tzinfo=BERLIN)
+FACEBOOK = HostMatch("facebook.com", site("facebook", "facebook.com"), "facebook", "Facebook", "social", False, False, 1)
 
 
 class Explainer:
     def __init__(self):
         self.asked = []
 
-    def explain_reason(self, why):
+    def explain_reason(self):
         self.asked.append("reason")
-        return f"because {why[1]}"
+        return "because reasons"
 
-    def explain_alternatives(self, why):
+    def explain_alternatives(self):
         self.asked.append("alternatives")
         return [Alternative("forum", "Forum", "https://forum.example/")]
 
-    def explain_trace(self, why):
+    def explain_trace(self):
         self.asked.append("trace")
         return [TraceStep("r", True, "matches")]
 
 
 def made(explainer):
-    return build("block", "r", "quota", "facebook", "social", "facebook.com", False, "Be kind.", NOON,
-                 build_quota(30, 30, 0, "day", NOON, NOON), None, False, (explainer, "reasons"))
+    return build("block", "quota", rule("r", ["facebook"], "quota", quota=30, message="Be kind."), FACEBOOK, NOON,
+                 build_quota(30, 30, 0, "day", NOON, NOON), explainer)
 
 
 def test_explanations_are_worked_out_once_and_only_when_read():

@@ -1,0 +1,63 @@
+"""`Why`: what the engine keeps of a request, to explain its decision should anyone ask.
+
+A Decision is enforced far more often than read: its sentence, alternatives and trace are worked out
+from these facts on first read (see `policy.decision._Explained`), never while deciding.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, NamedTuple
+
+from policy.decision import Alternative, QuotaStatus, TraceStep
+from policy.openings import next_opening
+from policy.outcomes import Asker, alternatives, reason_for
+from policy.trace import trace_steps
+
+if TYPE_CHECKING:
+    from policy.compiler import CompiledRule
+    from policy.engine import Policy
+    from policy.sitemap import HostMatch
+    from policy.timeline import Timeline
+
+
+class Why(NamedTuple):
+    policy: Policy
+    timeline: Timeline | None       # the rules that could decide for this asker and host; None for a grant
+    rule: CompiledRule | None       # the deciding rule; None for the default or a grant
+    action: str                     # the outcome: allow | block | warn
+    match: HostMatch
+    quota: QuotaStatus | None
+    user: str | None
+    client_ip: object
+    principal: int                  # bits of the rules whose `who` covers the asker
+    ts: float
+    method: str
+    grant: datetime | None          # when the manager's grant that decided ends; None: no grant decided
+
+    def explain_reason(self) -> str:
+        if self.grant is not None:
+            return f"{self.match.label} is open to you until {self.grant:%a %d %b %H:%M} (granted by a manager)."
+        policy = self.policy
+        today = datetime.fromtimestamp(self.ts, policy.timezone).date()
+        asker = Asker(self.user, self.client_ip, self.method, self.user if policy.grants else None)
+        return reason_for(policy, self.timeline, self.rule, self.action, self.match, self.quota, today, asker)
+
+    def explain_opens(self) -> datetime | None:
+        if self.action != "block":
+            return None
+        policy = self.policy
+        used = self.quota.used if self.quota is not None else 0
+        return next_opening(policy, self.user, f"https://{self.match.host}/",
+                            datetime.fromtimestamp(self.ts, policy.timezone), method=self.method,
+                            client_ip=self.client_ip, used_minutes=used)
+
+    def explain_alternatives(self) -> tuple[Alternative, ...]:
+        return alternatives(self.policy, self.principal, self.ts)
+
+    def explain_trace(self) -> list[TraceStep]:
+        return trace_steps(self.policy.rules(), self.policy.doc.default, self)
+
+
+# `Why(...)` goes through a Python-level __new__; the engine builds one per request, so it calls the
+# C constructor directly: `made(Why, (policy, timeline, ...))`, the fields in the order above.
+made = tuple.__new__
