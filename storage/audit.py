@@ -20,6 +20,7 @@ from storage.utc import UTCDateTime, utcnow
 SIGN_IN_FAILED = "sign-in failed"
 SIGN_IN_THROTTLED = "sign-in throttled"
 PROXY_SIGN_IN_FAILED = "proxy sign-in failed"
+REFUSED = "refused"             # an account asked for what it may not see or change
 # Records whose target is a name someone typed (it can be a mistyped password): retention erases it.
 TYPED_NAME_ACTIONS = (SIGN_IN_FAILED, SIGN_IN_THROTTLED, PROXY_SIGN_IN_FAILED)
 
@@ -92,6 +93,15 @@ def record(db: Session, *, actor: str | None, action: str, target: str,
     entry = AuditRecord(at=utcnow(), actor=actor, action=action, target=target,
                         before=before, after=after, source=source)
     db.add(entry)
+    return entry
+
+
+def record_refusal(db: Session, *, actor: str | None, target: str, why: str,
+                   source: str | None = None) -> AuditRecord:
+    """A refused attempt, kept on the record: what the attempt wrote is rolled back, the refusal committed."""
+    db.rollback()
+    entry = record(db, actor=actor, action=REFUSED, target=target, after={"why": why}, source=source)
+    db.commit()
     return entry
 
 

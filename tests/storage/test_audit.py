@@ -49,3 +49,13 @@ def test_the_database_refuses_bulk_and_raw_changes(db, statement):
         db.commit()
     db.rollback()
     assert db.scalars(select(AuditRecord.actor)).one() == "carol"
+
+
+def test_a_refusal_is_kept_and_what_the_refused_attempt_wrote_is_not(db):
+    audit.record(db, actor="carol", action="adjustment changed", target="adjustment:social-budget/engineering")
+    audit.record_refusal(db, actor="carol", target="adjustment:social-budget/engineering",
+                         why="carol does not manage engineering", source="10.0.0.7")
+    db.rollback()                        # committed already: nothing left to lose
+    assert [(r.actor, r.action, r.target, r.after, r.source) for r in db.scalars(select(AuditRecord))] == [
+        ("carol", "refused", "adjustment:social-budget/engineering", {"why": "carol does not manage engineering"},
+         "10.0.0.7")]

@@ -7,18 +7,18 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from policy.overrides import Adjustment as PolicyAdjustment
-from storage import audit
 from storage.adjustments import all_adjustments
 from storage.audit import AuditRecord
 from web.admin import bp
 from web.clock import now
 from web.db import begin_write, db
-from web.manager.saving import save, version_of
+from web.manager.saving import version_of
+from web.manager.service import CHANGED, ROLLED_BACK, write_adjustment
 from web.policy_source import current_policy
 from web.roles import role_required
 
 SHOWN = 200
-ROLLBACK_ACTIONS = ("adjustment changed", "adjustment rolled back")
+ROLLBACK_ACTIONS = (CHANGED, ROLLED_BACK)
 
 
 class RollbackForm(FlaskForm):
@@ -55,13 +55,10 @@ def roll_back(record_id: int):
             return redirect(url_for("admin.audit_trail"))
     row = rows.get((rule, group))
     before = row.values() if row else None
-    if not save(db(), row, version_of(row), rule, group, restored, current_user.name, now()):
-        db().rollback()
+    if not write_adjustment(db(), row, version_of(row), rule, group, restored, before=before,
+                            actor=current_user.name, moment=now(), action=ROLLED_BACK, source=request.remote_addr):
         flash("Not rolled back: this adjustment was changed at the same moment. Look again and retry.", "error")
         return redirect(url_for("admin.audit_trail"))
-    audit.record(db(), actor=current_user.name, action="adjustment rolled back", target=record.target,
-                 before=before, after=restored or None, source=request.remote_addr)
-    db().commit()
     flash(f"Rolled back {rule} for {group} to " + (", ".join(f"{k} {v}" for k, v in restored.items())
                                                     or "the rules' values") + ".", "success")
     return redirect(url_for("admin.audit_trail"))

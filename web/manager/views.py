@@ -13,7 +13,8 @@ from web.manager import bp, previews
 from web.manager.adjustable import Tunable, in_engine_terms, managed_groups, tunables
 from web.manager.forms import adjust_form, new_values
 from web.manager.impact import affected_last_week
-from web.manager.saving import save, version_of
+from web.manager.saving import version_of
+from web.manager.service import save_adjustment
 from web.manager.wording import describe
 from web.policy_source import current_policy
 from web.roles import role_required
@@ -56,15 +57,10 @@ def apply():
     tunable, form, values, error = _submitted()
     if error:
         return _with_error(tunable, form, error)
-    row = tunable.current
-    before = row.values() if row and not tunable.stale else None
-    if not save(db(), row, form.version.data, tunable.rule.name, tunable.group, values, current_user.name, now()):
-        db().rollback()
+    sentences = save_adjustment(db(), tunable, form.version.data, values, current_user.name, now(),
+                                request.remote_addr)
+    if sentences is None:
         return _changed_meanwhile(tunable)
-    sentences = describe(tunable, values)
-    audit.record(db(), actor=current_user.name, action="adjustment changed", target=f"adjustment:{tunable.key}",
-                 before=before, after=values or None, source=request.remote_addr)
-    db().commit()
     flash("Saved: " + ("; ".join(sentences) or "back to the rules' values") + ".", "success")
     return redirect(url_for("manager.index"))
 
@@ -84,9 +80,8 @@ def _submitted() -> tuple[Tunable, object, dict, str | None]:
     if tunable is None:
         abort(404)
     if group not in managed_groups(policy, current_user):
-        audit.record(db(), actor=current_user.name, action="refused", target=f"adjustment:{key}",
-                     after={"why": f"{current_user.name} does not manage {group}"}, source=request.remote_addr)
-        db().commit()
+        audit.record_refusal(db(), actor=current_user.name, target=f"adjustment:{key}",
+                             why=f"{current_user.name} does not manage {group}", source=request.remote_addr)
         abort(404)
     form = adjust_form(tunable, formdata=request.form)
     if not form.validate_on_submit():

@@ -33,9 +33,7 @@ def _audit(action: str, target: str, before=None, after=None) -> None:
 def _refuse(target: str, why: str, code: int = 403):
     """Deciding for another team: refused, and the attempt stays on the record. A request the account
     may not see answers 404, like one that does not exist, so ids reveal nothing."""
-    db().rollback()
-    _audit("refused", target, after={"why": why})
-    db().commit()
+    audit.record_refusal(db(), actor=current_user.name, target=target, why=why, source=request.remote_addr)
     abort(code)
 
 
