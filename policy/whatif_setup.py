@@ -1,14 +1,16 @@
 """A policy as it stood over time for a replay: the rules with the adjustments and grants of each moment.
 
 Adjustments and grants the rules do not allow (a draft narrowed a bound, dropped a site or a grant)
-are left out, as the proxy leaves them out; the rest still apply. Each distinct set of adjustments is
-compiled once.
+are left out, as the proxy leaves them out (`policy.effective.combine`); the rest still apply. Each
+distinct set of adjustments is compiled once; grants are checked here and honoured by the replay from
+their start to their end, since the engine knows only when a grant ends.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
+from policy.effective import combine
 from policy.engine import Policy
 from policy.grants import check_grant
 from policy.localtime import instant
@@ -25,29 +27,10 @@ def replayer(base: Policy, history: History, grants: Iterable[Grant], hosts: dic
     compiled: dict[tuple[Adjustment, ...], Policy] = {}
     segments = []
     for start, adjustments in history or [(None, ())]:
-        kept = tuple(fitting(base, adjustments))
-        if kept not in compiled:
-            compiled[kept] = base.with_overrides(kept) if kept else base
-        segments.append((start.timestamp() if start is not None else float("-inf"), compiled[kept]))
+        if adjustments not in compiled:
+            compiled[adjustments] = combine(base, adjustments).policy
+        segments.append((start.timestamp() if start is not None else float("-inf"), compiled[adjustments]))
     return Replayer(segments, hosts, grant_spans(base.doc, grants))
-
-
-def fitting(base: Policy, adjustments: Iterable[Adjustment]) -> list[Adjustment]:
-    """The adjustments `base`'s rules allow, together; one that does not fit is left out."""
-    adjustments = list(adjustments)
-    try:
-        base.with_overrides(adjustments)
-        return adjustments
-    except ValueError:
-        pass
-    kept: list[Adjustment] = []
-    for adjustment in adjustments:
-        try:
-            base.with_overrides(kept + [adjustment])
-            kept.append(adjustment)
-        except ValueError:
-            continue
-    return kept
 
 
 def grant_spans(doc: PolicyDoc, grants: Iterable[Grant]) -> dict[tuple[str, str], list[tuple[float, float]]]:

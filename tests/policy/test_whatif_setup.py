@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from policy.overrides import Adjustment, Grant
-from policy.whatif_setup import fitting, grant_spans, groups_by_day, hosts, replayer
+from policy.whatif_setup import grant_spans, groups_by_day, hosts, replayer
 from tests.support.whatif_rules import policies
 
 NINE = datetime(2026, 11, 23, 9, tzinfo=timezone.utc)
@@ -12,10 +12,9 @@ NINE = datetime(2026, 11, 23, 9, tzinfo=timezone.utc)
 
 def test_adjustments_the_rules_do_not_allow_are_left_out(tmp_path):
     current, _ = policies(tmp_path)
-    good, bad = Adjustment("budget", "marketing", minutes=45), Adjustment("budget", "marketing", minutes=500)
-    assert fitting(current, [good]) == [good]
-    other = Adjustment("budget", "sales", minutes=10)
-    assert fitting(current, [bad, other]) == [other]
+    made = replayer(current, [(None, (Adjustment("budget", "marketing", minutes=500),
+                                      Adjustment("budget", "sales", minutes=10)))], [], hosts(current.doc))
+    assert made.policies[0].adjustments == (Adjustment("budget", "sales", minutes=10),)
 
 
 def test_grants_the_rules_allow_become_spans(tmp_path):
