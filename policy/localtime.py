@@ -18,6 +18,7 @@ from functools import lru_cache
 DAY = 86400.0
 WEEK = 7 * DAY
 CHUNK = WEEK                    # caches cover time in 7-day chunks of epoch time
+CHUNKS_KEPT = 16                # chunks a cache keeps: a replay of 90 days never refills one
 HORIZON = 7 * DAY               # `until` and `next_change` look this far ahead
 
 Period = tuple[datetime, datetime, float]   # start, reset, reset in epoch seconds
@@ -73,7 +74,7 @@ class Periods:
         return chunk[1][per][bisect_right(chunk[0], ts) - 1]
 
     def _chunk(self, chunk: int) -> tuple[list[float], dict[str, list[Period]]]:
-        if len(self._chunks) > 8:
+        if len(self._chunks) > CHUNKS_KEPT:
             self._chunks.clear()
         days = chunk_dates(chunk, self.zone)
         starts = [instant(day, 0, self.zone) for day in days]

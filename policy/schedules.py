@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from datetime import date, datetime, timedelta, tzinfo
 
-from policy.localtime import HORIZON, chunk_dates, chunk_of, instant
+from policy.localtime import CHUNKS_KEPT, HORIZON, chunk_dates, chunk_of, instant
 from policy.model import Schedule, Window
 
 _NEXT_DAY = timedelta(days=1)
@@ -49,7 +49,7 @@ class CompiledSchedule:
         """Sorted flip instants, exact for every instant from the chunk's start to a horizon past its end."""
         found = self._chunks.get(chunk)
         if found is None:
-            if len(self._chunks) > 8:
+            if len(self._chunks) > CHUNKS_KEPT:
                 self._chunks.clear()
             found = self._chunks[chunk] = _merge(self._intervals(chunk_dates(chunk, self.zone)))
         return found

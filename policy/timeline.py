@@ -12,7 +12,7 @@ from bisect import bisect_right
 from datetime import datetime, tzinfo
 
 from policy.compiler import CompiledRule
-from policy.localtime import CHUNK, HORIZON, chunk_of
+from policy.localtime import CHUNK, CHUNKS_KEPT, HORIZON, chunk_of
 
 _Chunk = tuple[list[float], list[CompiledRule | None], list[datetime]]
 
@@ -45,7 +45,7 @@ class Timeline:
     def _chunk(self, chunk: int) -> _Chunk:
         found = self._chunks.get(chunk)
         if found is None:
-            if len(self._chunks) > 8:
+            if len(self._chunks) > CHUNKS_KEPT:
                 self._chunks.clear()
             found = self._chunks[chunk] = self._build(chunk)
         return found

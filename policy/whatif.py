@@ -8,6 +8,7 @@ at every moment of that day the current policy blocks it.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 
@@ -40,26 +41,18 @@ class WhatIf:
         """Add one person's minutes (time order, warm-up before the period included) and attempts."""
         old, new = self.current.person(user, minutes), self.draft.person(user, minutes)
         first = bisect_left(minutes, (self.since_ts,))
-        counts: dict[tuple[bool, str, str, bool], int] = {}
-        changed = []
-        old_actions, new_actions = old.actions, new.actions
-        for i in range(first, len(minutes)):
-            a, b = old_actions[i], new_actions[i]
-            key = (False, old.rules[i], a, old.charged[i])
-            counts[key] = counts.get(key, 0) + 1
-            key = (True, new.rules[i], b, new.charged[i])
-            counts[key] = counts.get(key, 0) + 1
-            if a != b:
-                changed.append(i)
+        before, after = old.outcomes[first:], new.outcomes[first:]
+        changed = [i for i, a, b in zip(range(first, len(minutes)), before, after) if a[0] != b[0]]
         report = self.report
-        for (drafted, rule, action, charged), n in counts.items():
-            if action == UNKNOWN:
-                report.unknown += n if drafted else 0
-                continue
-            figures = self._rule(drafted, rule)
-            figures.cell(action).add(user, n)
-            if charged:
-                figures.charged.add(user, n)
+        for drafted, counts in ((False, Counter(before)), (True, Counter(after))):
+            for (action, rule, charged), n in counts.items():
+                if action == UNKNOWN:
+                    report.unknown += n if drafted else 0
+                    continue
+                figures = self._rule(drafted, rule)
+                figures.cell(action).add(user, n)
+                if charged:
+                    figures.charged.add(user, n)
         report.minutes += len(minutes) - first
         report.changed += len(changed)
         for i in changed:
@@ -77,7 +70,7 @@ class WhatIf:
 
     def _changed(self, user: str, minute: Minute, old: PersonReplay, new: PersonReplay, i: int) -> None:
         ts, site, category = minute
-        a, b = old.actions[i], new.actions[i]
+        a, b = old.outcomes[i][0], new.outcomes[i][0]
         change = (BLOCKED_MORE if b == "block" else FREED if a == "block" else
                   WARNED_MORE if b == "warn" else UNWARNED)
         day = datetime.fromtimestamp(ts, self.zone).date()
@@ -92,8 +85,8 @@ class WhatIf:
                 if cell is None:
                     cell = report.daily[(day, group)] = Cell()
                 cell.add(user)
-        self._rule(False, old.rules[i]).changed.add(user)
-        self._rule(True, new.rules[i]).changed.add(user)
+        self._rule(False, old.outcomes[i][1]).changed.add(user)
+        self._rule(True, new.outcomes[i][1]).changed.add(user)
 
     def _runouts(self, user: str, old: PersonReplay, new: PersonReplay) -> None:
         report, since = self.report, self.since_ts

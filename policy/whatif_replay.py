@@ -18,21 +18,33 @@ HORIZON = 7 * 86400.0            # the engine's `until` looks this far ahead
 GRANTED = "(grant)"              # the rule name a minute opened by a grant is counted under
 UNKNOWN = "unknown"              # the outcome of a minute on a site neither policy knows
 FOREVER = float("inf")
+GRANT_OUTCOME = ("allow", GRANTED, False)
+UNKNOWN_OUTCOME = (UNKNOWN, "", False)
 
 Minute = tuple[float, str, str]          # epoch seconds of the minute, site, category
 
 
 class PersonReplay:
-    """What one person's minutes got: an (action, rule) per minute, charges, budgets, run-outs."""
-    __slots__ = ("actions", "charged", "limits", "rules", "runouts", "used")
+    """What one person's minutes got: an outcome (action, rule, charged) per minute, budgets, run-outs."""
+    __slots__ = ("limits", "outcomes", "runouts", "used")
 
     def __init__(self) -> None:
-        self.actions: list[str] = []
-        self.rules: list[str] = []                          # "" when the default decided
-        self.charged: list[bool] = []
+        self.outcomes: list[tuple[str, str, bool]] = []     # rule "" when the default decided
         self.used: dict[tuple[str, float], int] = {}        # (rule, period start) → minutes charged
         self.runouts: dict[tuple[str, float], float] = {}   # (rule, period start) → when it ran out
         self.limits: dict[tuple[str, float], int] = {}
+
+    @property
+    def actions(self) -> list[str]:
+        return [outcome[0] for outcome in self.outcomes]
+
+    @property
+    def rules(self) -> list[str]:
+        return [outcome[1] for outcome in self.outcomes]
+
+    @property
+    def charged(self) -> list[bool]:
+        return [outcome[2] for outcome in self.outcomes]
 
 
 class Replayer:
@@ -49,40 +61,39 @@ class Replayer:
         """Replay `minutes` (in time order) of `user` ("" for anonymous)."""
         who = user or None
         out = PersonReplay()
-        actions, rules, charged = out.actions, out.rules, out.charged
+        append = out.outcomes.append
         used, runouts, limits = out.used, out.runouts, out.limits
         cache: dict[str, tuple] = {}
         last: dict[str, float] = {}         # rule → the last minute charged to it
         grants = self.grants
         for ts, site, _ in minutes:
-            spans = grants.get((user, site)) if grants else None
-            if spans and any(start <= ts < end for start, end in spans):
-                actions.append("allow")
-                rules.append(GRANTED)
-                charged.append(False)
-                continue
+            if grants:
+                spans = grants.get((user, site))
+                if spans and any(start <= ts < end for start, end in spans):
+                    append(GRANT_OUTCOME)
+                    continue
             entry = cache.get(site)
             if entry is None or not entry[0] <= ts < entry[1]:
                 entry = cache[site] = self._decide(who, site, ts)
-            action, rule, quota = entry[2], entry[3], entry[4]
-            charge = False
-            if quota is not None and last.get(rule) != ts:
-                limit, start = quota
-                key = (rule, start)
-                n = used.get(key, 0)
-                limits[key] = limit
-                if n < limit:
-                    used[key] = n + 1
-                    last[rule] = ts
-                    charge = True
-                    if n + 1 >= limit:
-                        runouts.setdefault(key, ts)
-                else:
-                    action = "block"
+            quota = entry[3]
+            if quota is None:
+                append(entry[2])
+                continue
+            rule, limit, key = quota[0], quota[1], quota[3]
+            if last.get(rule) == ts:
+                append(quota[5])               # this minute is already paid for
+                continue
+            n = used.get(key, 0)
+            limits[key] = limit
+            if n < limit:
+                used[key] = n + 1
+                last[rule] = ts
+                append(quota[4])
+                if n + 1 >= limit:
                     runouts.setdefault(key, ts)
-            actions.append(action)
-            rules.append(rule)
-            charged.append(charge)
+            else:
+                append(quota[6])
+                runouts.setdefault(key, ts)
         return out
 
     def spans(self, user: str, site: str, first: float, last: float,
@@ -92,8 +103,8 @@ class Replayer:
         found: list[tuple[float, float, str, str]] = []
         ts = first
         while ts < last and len(found) < 200:
-            start, end, action, rule, quota = self._decide(user or None, site, ts)
-            if quota is not None and used(rule, quota[1], quota[0]) >= quota[0]:
+            start, end, (action, rule, _), quota = self._decide(user or None, site, ts)
+            if quota is not None and used(rule, quota[2], quota[1]) >= quota[1]:
                 action = "block"
             end = min(end, last)
             found.append((ts, end, action, rule))
@@ -101,17 +112,20 @@ class Replayer:
         return found
 
     def _decide(self, who: str | None, site: str, ts: float) -> tuple:
-        """(valid from, valid to, action, rule, (limit, period start) or None) for `site` at `ts`."""
+        """(valid from, valid to, outcome, quota) for `site` at `ts`. `quota` is None, or (rule, limit,
+        period start, (rule, period start), charged, paid, blocked): the outcomes ready-made."""
         url = self.hosts.get(site)
         if url is None:
-            return (-FOREVER, FOREVER, UNKNOWN, "", None)
+            return (-FOREVER, FOREVER, UNKNOWN_OUTCOME, None)
         index = bisect_right(self.starts, ts) - 1
         segment_end = self.starts[index + 1] if index + 1 < len(self.starts) else FOREVER
         decision = self.policies[index].decide(who, url, datetime.fromtimestamp(ts, timezone.utc))
         end = decision.until.timestamp() if decision.until is not None else ts + HORIZON
-        action, quota = decision.action, None
+        rule, quota = decision.rule or "", None
         if decision.rule_action == "quota" and decision.quota is not None:
             status = decision.quota
-            action, quota = "allow", (status.limit, status.period_start.timestamp())
+            start = status.period_start.timestamp()
+            quota = (rule, status.limit, start, (rule, start), ("allow", rule, True), ("allow", rule, False),
+                     ("block", rule, False))
             end = min(end, status.resets_at.timestamp())
-        return (ts, min(end, segment_end), action, decision.rule or "", quota)
+        return (ts, min(end, segment_end), (decision.action, rule, False), quota)

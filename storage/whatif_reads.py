@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
-from itertools import groupby
+from itertools import chain, groupby
+from operator import itemgetter
 
-from sqlalchemy import Engine, select
+from sqlalchemy import BigInteger, ColumnElement, Engine, cast, extract, func, select
 
 from policy.overrides import Adjustment as PolicyAdjustment, Grant as PolicyGrant
 from storage.access import Grant
@@ -26,13 +27,22 @@ HISTORY = ("adjustment changed", "adjustment rolled back")   # audit actions tha
 def person_minutes(engine: Engine, start: datetime, end: datetime,
                    chunk: int = CHUNK) -> Iterator[tuple[str, list[tuple[float, str, str]]]]:
     """(user, [(epoch seconds, site, category)] in time order) for minutes in [start, end), by user."""
-    query = (select(ActiveMinute.user_name, ActiveMinute.site, ActiveMinute.category, ActiveMinute.minute)
-             .where(ActiveMinute.minute >= start, ActiveMinute.minute < end)
-             .order_by(ActiveMinute.user_name, ActiveMinute.site, ActiveMinute.minute))
     with engine.connect() as conn:
-        rows = conn.execution_options(stream_results=True, yield_per=chunk).execute(query)
-        for user, mine in groupby(rows, key=lambda row: row[0]):
-            yield user, sorted((minute.timestamp(), site, category) for _, site, category, minute in mine)
+        query = (select(ActiveMinute.user_name, _epoch(conn.dialect.name), ActiveMinute.site, ActiveMinute.category)
+                 .where(ActiveMinute.minute >= start, ActiveMinute.minute < end)
+                 .order_by(ActiveMinute.user_name, ActiveMinute.site, ActiveMinute.minute))
+        result = conn.execution_options(stream_results=True, yield_per=chunk).execute(query)
+        for user, mine in groupby(chain.from_iterable(result.partitions()), key=itemgetter(0)):
+            found = [(ts, site, category) for _, ts, site, category in mine]
+            found.sort()
+            yield user, found
+
+
+def _epoch(dialect: str) -> ColumnElement[int]:
+    """The minute as epoch seconds, worked out by the database: no datetime per row in Python."""
+    if dialect == "sqlite":
+        return cast(func.strftime("%s", ActiveMinute.minute), BigInteger)
+    return cast(extract("epoch", ActiveMinute.minute), BigInteger)
 
 
 def blocked_attempts(engine: Engine, first: date, last: date) -> dict[str, list[tuple[str, str, date, int]]]:
