@@ -21,15 +21,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select
 
-from bench.policy_gen import generate_doc  # noqa: E402
-from policy.engine import Policy  # noqa: E402
-from policy.model import Quota  # noqa: E402
-from storage.db import make_engine  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
-from storage.usage import ActiveMinute, Attempt  # noqa: E402
-from storage.whatif_run import replay_usage  # noqa: E402
+from bench.policy_gen import generate_doc
+from policy.engine import Policy
+from policy.model import Quota
+from storage.db import make_engine
+from storage.migrate import upgrade
+from storage.usage import ActiveMinute, Attempt
+from storage.whatif_run import replay_usage
 
 MONDAY = date(2026, 11, 23)
 DAYS = 7

@@ -42,7 +42,7 @@ class WhatIf:
         old, new = self.current.person(user, minutes), self.draft.person(user, minutes)
         first = bisect_left(minutes, (self.since_ts,))
         before, after = old.outcomes[first:], new.outcomes[first:]
-        changed = [i for i, a, b in zip(range(first, len(minutes)), before, after) if a[0] != b[0]]
+        changed = [i for i, a, b in zip(range(first, len(minutes)), before, after, strict=True) if a[0] != b[0]]
         report = self.report
         for drafted, counts in ((False, Counter(before)), (True, Counter(after))):
             for (action, rule, charged), n in counts.items():

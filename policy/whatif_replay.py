@@ -103,7 +103,7 @@ class Replayer:
         found: list[tuple[float, float, str, str]] = []
         ts = first
         while ts < last and len(found) < 200:
-            start, end, (action, rule, _), quota = self._decide(user or None, site, ts)
+            _, end, (action, rule, _), quota = self._decide(user or None, site, ts)
             if quota is not None and used(rule, quota[2], quota[1]) >= quota[1]:
                 action = "block"
             end = min(end, last)

@@ -141,4 +141,4 @@ def _value(cell: Cell, minimum: int) -> str:
 def _table(rows: list[list[str]], right_from: int) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return ["  " + "  ".join(v.rjust(w) if i >= right_from else v.ljust(w)
-                             for i, (v, w) in enumerate(zip(row, widths))).rstrip() for row in rows]
+                             for i, (v, w) in enumerate(zip(row, widths, strict=True))).rstrip() for row in rows]

@@ -49,7 +49,7 @@ def test_fail_on_change_exits_1_past_the_share(setup):
 
 
 def test_a_bad_draft_is_reported_like_check_and_exits_2(setup):
-    url, rules, draft = setup
+    _, _, draft = setup
     text = (draft / "main.yaml").read_text()
     (draft / "main.yaml").write_text(text.replace("sites: [youtube]", "sites: [yutube]"))
     result = whatif(setup)

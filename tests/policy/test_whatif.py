@@ -7,35 +7,21 @@ and was blocked on X 3 times; m1 was blocked on Facebook twice on Monday (still 
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 
 from policy.whatif import WhatIf
 from policy.whatif_figures import ATTEMPTS_FREED, BLOCKED_MORE, FREED, RUNS_OUT, WARNED_MORE
 from policy.whatif_setup import hosts, replayer
-from tests.support.whatif_rules import policies
+from tests.support.whatif_rules import policies, run, sample_report
 
 MON, TUE = date(2026, 11, 23), date(2026, 11, 24)
 
 
-def run(day: int, hour: int, site: str, count: int, category: str = "social") -> list:
-    start = datetime(2026, 11, day, hour, tzinfo=timezone.utc).timestamp()
-    return [(start + 60 * i, site, category) for i in range(count)]
-
-
 @pytest.fixture
 def report(tmp_path):
-    current, draft = policies(tmp_path)
-    sites = hosts(current.doc, draft.doc)
-    whatif = WhatIf(replayer(current, [], [], sites), replayer(draft, [], [], sites), current.timezone,
-                    MON, TUE, lambda user, day: current.groups_of(user))
-    for person in ("m1", "m2", "m3", "m4", "m5", "m6"):
-        whatif.person(person, run(23, 9, "facebook", 40),
-                      [("facebook", "budget", MON, 2)] if person == "m1" else [])
-    whatif.person("s1", run(23, 14, "youtube", 10, "video"))
-    whatif.person("s2", run(24, 9, "x", 40), [("x", "budget", TUE, 3)])
-    return whatif.report
+    return sample_report(tmp_path)
 
 
 def test_totals_and_the_share_of_minutes_that_change(report):

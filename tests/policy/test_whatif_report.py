@@ -3,10 +3,16 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from policy.whatif_figures import BLOCKED_MORE, Report
 from policy.whatif_report import render, to_json, verdict
-from tests.policy.test_whatif import report  # noqa: F401  (fixture)
-from tests.support.whatif_rules import policies
+from tests.support.whatif_rules import policies, sample_report
+
+
+@pytest.fixture
+def report(tmp_path):
+    return sample_report(tmp_path)
 
 
 def test_the_verdict_names_the_groups_that_can_be_shown(report):

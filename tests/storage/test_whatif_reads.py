@@ -8,7 +8,6 @@ from sqlalchemy import event
 from policy.overrides import Adjustment
 from storage.db import make_engine
 from storage.whatif_reads import adjustment_history, blocked_attempts, grants_between, group_history, person_minutes
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 from tests.support.whatif_usage import MON, RAISED, TUE, record_usage
 
 START, END = datetime(2026, 11, 23, tzinfo=timezone.utc), datetime(2026, 11, 25, tzinfo=timezone.utc)

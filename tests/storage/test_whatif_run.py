@@ -4,7 +4,6 @@ from __future__ import annotations
 from policy.whatif_figures import ATTEMPTS_FREED, BLOCKED_MORE, FREED, RUNS_OUT
 from storage.db import make_engine
 from storage.whatif_run import replay_usage
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 from tests.support.whatif_rules import policies
 from tests.support.whatif_usage import MON, TUE, record_usage
 

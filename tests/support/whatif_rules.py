@@ -1,6 +1,7 @@
 """A small company's rules and a draft of them, for the what-if tests: figures are worked out by hand."""
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import policy
@@ -50,3 +51,25 @@ def folders(root: Path) -> tuple[Path, Path]:
 def policies(root: Path):
     current, draft = folders(root)
     return policy.load(current), policy.load(draft)
+
+
+def run(day: int, hour: int, site: str, count: int, category: str = "social") -> list:
+    """`count` minutes on `site` from `hour`:00 UTC on `day` November 2026, as the replay takes them."""
+    start = datetime(2026, 11, day, hour, tzinfo=timezone.utc).timestamp()
+    return [(start + 60 * i, site, category) for i in range(count)]
+
+
+def sample_report(root: Path):
+    """The report of the draft over the usage worked out by hand in tests/policy/test_whatif.py."""
+    from policy.whatif import WhatIf
+    from policy.whatif_setup import hosts, replayer
+    current, draft = policies(root)
+    sites = hosts(current.doc, draft.doc)
+    whatif = WhatIf(replayer(current, [], [], sites), replayer(draft, [], [], sites), current.timezone,
+                    date(2026, 11, 23), date(2026, 11, 24), lambda user, day: current.groups_of(user))
+    for person in ("m1", "m2", "m3", "m4", "m5", "m6"):
+        whatif.person(person, run(23, 9, "facebook", 40),
+                      [("facebook", "budget", date(2026, 11, 23), 2)] if person == "m1" else [])
+    whatif.person("s1", run(23, 14, "youtube", 10, "video"))
+    whatif.person("s2", run(24, 9, "x", 40), [("x", "budget", date(2026, 11, 24), 3)])
+    return whatif.report
