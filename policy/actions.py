@@ -94,12 +94,13 @@ register(Action(
     "allow", "the site", manager="open", status="is open", generosity=0,
     outcomes={"allow": Outcome("open", "Open", "{label} is open to you{during}.")}))
 register(Action(
-    "block", "a page that says why, when it opens again, and which internal sites are open", manager="closed", status="is closed", generosity=4,
+    "block", "a page that says why, when it opens again, and which internal sites are open",
+    manager="closed", status="is closed", generosity=4,
     outcomes={"block": Outcome("closed", "Closed", "{label} is closed to you{during}.{opens}", _CLOSED)}))
 register(Action(
     "warn", "a page with a Continue button; a Continue lasts warn.remember minutes (default 60)",
-    manager="asks first", status="asks first (a reminder page with Continue; a Continue lasts {remember} minutes)", settings="warn",
-    generosity=1, outcomes={
+    manager="asks first", status="asks first (a reminder page with Continue; a Continue lasts {remember} minutes)",
+    settings="warn", generosity=1, outcomes={
         "warn": Outcome("asks", "Asks first", "{label} is best in small doses at work; continue if you need it.",
                         Page("warn.html", "Heads-up", "A moment before {label}", "warn")),
         "allow": Outcome("open", "Open", "You chose to continue to {label}.")}))

@@ -190,4 +190,5 @@ class Policy:
         expires_ts, expires = grant
         until = expires if expires_ts <= ts + HORIZON else None
         return build("allow", "allow", None, match, until, None,
-                     made(Why, (self, None, None, "allow", match, None, user, client_ip, principal, ts, method, expires)))
+                     made(Why, (self, None, None, "allow", match, None, user, client_ip, principal, ts, method,
+                                expires)))

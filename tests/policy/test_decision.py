@@ -15,7 +15,8 @@ from tests.support.policies import rule, site
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOON = datetime(2026, 11, 26, 12, tzinfo=BERLIN)
-FACEBOOK = HostMatch("facebook.com", site("facebook", "facebook.com"), "facebook", "Facebook", "social", False, False, 1)
+FACEBOOK = HostMatch("facebook.com", site("facebook", "facebook.com"), "facebook", "Facebook", "social", False, False,
+                     mask=1)
 
 
 class Explainer:

@@ -8,7 +8,6 @@ from sqlalchemy import select
 import policy
 from storage.adjustments import Adjustment, all_adjustments
 from storage.audit import AuditRecord
-from tests.support.databases import db_url, migrated_session, pg_database, usage_engine  # noqa: F401
 from tests.web.conftest import RULES
 from web.manager.adjustable import tunables
 from web.manager.saving import NONE, version_of
