@@ -20,6 +20,7 @@ COMMANDS = {
     "schema": "cli.schema",
     "demo": "cli.demo",
     "proxy": "cli.proxy",
+    "remote-endpoint": "cli.remote_endpoint",
     "panel": "cli.panel",
     "user": "cli.user",
     "db": "cli.db",

@@ -30,6 +30,9 @@ def register(subparsers) -> None:
     parser.add_argument("--workers", type=worker_count, default=1, metavar="N",
                         help="run N proxy processes on ports PORT … PORT+N-1, supervised: one per core "
                              "(default 1; see 'Scaling out' in docs/deploy.md)")
+    parser.add_argument("--login-only", action="store_true",
+                        help="every client signs in and addresses identify nobody: the port behind "
+                             "'watercooler remote-endpoint' (needs watercooler_auth=panel or proxyauth)")
     parser.add_argument("--set", dest="extra", action="append", default=[], metavar="NAME=VALUE",
                         help="any other option, e.g. --set proxyauth=@users.htpasswd (repeatable)")
     parser.set_defaults(func=run)
@@ -75,6 +78,8 @@ def _serve(args: argparse.Namespace, rules: Path, db: str, confdir: Path, host: 
     settings = {"listen_host": host, "listen_port": port, "confdir": str(confdir),
                 "connection_strategy": "lazy", "watercooler_rules": str(rules), "watercooler_db": db,
                 "watercooler_panel_url": args.panel_url}
+    if getattr(args, "login_only", False):
+        settings["watercooler_login_only"] = "true"
 
     def announce(addresses: list[tuple[str, int]]) -> list[str]:
         bound = addresses[0] if addresses else (host, port)

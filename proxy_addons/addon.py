@@ -24,7 +24,7 @@ from mitmproxy import connection, ctx, exceptions, http, tcp, tls
 from mitmproxy.proxy import layer, server_hooks
 from mitmproxy.utils import asyncio_utils
 
-from proxy_addons import answers, bypass_options, client_addresses, options
+from proxy_addons import answers, bypass_options, client_addresses, login_only, options
 from proxy_addons.connections import close_client
 from proxy_addons.enforce import KEEP_BODY
 from proxy_addons.failsafe import failsafe, report
@@ -133,6 +133,8 @@ class Watercooler:
     def _decide(self, flow: http.HTTPFlow):
         """Decide a request on its headers: nothing of it has gone to the site yet."""
         if flow.response is not None or not flow.live:   # proxyauth or the panel login asked for credentials
+            if flow.response is not None and flow.response.status_code == 407 and self.parts.login_only:
+                flow.response.headers[login_only.HEADER] = "1"     # what `remote-endpoint` checks before relaying
             return None
         flow.metadata[MARK] = "request"
         try:          # the busiest hook: a plain try rather than `failsafe`, same outcome
@@ -260,7 +262,8 @@ class Watercooler:
 
     # --- helpers ---------------------------------------------------------------------------------
     def _who(self, metadata: dict, client: connection.Client) -> Who:
-        return identify(metadata, client.peername, self.parts.users)
+        # On a login-only port every client has the TLS terminator's address: it says nothing.
+        return identify(metadata, None if self.parts.login_only else client.peername, self.parts.users)
 
     def _failsafe(self, what: str):
         return failsafe(what, ctx.options.watercooler_fail == "open")

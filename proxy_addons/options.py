@@ -71,6 +71,10 @@ OPTIONS: list[tuple[str, Any, Any, str, Sequence[str] | None]] = [
      "Log client addresses and ports (mitmproxy's per-connection lines). Off: no address reaches the "
      "log, as docs/privacy.md promises. For troubleshooting only: logs kept with it on identify devices, "
      "and whoever turns it on deletes them when done.", None),
+    ("watercooler_login_only", bool, False,
+     "For the proxy port behind the remote endpoint (TLS terminator): every client must sign in (needs "
+     "watercooler_auth=panel or proxyauth other than 'any'); client addresses identify nobody (watercooler_users "
+     "is refused), match none of the rules' networks, and are not capped per address.", None),
     ("watercooler_worker_channel", int, -1,
      "Set by 'watercooler proxy --workers N' on each worker: the file descriptor of its line to the "
      "supervisor (readiness; Continues shared between workers). -1: not a worker.", None),
@@ -91,7 +95,7 @@ SUMMARISED = ["watercooler_rules", "watercooler_db", "watercooler_db_connect_tim
               "watercooler_secret", "watercooler_panel_url", "watercooler_no_ca", "watercooler_auth",
               "watercooler_auth_cache", "watercooler_ldap_cache", "watercooler_max_connections",
               "watercooler_max_per_client", "watercooler_head_timeout", "watercooler_hello_timeout",
-              "watercooler_log_addresses", "watercooler_worker_channel", "watercooler_map_hosts",
+              "watercooler_log_addresses", "watercooler_login_only", "watercooler_worker_channel", "watercooler_map_hosts",
               "watercooler_test_clock", "watercooler_test_fault", "proxyauth", "connection_strategy", "confdir"]
 
 

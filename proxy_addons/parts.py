@@ -20,6 +20,7 @@ from proxy_addons.directory_watch import DirectoryReader
 from proxy_addons.enforce import Enforcer
 from proxy_addons.ipmap import IpUserMap, load_ip_map
 from proxy_addons.ldap_cache import cache_ldap
+from proxy_addons import login_only
 from proxy_addons.limits import ConnectionLimits
 from proxy_addons.map_hosts import HostMapper, parse_map
 from proxy_addons.open_files import OpenFiles, raise_open_file_limit
@@ -63,6 +64,7 @@ class Parts:
         self.directory_reader: DirectoryReader | None = None
         self.signer: TokenSigner | None = None
         self.no_ca = False
+        self.login_only = False     # watercooler_login_only: addresses say nothing (login_only.py)
         self.counter: UsageCounter
         self.decider: Decider
         self.enforcer: Enforcer
@@ -74,15 +76,20 @@ class Parts:
             if getattr(opts, name) not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(repr(a) for a in allowed)}, "
                                  f"not {getattr(opts, name)!r}")
+        if updated & login_only.OPTIONS:
+            login_only.check(opts)
+        self.login_only = bool(opts.watercooler_login_only)
         first = self.open_files is None
         if first:                            # at start, before the proxy listens
             self.open_files = raise_open_file_limit()
             log_summary.install()
             from storage.directory.settings import from_environ
             self.directory_settings = from_environ(os.environ)   # DirectorySettingsError is a ValueError
-        if first or updated & LIMIT_OPTIONS:
+        if first or updated & (LIMIT_OPTIONS | {"watercooler_login_only"}):
             said = self.limits.describe()
             self.limits.configure(opts, self.open_files)
+            if self.login_only:         # every client has the TLS terminator's address
+                self.limits.per_client = 0
             if first or self.limits.describe() != said:
                 logger.info(f"{self.open_files.describe()}; {self.limits.describe()}")
         if "watercooler_test_clock" in updated:
