@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import sys
 import textwrap
+from datetime import datetime, timezone
 
-from cli import panel, proxy, rules_folder
+from cli import demo_pages, panel, proxy, rules_folder
 from cli.test_cases import print_report, report_ok
 from policy import request as req
 from policy.cases import run_folder
 from policy.engine import Policy
 from policy.loader import check_policy
+from storage.db import data_dir
 
 # (what happens, user, url, local time, minutes already used): a stop, a free lunch, a nudge
 EXAMPLES = [
@@ -32,6 +35,10 @@ def register(subparsers) -> None:
     parser.add_argument("--tour-only", action="store_true", help="stop after the tour; do not start the proxy")
     parser.add_argument("--listen", type=proxy.listen_address, default=proxy.listen_address(proxy.DEFAULT_LISTEN),
                         metavar="HOST:PORT", help=f"where the proxy listens (default {proxy.DEFAULT_LISTEN})")
+    parser.add_argument("--panel-listen", type=panel.listen_address, default=panel.listen_address(panel.DEFAULT_LISTEN),
+                        metavar="HOST:PORT", help=f"where the panel listens (default {panel.DEFAULT_LISTEN})")
+    parser.add_argument("--verbose", action="store_true",
+                        help="show the proxy's own log (connections, settings) and a line per request")
     parser.set_defaults(func=run)
 
 
@@ -63,10 +70,35 @@ def run(args: argparse.Namespace) -> int:
           "and `watercooler explain`.")
     if not report_ok(report) or args.tour_only:
         return 0 if report_ok(report) else 1
+    taken = panel.port_taken(*args.panel_listen)
+    if taken:
+        print(f"watercooler demo: the panel cannot listen on {panel.address_of(*args.panel_listen)} ({taken}); "
+              "give another address with --panel-listen HOST:PORT", file=sys.stderr)
+        return 1
     print("\n4. Starting the proxy and the panel on these rules\n", flush=True)
-    panel_url = panel.start_demo_panel(str(where), proxy_address=panel.address_of(*args.listen))  # accounts, usage
-    return proxy.run(argparse.Namespace(rules=str(where), listen=args.listen, db=None, confdir=None,
-                                        panel_url=os.environ.get("WATERCOOLER_PANEL_URL") or panel_url, extra=[]))
+    proxy_at = panel.address_of(*args.listen)
+    panel_url = panel.start_demo_panel(str(where), "{}:{}".format(*args.panel_listen), proxy_address=proxy_at)
+    if panel_url is None:
+        return 1
+    moment = demo_pages.demo_moment(policy, datetime.now(timezone.utc))
+    demo_pages.set_budgets(None, demo_pages.budgets(policy, moment))
+    print("\n".join(demo_pages.tour(moment, demo_accounts(), proxy_at)) + "\n", flush=True)
+    quiet = [] if args.verbose else ["termlog_verbosity=warn"]
+    code = proxy.run(argparse.Namespace(
+        rules=str(where), listen=args.listen, db=None, confdir=None, try_it=False,
+        panel_url=os.environ.get("WATERCOOLER_PANEL_URL") or panel_url,
+        extra=["watercooler_auth=panel", f"watercooler_test_clock={moment.isoformat()}", *quiet,
+               *(["flow_detail=1"] if args.verbose else [])]))
+    print(f"Stopped the demo proxy and the panel (exit {code}). The demo's data stays in {data_dir()}; "
+          "`./dev run` starts it again.", flush=True)
+    return code
+
+
+def demo_accounts() -> dict[str, str]:
+    """The demo accounts' passwords, as the panel keeps them for the tour (web/demo.py)."""
+    kept = data_dir() / "demo-accounts.txt"
+    lines = kept.read_text().splitlines() if kept.exists() else []
+    return dict(line.split(" ", 1) for line in lines if " " in line)
 
 
 def _example(policy, story: str, request: req.Request) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 import threading
 
@@ -63,6 +64,18 @@ def server_settings(app) -> dict:
             "cleanup_interval": max(1, min(30, timeout // 2)), "asyncore_use_poll": True, "ident": "watercooler"}
 
 
+def port_taken(host: str, port: int) -> str | None:
+    """Why a server could not listen on (host, port) now, e.g. 'address already in use'; None if it can."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as waitress does
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return (exc.strerror or str(exc)).lower()
+    return None
+
+
 def serve_in_background(app, host: str, port: int) -> threading.Thread:
     """Serve `app` from a daemon thread (for `watercooler demo`, which runs the proxy in front)."""
     from waitress.server import create_server
@@ -83,7 +96,9 @@ def start_demo_panel(rules: str, listen: str = DEFAULT_LISTEN, proxy_address: st
         app = prepare(None, rules, demo=True, proxy_address=proxy_address)
         serve_in_background(app, host, port)
     except (StorageError, OSError) as exc:
-        print(f"watercooler demo: the panel did not start ({exc}); the proxy runs without it", file=sys.stderr)
+        # The demo's proxy logs people in with the panel's accounts: without the panel there is no demo.
+        print(f"watercooler demo: the panel did not start on {address_of(host, port)} ({exc}); "
+              "give another address with --panel-listen HOST:PORT", file=sys.stderr)
         return None
     print(f"Watercooler panel on {url_of(host, port)}", flush=True)
     return url_of(host, port)

@@ -86,7 +86,7 @@ def _serve(args: argparse.Namespace, rules: Path, db: str, confdir: Path, host: 
         shown = "127.0.0.1" if bound[0] in ("0.0.0.0", "::", "") else bound[0]
         return [f"Watercooler proxy listening on http://{shown}:{bound[1]} (rules: {rules})",
                 f"CA certificate for HTTPS pages (install it on devices): {ca_cert_path(confdir)}",
-                f"Try it:  curl -x http://{shown}:{bound[1]} {TRY_URL}",
+                *([f"Try it:  curl -x http://{shown}:{bound[1]} {TRY_URL}"] if getattr(args, "try_it", True) else []),
                 "Stop with Ctrl-C."]
 
     return asyncio.run(serve(settings, extra, announce, lambda message: _fail(message)))
