@@ -19,6 +19,7 @@ from typing import Any
 
 from mitmproxy import connection, ctx
 
+from policy.decision import Decision
 from proxy_addons.identity import Who
 
 logger = logging.getLogger("watercooler.connections")
@@ -71,7 +72,7 @@ class Connections:
         if until is not None:
             self.close_at(client, who, until)
 
-    def redecide(self, decide: Callable[[Who, str, str, bool], Any]) -> int:
+    def redecide(self, decide: Callable[[Who, str, str, bool], Decision]) -> int:
         """The policy changed: decide every held allow again (`decide(who, url, method, unnamed)`), close
         each connection one of whose allows no longer holds, and move the others' closing time to
         their new `until`. Returns how many were closed. Pure deciding, no I/O: fine on the loop."""

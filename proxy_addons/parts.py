@@ -10,6 +10,8 @@ import os
 import threading
 from typing import Any
 
+from policy.decision import Decision
+from policy.engine import Policy
 from policy.manifest import manifest_path
 from proxy_addons import log_summary
 from proxy_addons.clock import Clock, parse_clock
@@ -18,6 +20,7 @@ from proxy_addons.continued import ContinuedState, QuotaNotices
 from proxy_addons.deciding import Decider
 from proxy_addons.directory_watch import DirectoryReader
 from proxy_addons.enforce import Enforcer
+from proxy_addons.identity import Who
 from proxy_addons.ipmap import IpUserMap, load_ip_map
 from proxy_addons.ldap_cache import cache_ldap
 from proxy_addons import login_only
@@ -158,19 +161,19 @@ class Parts:
     def _zone(self) -> Any:
         return policy_zone(self.holder.policy) if self.holder.policy is not None else None
 
-    def _policy_changed(self, policy: Any) -> None:
+    def _policy_changed(self, policy: Policy) -> None:
         """After a reload (good or bad): durable sinks learn the zone and what to report on the panel."""
         if self.sink is None or policy is None:
             return
         tell_sink_about_policy(self.sink, policy_zone(policy), getattr(policy, "version", self.holder.version),
                                self.holder.last_error[0] if self.holder.last_error else None)
 
-    def _policy_swapped(self, policy: Any) -> None:
+    def _policy_swapped(self, policy: Policy) -> None:
         """A new policy is enforced: open connections whose allow it no longer gives are closed now."""
         decider = getattr(self, "decider", None)
         if decider is None:                  # the first policy, before anything is wired or open
             return
-        def again(who: Any, url: str, method: str, unnamed: bool) -> Any:
+        def again(who: Who, url: str, method: str, unnamed: bool) -> Decision:
             return decider.decide_unnamed(who, url) if unnamed else decider.decide(who, url, method)
         closed = self.connections.redecide(again)
         if closed:

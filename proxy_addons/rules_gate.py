@@ -11,16 +11,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from policy import manifest, removals
+from policy.engine import Policy
 from policy.problems import PolicyError
 
 logger = logging.getLogger("watercooler.rules")
 
 
-def load_checked(loader: Callable[[str], Any], folder: str, in_force: Any,
-                 manifest_file: Path | None) -> tuple[Any, list[str]]:
+def load_checked(loader: Callable[[str], Policy], folder: str, in_force: Policy | None,
+                 manifest_file: Path | None) -> tuple[Policy, list[str]]:
     """The policy at `folder` and the removals its `confirm-removal` let through; PolicyError when it
     lost what `in_force` (this folder's last good policy in this process, or None) had."""
     base = loader(folder)
@@ -37,7 +37,7 @@ def load_checked(loader: Callable[[str], Any], folder: str, in_force: Any,
     return base, removals.accepted(before, doc) if before else []
 
 
-def record_good(folder: str, base: Any, confirmed: list[str], manifest_file: Path | None) -> None:
+def record_good(folder: str, base: Policy, confirmed: list[str], manifest_file: Path | None) -> None:
     """After a policy is put in force: log the removals it confirmed, and remember it on disk."""
     doc = getattr(base, "doc", None)
     if confirmed and doc is not None:

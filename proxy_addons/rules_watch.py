@@ -20,6 +20,7 @@ from typing import Any
 
 from policy import manifest
 from policy.effective import combine
+from policy.engine import Policy
 from proxy_addons.rules_gate import load_checked, record_good
 from proxy_addons.rules_settle import (
     QUIET_SECONDS,
@@ -36,10 +37,10 @@ overrides_logger = logging.getLogger("watercooler.overrides")
 POLL_SECONDS = 1.0
 __all__ = ["QUIET_SECONDS", "PolicyHolder", "describe_error", "fingerprint"]
 
-_LAST_GOOD: dict[str, tuple[Fingerprint, Any]] = {}
+_LAST_GOOD: dict[str, tuple[Fingerprint, Policy]] = {}
 
 
-def _default_loader(folder: str) -> Any:
+def _default_loader(folder: str) -> Policy:
     import policy
     return policy.load(folder)
 
@@ -52,16 +53,16 @@ def describe_error(exc: Exception) -> list[str]:
 class PolicyHolder:
     """`policy` is the one in force (None: none could be loaded yet, so requests fail closed)."""
 
-    def __init__(self, loader: Callable[[str], Any] = _default_loader,
-                 on_change: Callable[[Any], None] | None = None,
-                 on_swap: Callable[[Any], None] | None = None) -> None:
+    def __init__(self, loader: Callable[[str], Policy] = _default_loader,
+                 on_change: Callable[[Policy], None] | None = None,
+                 on_swap: Callable[[Policy], None] | None = None) -> None:
         self.loader = loader
         self.on_change = on_change     # called after every reload attempt, good or bad
         self.on_swap = on_swap         # called on the loop whenever the enforced policy is replaced
         self.folder = ""
         self.manifest: Path | None = None   # the last-good manifest (policy/manifest.py); None: not kept
-        self.base: Any = None          # the rules as written
-        self.policy: Any = None        # what is enforced: the base plus the panel's overrides
+        self.base: Policy | None = None          # the rules as written
+        self.policy: Policy | None = None        # what is enforced: the base plus the panel's overrides
         self.overrides: tuple[tuple, tuple] = ((), ())   # (adjustments, grants)
         self.directory: Any = None     # the directory snapshot whose members fill directory groups
         self.files = 0
@@ -94,7 +95,7 @@ class PolicyHolder:
             for line in self.last_error:
                 logger.error(f"rules not loaded, keeping the last good policy: {line}")
 
-    def _keep(self, cached: tuple[Fingerprint, Any]) -> None:
+    def _keep(self, cached: tuple[Fingerprint, Policy]) -> None:
         """Go on with this folder's last good policy (this process enforced it before a script reload)."""
         self._good_seen, self.base = cached
         self.files = len(self._good_seen)
@@ -146,11 +147,11 @@ class PolicyHolder:
         else:
             self._seen = None          # something changed meanwhile: the next poll reloads
 
-    def _load_checked(self, folder: str) -> tuple[Any, list[str]]:
+    def _load_checked(self, folder: str) -> tuple[Policy, list[str]]:
         cached = _LAST_GOOD.get(manifest.folder_key(folder))
         return load_checked(self.loader, folder, cached[1] if cached else None, self.manifest)
 
-    def _record(self, folder: str, base: Any, confirmed: list[str]) -> None:
+    def _record(self, folder: str, base: Policy, confirmed: list[str]) -> None:
         record_good(folder, base, confirmed, self.manifest)
 
     async def set_overrides(self, adjustments: tuple, grants: tuple) -> None:
@@ -182,7 +183,7 @@ class PolicyHolder:
         return True
 
     @staticmethod
-    def _effective(base: Any, overrides: tuple[tuple, tuple], directory: Any = None) -> Any:
+    def _effective(base: Policy, overrides: tuple[tuple, tuple], directory: Any = None) -> Policy:
         if directory is not None and any(group.directory for group in base.doc.groups.values()):
             base = base.with_directory(directory)
         effective = combine(base, *overrides)
@@ -190,7 +191,7 @@ class PolicyHolder:
             overrides_logger.error(f"panel override left out: {line}")
         return effective.policy
 
-    def _swap(self, base: Any, effective: Any, seen: Fingerprint | None) -> None:
+    def _swap(self, base: Policy, effective: Policy, seen: Fingerprint | None) -> None:
         self.base, self.policy, self._seen, self._good_seen, self.last_error = base, effective, seen, seen, []
         self.files = len(seen or ())
         _LAST_GOOD[manifest.folder_key(self.folder)] = (seen or (), base)
