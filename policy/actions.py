@@ -50,6 +50,9 @@ class Action:
     settings: str | None = None         # the rule key holding its own settings (`quota:`, `warn:`)
     notice: Page | None = None          # a page shown once while still allowed (the budget's notice)
     generosity: int = 0                 # merging adjustments: the most generous action wins (lowest first)
+    # Its allow depends on more than the request itself (minutes used, a Continue given), so an allow
+    # may not be remembered for the next alike request (proxy_addons/decision_cache.py).
+    stateful: bool = False
 
 
 REGISTRY: dict[str, Action] = {}
@@ -100,14 +103,14 @@ register(Action(
 register(Action(
     "warn", "a page with a Continue button; a Continue lasts warn.remember minutes (default 60)",
     manager="asks first", status="asks first (a reminder page with Continue; a Continue lasts {remember} minutes)",
-    settings="warn", generosity=1, outcomes={
+    settings="warn", generosity=1, stateful=True, outcomes={
         "warn": Outcome("asks", "Asks first", "{label} is best in small doses at work; continue if you need it.",
                         Page("warn.html", "Heads-up", "A moment before {label}", "warn")),
         "allow": Outcome("open", "Open", "You chose to continue to {label}.")}))
 register(Action(
     "quota", "the site while their minutes of use on the rule's sites this day/week are under the limit; then "
     "blocked until the reset",
-    manager="on a budget", status="is on a budget of {minutes} minutes a {per}", settings="quota", generosity=3,
+    manager="on a budget", status="is on a budget of {minutes} minutes a {per}", settings="quota", generosity=3, stateful=True,
     notice=Page("notice.html", "Budget", "{remaining} minute{s} left on {label} {period}", "notice", 200),
     outcomes={
         "allow": Outcome("limited", "Open · {remaining} of {limit} min left {period}",
@@ -128,3 +131,4 @@ register(Action(
 
 NAMES = tuple(REGISTRY)         # allow, block, warn, quota, read-only: as the schema and docs list them
 GENEROSITY = tuple(sorted(REGISTRY, key=lambda name: REGISTRY[name].generosity))   # most generous first
+STATEFUL = tuple(name for name, action in REGISTRY.items() if action.stateful)

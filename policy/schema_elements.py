@@ -114,7 +114,7 @@ rule = element("rule", "Rule", "Who, which sites, when, and what happens; the fi
                       "x-fix": "list at least one site name, category:NAME or domain:DOMAIN"},
     "when": NAMES | {"description": "schedule names: the rule applies inside any of them (default: always)"},
     "except": NAMES | {"description": "schedule names: the rule does not apply inside any of them"},
-    "action": {"enum": list(ACTIONS), "description": "allow, block, warn, quota or read-only"},
+    "action": {"enum": list(ACTIONS), "description": ", ".join(ACTIONS[:-1]) + " or " + ACTIONS[-1]},
     "quota": quota, "warn": warn, "adjustable": adjustable,
     "message": {"type": "string", "description": "shown to the employee the rule stops or warns"},
 }, required=("name", "sites", "action")))

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Hashable
 from math import inf
 
+from policy.actions import STATEFUL
 from policy.decision import Decision
 from policy.engine import Policy
 
 KEEP_S = 60.0
 MAX_ENTRIES = 65536
-VARIABLE = ("quota", "warn")         # rule actions whose allow depends on more than the request
 
 
 class DecisionCache:
@@ -36,7 +36,7 @@ class DecisionCache:
 
     def put(self, policy: Policy, key: Hashable, ts: float, decision: Decision) -> None:
         """Keep `decision`, made at `ts`, if it is a plain allow."""
-        if decision.action != "allow" or decision.rule_action in VARIABLE:
+        if decision.action != "allow" or decision.rule_action in STATEFUL:
             return
         if policy is not self._policy:
             self._policy, self._entries = policy, {}

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from policy.actions import GENEROSITY, NAMES, OUTCOMES, REGISTRY, Action, Outcome, Page, register, shown
+from policy.actions import GENEROSITY, NAMES, OUTCOMES, REGISTRY, STATEFUL, Action, Outcome, Page, register, shown
 from policy.engine import Policy
 from tests.support.policies import doc, rule, site
 
@@ -19,15 +20,15 @@ DOCS = (ROOT / "docs" / "policy.md").read_text(encoding="utf-8")
 THURSDAY = datetime(2026, 3, 5, 10, 0)
 
 
-def engine_outcomes(action: Action) -> set[str]:
-    """What the engine answers for a rule with this action, over reads and writes, budgets spent or not,
+def engine_outcomes(action: Action) -> dict[tuple[str, int, bool], str]:
+    """What the engine answers for a rule with this action, for reads and writes, budgets spent or not,
     warnings continued or not."""
     quota = 30 if action.settings == "quota" else None
     remember = 60 if action.settings == "warn" else None
     policy = Policy(doc(sites=[site("facebook", "facebook.com")],
                         rules=[rule("r", ["facebook"], action.name, quota=quota, remember=remember)]))
-    return {policy.decide("alice", "https://facebook.com/", THURSDAY, method=method, used_minutes=used,
-                          continued=continued).action
+    return {(method, used, continued): policy.decide("alice", "https://facebook.com/", THURSDAY, method=method,
+                                                     used_minutes=used, continued=continued).action
             for method in ("GET", "POST") for used in (0, 10_000) for continued in (False, True)}
 
 
@@ -49,11 +50,16 @@ def incomplete(action: Action) -> list[str]:
             if not (PAGES / page.template).is_file() or not page.badge or not page.heading:
                 missing.append(f"page {page.template!r} for {outcome} is not a page with a badge and heading")
     try:
-        gives = engine_outcomes(action)
+        answers = engine_outcomes(action)
     except Exception as exc:      # any failure means the engine has no branch for it
-        gives = {f"an error ({exc!r})"}
+        answers = {("GET", 0, False): f"an error ({exc!r})"}
+    gives = set(answers.values())
     if gives != set(action.outcomes):
         missing.append(f"the engine gives {sorted(gives)}, the registry says {sorted(action.outcomes)}")
+    read_alike = {answers.get(("GET", used, continued)) for used in (0, 10_000) for continued in (False, True)}
+    if (len(read_alike) > 1) != action.stateful:
+        missing.append("stateful is wrong: " + ("a read's answer changes with minutes used or a Continue"
+                                                 if len(read_alike) > 1 else "a read's answer never changes"))
     rule_schema = SCHEMA["$defs"]["rule"]["properties"]
     if action.name not in rule_schema["action"]["enum"]:
         missing.append("not in the schema's actions")
@@ -103,5 +109,12 @@ def test_words_for_an_outcome_the_action_does_not_give_are_the_outcomes_own():
     assert set(OUTCOMES) == {o for action in REGISTRY.values() for o in action.outcomes}
 
 
-def test_the_most_generous_action_comes_first():
+def test_the_most_generous_action_comes_first_and_budgets_and_warnings_are_stateful():
     assert GENEROSITY == ("allow", "warn", "read-only", "quota", "block")
+    assert STATEFUL == ("warn", "quota")
+
+
+def test_an_action_said_stateless_whose_answer_moves_is_caught():
+    quota = REGISTRY["quota"]
+    assert incomplete(replace(quota, stateful=False)) == [
+        "stateful is wrong: a read's answer changes with minutes used or a Continue"]
