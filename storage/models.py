@@ -9,6 +9,7 @@ from storage import (
     audit,
     erasure,
     membership,
+    outbox,
     sign_in_throttle,
     usage,
     usage_indexes,
@@ -18,5 +19,5 @@ from storage.directory import snapshots
 
 metadata = Base.metadata
 # Named here so that importing them counts as a use: each module registers its tables on Base.metadata.
-MODEL_MODULES = (access, accounts, adjustments, audit, erasure, membership, sign_in_throttle, snapshots, usage,
-                 usage_indexes)
+MODEL_MODULES = (access, accounts, adjustments, audit, erasure, membership, outbox, sign_in_throttle, snapshots,
+                 usage, usage_indexes)

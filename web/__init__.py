@@ -17,6 +17,7 @@ from web.auth import sessions
 from web.auth.forms import SignOutForm
 from web.config import load_config
 from web.demo_notice import demo_data
+from web.requests import pending
 
 csrf = CSRFProtect()  # every POST, PUT, PATCH and DELETE needs the form's token
 
@@ -33,10 +34,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     errors.init_app(app)
     _register_blueprints(app)
+    pending.init_app(app)
 
     @app.get("/")
     @login_required
     def home():
+        if pending.pending_count(current_user):  # managers with requests waiting land on them
+            return redirect(url_for("requests.inbox"))
         if current_user.role == "admin":
             return redirect(url_for("admin.accounts"))
         return redirect(url_for("me.index"))

@@ -13,6 +13,7 @@ from web.me.requests import my_requests
 from web.me.usage import week_start, week_usage
 from web.overrides import effective_policy
 from web.policy_source import PolicyUnavailable
+from web.requests.forms import ButtonForm
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -32,7 +33,7 @@ def index():
         "me/index.html", sections=overview(policy, user, moment, used_minutes(db(), user, moment)),
         usage=usage, most=max((week.minutes for week in usage), default=0), weekdays=WEEKDAYS,
         monday=week_start(local.date()), local=local, groups=sorted(policy.groups_of(user)),
-        requests=my_requests(db(), user, labels))
+        requests=my_requests(db(), user, labels), button_form=ButtonForm(formdata=None))
 
 
 @bp.get("/account")

@@ -1,4 +1,4 @@
-"""Forms to ask for access, to decide a request, and to grant access without one."""
+"""Forms to ask for access, to decide a request, to grant access without one, and to end or withdraw."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -20,6 +20,14 @@ def durations_up_to(hours: int) -> list[SelectChoice]:
     return offered
 
 
+def with_asked(choices: list[SelectChoice], hours: int) -> list[SelectChoice]:
+    """`choices` with the duration a person asked for among them, so it can be the default."""
+    if any(int(choice.value) == hours for choice in choices):
+        return choices
+    label = f"{hours} hours" if hours % 24 else f"{hours // 24} days"
+    return sorted([*choices, SelectChoice(str(hours), label)], key=lambda choice: int(choice.value))
+
+
 class AccessRequestForm(FlaskForm):
     site = SelectField("Site", validators=[DataRequired()])
     reason = TextAreaField("Why you need it", validators=[DataRequired(), Length(min=3, max=500)],
@@ -35,8 +43,12 @@ class DecisionForm(FlaskForm):
 
 
 class GrantForm(FlaskForm):
-    user = StringField("Person (account name)", validators=[DataRequired(), Length(max=100)],
-                       render_kw={"autocapitalize": "none", "autocomplete": "off"})
+    user = SelectField("Person", validators=[DataRequired(message="Choose a person from your teams.")],
+                       validate_choice=False)
     site = SelectField("Site", validators=[DataRequired()])
     hours = SelectField("For how long", choices=DURATIONS, default="8")
     note = StringField("Why (for the audit trail)", validators=[Optional(), Length(max=500)])
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button (end a grant, withdraw a request): its CSRF token is all it carries."""
