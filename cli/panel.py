@@ -34,13 +34,16 @@ def register(subparsers) -> None:
 def prepare(db: str | None, rules: str | None, demo: bool, proxy_address: str | None = None):
     """The app, its database migrated (and seeded for a demo), its purge scheduled; StorageError if unusable."""
     from web import create_app
+    from web.notify.sender import start_sender
     from web.retention import start_purger
 
     app = create_app({key: value for key, value in (("DB", db), ("RULES", rules), ("PROXY_ADDRESS", proxy_address))
                       if value})
     if demo:
+        _demo_mail(app)
         _seed_demo(app)
     start_purger(app)  # forgets usage older than RETENTION_DAYS, now and once a day
+    start_sender(app)  # expires requests, warns of grants ending, delivers e-mail and webhooks
     return app
 
 
@@ -123,6 +126,21 @@ def run(args: argparse.Namespace) -> int:
     print(f"Watercooler panel on {url_of(host, port)} (database {database})", flush=True)
     serve(app, host=host, port=port, **server_settings(app))
     return 0
+
+
+def _demo_mail(app) -> None:
+    """The demo's messages go to .eml files in the data folder (unless a mail server is set), so a
+    newcomer can open what managers and employees would receive."""
+    from pathlib import Path
+
+    from storage.db import data_dir
+    from web.notify.notifier import mail_on
+
+    if mail_on(app.config):
+        return
+    folder = (Path(app.config["DATA"]) if app.config["DATA"] else data_dir()) / "demo-mail"
+    app.config.update(MAIL_FOLDER=str(folder), MAIL_DOMAIN=app.config["MAIL_DOMAIN"] or "northwind.example")
+    print(f"Demo mail: messages to managers and employees are written as .eml files to {folder}/")
 
 
 def _seed_demo(app) -> None:

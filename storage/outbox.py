@@ -36,9 +36,9 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
 
 
-def backoff(attempts: int) -> timedelta:
-    """How long to wait after the `attempts`-th failed attempt."""
-    return timedelta(seconds=min(LAST_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** max(0, attempts - 1)))
+def backoff(attempts: int, first: float = FIRST_RETRY_SECONDS) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt: `first` seconds, doubling, at most an hour."""
+    return timedelta(seconds=min(LAST_RETRY_SECONDS, first * 2 ** max(0, attempts - 1)))
 
 
 def due(db: Session, now: datetime, limit: int = 50) -> list[OutboxMessage]:
@@ -51,10 +51,11 @@ def delivered(db: Session, message_id: int) -> None:
     db.execute(delete(OutboxMessage).where(OutboxMessage.id == message_id))
 
 
-def failed(db: Session, message: OutboxMessage, error: str, now: datetime) -> None:
+def failed(db: Session, message: OutboxMessage, error: str, now: datetime,
+           first: float = FIRST_RETRY_SECONDS) -> None:
     attempts = message.attempts + 1
     db.execute(update(OutboxMessage).where(OutboxMessage.id == message.id).values(
-        attempts=attempts, last_error=error[:500], next_attempt_at=now + backoff(attempts)))
+        attempts=attempts, last_error=error[:500], next_attempt_at=now + backoff(attempts, first)))
 
 
 def waiting(db: Session) -> list[OutboxMessage]:

@@ -39,6 +39,24 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_ADDRESS": None,              # host:port in /proxy.pac; None: this panel's host, port 8080
     "PAC_DIRECT": [],                   # domains /proxy.pac sends direct, not through the proxy
     "CA_CERT": None,                    # the proxy's CA certificate for /ca.pem; None: DATA/proxy/
+    # notifications (docs/panel.md, "Notifications"); delivered by `watercooler panel`'s background thread
+    "PANEL_URL": None,                  # where links in messages point; None: http://127.0.0.1:8081/
+    "SMTP_HOST": None,                  # None (and no MAIL_FOLDER): no e-mail
+    "SMTP_PORT": 587,
+    "SMTP_SECURITY": "starttls",        # starttls, tls (implicit, usually port 465) or none
+    "SMTP_USER": None,                  # None: no login
+    "SMTP_PASSWORD": None,
+    "SMTP_TIMEOUT": 10,
+    "SMTP_CA_FILE": None,               # CA certificates to trust for the mail server; None: the system's
+    "MAIL_FROM": "watercooler@localhost",
+    "MAIL_DOMAIN": None,                # account NAME gets mail at NAME@MAIL_DOMAIN (a name with @ as is)
+    "MAIL_FOLDER": None,                # write messages as .eml files here instead of sending them
+    "WEBHOOK_URL": None,                # one JSON POST per event
+    "WEBHOOK_FORMAT": "json",           # json, slack or teams
+    "WEBHOOK_TIMEOUT": 10,
+    "OUTBOX_FIRST_RETRY_SECONDS": 30,   # a failed delivery is tried again after this, doubling up to an hour
+    "REQUEST_EXPIRY_HOURS": 72,         # undecided requests expire after this
+    "GRANT_ENDING_NOTICE_MINUTES": 15,  # people are told this long before a grant ends
     # `watercooler panel`'s server (waitress): idle connections cost no thread, only a socket
     "SERVER_THREADS": 8,                # requests handled at once
     "SERVER_CONNECTION_LIMIT": 500,     # open connections at once (idle ones included); more wait to be accepted

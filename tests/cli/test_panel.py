@@ -81,9 +81,25 @@ def test_the_demo_panel_prints_accounts_that_sign_in(tmp_path):
             assert signed_in.status_code == 302
             team = client.get("/team/usage?group=marketing")
             assert "Demo: the usage in this panel is simulated" in team.text and "active minutes this week" in team.text
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as alice:
+            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', alice.get("/auth/login").text)
+            alice_password = re.search(r"^alice\.krueger (\S+)$", accounts, re.M).group(1)
+            alice.post("/auth/login", data={"name": "alice.krueger", "password": alice_password,
+                                            "csrf_token": token.group(1)})
+            form = alice.get("/requests/new").text
+            site = re.search(r'<option[^>]* value="([^"]+)"', form).group(1)
+            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+            asked = alice.post("/requests/new", data={"site": site, "reason": "Our campaign", "hours": "1",
+                                                      "csrf_token": token})
+            assert asked.status_code == 302
+        mail = tmp_path / "data" / "demo-mail"
+        [written] = poll(lambda: list(mail.glob("*carol.schmitt@northwind.example.eml")), timeout=30,
+                         what="the demo's mail to the manager")
+        assert "Subject: Watercooler: alice.krueger asks for" in written.read_text()
     finally:
         process.terminate()
         output = process.communicate(timeout=10)[0]
+    assert f"Demo mail: messages to managers and employees are written as .eml files to {mail}/" in output
     assert "Demo accounts (sign in at the panel):" in output
     assert f"manager   carol.schmitt   password {password}" in output
 

@@ -1,5 +1,6 @@
 """The status page: proxies and their heartbeats, the policy as understood, warnings, device set-up.
 
+It also shows the notifications waiting in the outbox, failing ones with their last error.
 Heartbeats come through the database, so a proxy that cannot reach it only falls silent there; the
 health reports that proxies on this machine keep in the data folder say why (database stalled or
 down, since when, how many records wait in the spool).
@@ -15,12 +16,14 @@ from sqlalchemy import select
 from policy.loader import check_policy
 from storage.db import data_dir
 from storage.health_report import read_reports
+from storage.outbox import waiting
 from storage.usage import ProxyNode
 from web.admin import bp
 from web.admin.rule_words import describe_default, describe_rule
 from web.clock import now
 from web.db import db
 from web.devices import ca_certificate
+from web.notify.notifier import mail_on
 from web.overrides import effective
 from web.policy_source import EXTENSION as POLICY_SOURCE, PolicyUnavailable
 from web.roles import role_required
@@ -45,7 +48,8 @@ def status():
         load_error=source.error, folder=source.folder, warnings=[p for p in problems if not p.is_error],
         rules=[(rule, describe_rule(policy, rule)) for rule in policy.doc.rules] if policy else [],
         default=describe_default(policy) if policy else None,
-        ca_present=ca_certificate().exists(), reports=_local_reports())
+        ca_present=ca_certificate().exists(), reports=_local_reports(), outbox=waiting(db()),
+        mail_on=mail_on(current_app.config))
 
 
 def _local_reports() -> list[dict]:
