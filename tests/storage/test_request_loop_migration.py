@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 from storage.db import make_engine, write_connection
 from storage.migrate import alembic_config, upgrade
 from storage.utc import utcnow
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 
 
 def _downgrade(engine, revision: str) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from storage.outbox import OutboxMessage
 

@@ -6,7 +6,8 @@ Settings (see docs/panel.md, "Notifications"): `SMTP_HOST` or `MAIL_FOLDER` turn
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy.orm import Session
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from storage.outbox import OutboxMessage
 

@@ -11,7 +11,16 @@ from web.policy_source import current_policy
 from web.requests import bp
 from web.requests.forms import DURATIONS, ButtonForm, DecisionForm, GrantForm
 from web.requests.lifecycle import end_grant
-from web.requests.steps import AlreadyDecided, NotYours, OutOfBounds, Refused, approve, decline, grant_directly, label_of
+from web.requests.steps import (
+    AlreadyDecided,
+    NotYours,
+    OutOfBounds,
+    Refused,
+    approve,
+    decline,
+    grant_directly,
+    label_of,
+)
 from web.requests.teams import may_decide_for
 from web.requests.views import actor, people_of, record_refusal, refuse, render_inbox, tell
 from web.roles import role_required

@@ -4,15 +4,15 @@ Revision ID: 0009_request_loop
 Revises: 0008_directory
 Create Date: 2026-12-01
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_request_loop"
-down_revision: Union[str, Sequence[str], None] = "0008_directory"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = "0008_directory"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 Stamp = sa.DateTime(timezone=True)   # storage.utc.UTCDateTime: aware UTC on both databases
 OLD_STATUSES = "status IN ('pending', 'approved', 'declined')"

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from storage.outbox import OutboxMessage
-from tests.support.databases import db_url, migrated_session, pg_database, usage_engine  # noqa: F401
 from web.notify.events import Event
 from web.notify.notifier import Notifier, address_of
 
