@@ -1,10 +1,15 @@
 """/proxy.pac: public, names the configured proxy (never the Host header), sends loopback and configured
 domains direct, injects nothing; /ca.pem serves a certificate and nothing else."""
-import json
-
 import pytest
 
+from tests.support.pac import find_proxy
 from tests.support.tls_certs import make_pki
+
+
+def served(client, **headers) -> str:
+    response = client.get("/proxy.pac", **headers)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
 
 
 def test_the_pac_file_names_the_proxy_and_needs_no_sign_in(app, client):
@@ -13,17 +18,16 @@ def test_the_pac_file_names_the_proxy_and_needs_no_sign_in(app, client):
     assert response.status_code == 200
     assert response.mimetype == "application/x-ns-proxy-autoconfig"
     body = response.get_data(as_text=True)
-    assert "function FindProxyForURL(url, host)" in body
-    assert 'return "PROXY proxy.corp.example:8080";' in body
-    assert 'var direct = [];' in body
+    assert find_proxy(body, "https://www.facebook.com/", "10.0.0.5") == ["PROXY proxy.corp.example:8080"]
+    assert find_proxy(body, "http://localhost:8081/", "10.0.0.5") == ["DIRECT"]
 
 
 @pytest.mark.parametrize("forged", ["evil.example:8080", "evil.example", "[2001:db8::66]:1"])
 def test_a_forged_host_header_never_reaches_the_pac_file(app, client, forged):
     app.config["PROXY_ADDRESS"] = "proxy.corp.example:3128"
     for headers in ({"Host": forged}, {"Host": "panel.corp.example", "X-Forwarded-Host": forged}):
-        body = client.get("/proxy.pac", headers=headers).get_data(as_text=True)
-        assert 'return "PROXY proxy.corp.example:3128";' in body
+        body = served(client, headers=headers)
+        assert find_proxy(body, "https://x.com/", "10.0.0.5") == ["PROXY proxy.corp.example:3128"]
         assert "evil" not in body and "2001:db8" not in body
 
 
@@ -36,22 +40,27 @@ def test_without_a_configured_address_there_is_no_pac_file_and_it_says_why(clien
 
 def test_settings_choose_the_address_and_the_direct_domains(app, client):
     app.config.update(PROXY_ADDRESS="proxy.corp.example:3128", PAC_DIRECT=["Intranet.corp.example."])
-    body = client.get("/proxy.pac").get_data(as_text=True)
-    assert 'return "PROXY proxy.corp.example:3128";' in body
-    assert 'var direct = ["intranet.corp.example"];' in body
+    body = served(client)
+    assert find_proxy(body, "https://x.com/", "10.0.0.5") == ["PROXY proxy.corp.example:3128"]
+    assert find_proxy(body, "https://intranet.corp.example/a", "10.0.0.5") == ["DIRECT"]
+    assert find_proxy(body, "https://wiki.intranet.corp.example/a", "10.0.0.5") == ["DIRECT"]
 
 
 def test_values_cannot_break_out_of_their_strings(app, client):
-    app.config.update(PROXY_ADDRESS='x"; alert(1); "', PAC_DIRECT=['a"];alert(2);//'])
-    body = client.get("/proxy.pac").get_data(as_text=True)
-    assert f"return {json.dumps('PROXY x\"; alert(1); \"')};" in body
-    assert 'alert(1); "";' not in body and '"a\\"];alert(2);//"' in body
+    app.config.update(PROXY_ADDRESS='x"; alert(1); "')
+    refused = client.get("/proxy.pac")
+    assert refused.status_code == 500 and "give HOST:PORT" in refused.get_data(as_text=True)
+    assert "FindProxyForURL" not in refused.get_data(as_text=True)
+    app.config.update(PROXY_ADDRESS="proxy.corp.example:3128", PAC_DIRECT=['a"];alert(2);//'])
+    body = served(client)
+    assert '"a\\"];alert(2);//"' in body
+    assert find_proxy(body, "https://x.com/", "10.0.0.5") == ["PROXY proxy.corp.example:3128"]
 
 
 @pytest.mark.parametrize("configured", ["::1:8080", "[::1]:8080"])
 def test_ipv6_addresses_are_bracketed(app, client, configured):
     app.config["PROXY_ADDRESS"] = configured
-    assert 'return "PROXY [::1]:8080";' in client.get("/proxy.pac").get_data(as_text=True)
+    assert find_proxy(served(client), "https://x.com/", "10.0.0.5") == ["PROXY [::1]:8080"]
 
 
 @pytest.fixture(scope="module")
