@@ -1,7 +1,8 @@
 """A what-if report as people read it (text, JSON): a verdict, the limits, per rule, group, site, category.
 
 Every figure about people comes from at least `minimum` of them (the panel's MIN_GROUP_SIZE), or it
-reads "fewer than N": a count never points at one person.
+reads "fewer than N", zero included as in the panel (`web.manager.suppression`), so a hidden figure
+never says whether anyone is behind it. The verdict's company-wide totals name no group that is hidden.
 """
 from __future__ import annotations
 
@@ -135,7 +136,7 @@ def _top(report: Report, change: str, minimum: int) -> str:
 
 def _value(cell: Cell, minimum: int) -> str:
     value = shown(cell, minimum)
-    return f"fewer than {minimum}" if value is None and cell.people else f"{value or 0:,}"
+    return f"fewer than {minimum}" if value is None else f"{value:,}"   # zero too: "fewer" never means "some"
 
 
 def _table(rows: list[list[str]], right_from: int) -> list[str]:

@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": 0,               # reverse proxies in front of the panel whose X-Forwarded-* we trust
     "MIN_GROUP_SIZE": 5,                # every usage figure comes from at least this many people
     "PREVIEWS_PER_HOUR": 10,            # change previews ("would have affected N people") per account
+    "DRAFTS": [],                       # draft rules folders admins may replay usage through ("Preview a draft")
     "RETENTION_DAYS": 90,               # usage older than this is purged (daily, by `watercooler panel`)
     "REQUEST_RETENTION_DAYS": 90,       # access requests and grants, this long after they end
     "AUDIT_RETENTION_DAYS": 400,        # audit records older than this are deleted

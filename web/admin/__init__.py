@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from web.admin import accounts, audit, status  # noqa: E402,F401  (registers the routes on bp)
+from web.admin import accounts, audit, status, whatif  # noqa: E402,F401  (registers the routes on bp)
