@@ -3,7 +3,9 @@
 A rule applies to a group when the group is one of the rule's `who` groups or is included in one
 (the engine's own test, `Groups.within`), so a manager of marketing may tune a rule written for staff
 — for marketing only. An adjustment the rules no longer allow (an admin narrowed a bound) is `stale`:
-not in force, so the group's value is the rules' own until its managers save a new one.
+not in force, so the group's value is the rules' own until its managers save a new one. A rule that
+never decides for the group's people (an earlier rule always does, e.g. one that opens everything to
+communications) is `shadowed_by` that rule: a change to it would not take effect.
 """
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from policy.engine import Policy
 from policy.model import Adjustable, Rule
 from policy.overrides import Adjustment as PolicyAdjustment
 from policy.principals import Groups
+from policy.reach import first_decider
 from storage.accounts import User
 from storage.adjustments import Adjustment
+from web.clock import now
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,7 @@ class Tunable:
     bounds: Adjustable
     current: Adjustment | None      # the group's saved adjustment, if any
     stale: str | None = None        # why the saved adjustment is not in force (None: it is, or none)
+    shadowed_by: str | None = None  # the earlier rule that decides for the group instead (None: this one can)
 
     @property
     def key(self) -> str:
@@ -52,6 +57,7 @@ def managed_groups(policy: Policy, account: User) -> list[str]:
 
 def tunables(policy: Policy, groups: list[str], adjustments: list[Adjustment]) -> list[Tunable]:
     structure = Groups(policy.doc.groups)
+    today = now().astimezone(policy.timezone).date()
     current = {(row.rule, row.group_name): row for row in adjustments}
     found = []
     for group in groups:
@@ -61,7 +67,8 @@ def tunables(policy: Policy, groups: list[str], adjustments: list[Adjustment]) -
             outer = [entry.removeprefix("group:") for entry in rule.who if entry.startswith("group:")]
             if any(structure.within(group, name) for name in outer):
                 row = current.get((rule.name, group))
-                found.append(Tunable(rule, group, rule.adjustable, row, _stale(policy, row)))
+                found.append(Tunable(rule, group, rule.adjustable, row, _stale(policy, row),
+                                     first_decider(policy, rule.name, members(policy, group), today)))
     return found
 
 

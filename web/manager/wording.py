@@ -15,15 +15,25 @@ def _schedules(names) -> str:
 
 
 def describe(tunable: Tunable, new: dict) -> list[str]:
-    """One sentence per field that changes, e.g. "marketing: social-budget 30 → 45 minutes a day"."""
+    """One sentence per field that changes, e.g. "marketing: social-budget 30 → 45 minutes a day".
+
+    A field missing from `new` goes back to the rules' own value (`forms.new_values` leaves out a value
+    equal to the rules'), so going back reads as the change it is, not as nothing."""
     rule, group, sentences = tunable.rule.name, tunable.group, []
-    if "minutes" in new and new["minutes"] != tunable.value("minutes"):
+    written = {"minutes": tunable.rule.quota.minutes if tunable.rule.quota else None,
+               "action": tunable.rule.action, "when": list(tunable.rule.when)}
+    bounds = tunable.bounds
+    after = {field: new.get(field, written[field]) for field, open_ in
+             (("minutes", bounds.minutes), ("action", bounds.actions), ("when", bounds.when)) if open_ or field in new}
+    own = {field: " (as the rules say)" if field not in new else "" for field in after}
+    if "minutes" in after and after["minutes"] != tunable.value("minutes"):
         per = tunable.rule.quota.per if tunable.rule.quota else "day"
-        sentences.append(f"{group}: {rule} {tunable.value('minutes')} → {new['minutes']} minutes a {per}")
-    if "action" in new and new["action"] != tunable.value("action"):
-        old, now = tunable.value("action"), new["action"]
-        sentences.append(f"{group}: {rule} {action_word(old)} → {action_word(now)}")
-    if "when" in new and list(new["when"]) != list(tunable.value("when")):
+        sentences.append(f"{group}: {rule} {tunable.value('minutes')} → {after['minutes']} minutes a {per}"
+                         f"{own['minutes']}")
+    if "action" in after and after["action"] != tunable.value("action"):
+        old, now = tunable.value("action"), after["action"]
+        sentences.append(f"{group}: {rule} {action_word(old)} → {action_word(now)}{own['action']}")
+    if "when" in after and list(after["when"]) != list(tunable.value("when")):
         sentences.append(f"{group}: {rule} applies during {_schedules(tunable.value('when'))} → "
-                         f"{_schedules(new['when'])}")
+                         f"{_schedules(after['when'])}{own['when']}")
     return sentences

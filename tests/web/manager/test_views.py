@@ -9,7 +9,8 @@ from sqlalchemy import select
 from storage.adjustments import Adjustment
 from storage.audit import AuditRecord
 from storage.usage import QuotaCharge
-from tests.web.conftest import AuthActions, csrf_token
+from tests.support.cli_run import ROOT
+from tests.web.conftest import AuthActions, csrf_token, make_app
 from web.db import db
 
 BUDGET = "social-budget/marketing"
@@ -164,3 +165,27 @@ def test_a_stale_adjustment_neither_blocks_nor_shows_in_another_teams_save(app, 
     assert "30 of 30 min left today" in _text(frank.get("/me/"))     # what the proxy enforces too
     assert _post(grace, "apply", "social-budget/engineering", minutes="50").status_code == 302
     assert ("social-budget", "engineering", 50, None) in _adjustments(app)
+
+
+def test_saving_again_says_what_was_saved(app, client, auth):
+    auth.login("carol")
+    assert _post(client, "apply", BUDGET, minutes="25").status_code == 302
+    assert "Saved: marketing: social-budget 30 → 25 minutes a day." in _text(client.get("/team/"))
+    assert _post(client, "apply", BUDGET, minutes="20").status_code == 302
+    assert "Saved: marketing: social-budget 25 → 20 minutes a day." in _text(client.get("/team/"))
+    assert _post(client, "apply", BUDGET, minutes="30").status_code == 302
+    assert "Saved: marketing: social-budget 20 → 30 minutes a day (as the rules say)." in _text(client.get("/team/"))
+
+
+def test_a_limit_an_earlier_rule_always_decides_is_flagged_with_that_rule(tmp_path, password_hash):
+    company = make_app(tmp_path, password_hash, rules=ROOT / "rules")
+    admin = company.test_client()
+    AuthActions(admin).login("ada")
+    page = _text(admin.get("/team/"))
+    assert ("A change here does not take effect for communications: rule comms-runs-our-accounts comes first "
+            "in the rules and decides their requests to these sites.") in page
+    assert "does not take effect for marketing" not in page
+    preview = _text(admin.post("/team/preview", data=_form_data(admin.get("/team/").get_data(as_text=True),
+                                                                  "social-budget/communications", {"minutes": "20"})))
+    assert "communications: social-budget 30 → 20 minutes a day" in preview
+    assert "does not take effect for communications: rule comms-runs-our-accounts" in preview
