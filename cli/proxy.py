@@ -45,8 +45,7 @@ def worker_count(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from proxy_addons.ca import ca_cert_path, ensure_ca
-    from proxy_addons.inprocess import serve
+    from proxy_addons.ca import ensure_ca
     from storage.db import StorageError, data_dir, resolve_url
     from storage.private import restrict_umask
 

@@ -51,9 +51,9 @@ def run(args: argparse.Namespace) -> int:
     except CertificateProblem as problem:
         return _fail(str(problem))
     for host, port in args.upstreams:
-        problem = login_problem(host, port)
-        if problem:
-            return _fail(problem)
+        refusal = login_problem(host, port)
+        if refusal:
+            return _fail(refusal)
     folder = (args.folder or data_dir() / "remote-endpoint").expanduser()
     try:
         config = write_config(folder, args.listen, args.cert, args.key, args.upstreams, maxconn=connection_room())
@@ -80,7 +80,7 @@ def connection_room() -> int:
     """Connections HAProxy can hold at once: each takes two descriptors (client and proxy side) of the
     open-file limit HAProxy can raise itself to; at most 20,000."""
     import resource
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     limit = hard if hard != resource.RLIM_INFINITY else 1 << 20
     return max(100, min(20_000, (limit - 100) // 2))
 

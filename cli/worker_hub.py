@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Callable
+from collections.abc import Callable
 
 MAX_KEPT = 100_000
 MAX_LINE = 64 * 1024

@@ -11,7 +11,7 @@ import asyncio
 import os
 import signal
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 
 class ForkedWorker:

@@ -1,9 +1,10 @@
-"""`watercooler proxy --workers N`: N proxy processes on ports PORT … PORT+N-1, each replaced when it stops.
+"""`watercooler proxy --workers N`: N proxy processes on ports PORT … PORT+N-1, each replaced when it ends.
 
 One mitmproxy process is one event loop on one core. Workers are forked copies of this command, each
-running what `watercooler proxy` runs (cli/worker_process.py), on one database and one rules folder (quota minutes are claimed there, one budget per
-person); each listens on its own port so it sees its clients' own addresses (mitmproxy reads no PROXY
-protocol, so nothing may stand between clients and workers). The PAC file spreads clients over the
+running what `watercooler proxy` runs (cli/worker_process.py), on one database and one rules folder
+(quota minutes are claimed there, one budget per person); each listens on its own port so it sees its
+clients' own addresses (mitmproxy reads no PROXY protocol, so nothing may stand between clients and
+workers). The PAC file spreads clients over the
 ports. The supervisor only starts, watches and replaces workers, and relays Continues between them
 (cli/worker_hub.py): a worker that dies (even by SIGKILL) is started again at once on its port; the
 others keep serving. SIGTERM or Ctrl-C stops them all, each writing its usage spool first.
@@ -11,10 +12,11 @@ others keep serving. SIGTERM or Ctrl-C stops them all, each writing its usage sp
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import socket
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from cli.worker_hub import Hub
 from cli.worker_process import ForkedWorker
@@ -31,6 +33,7 @@ class Supervisor:
         self.processes: dict[int, ForkedWorker] = {}
         self.channels: dict[int, socket.socket] = {}     # the supervisor's ends: no worker may hold them
         self.ready: dict[int, asyncio.Event] = {}
+        self.relays: dict[int, asyncio.Task] = {}        # the hub's task per worker, kept until replaced
         self.failed: int | None = None     # exit code of a worker that could not start at all
 
     async def run(self) -> int:
@@ -72,10 +75,8 @@ class Supervisor:
             print(f"watercooler proxy: worker {index + 1} ended (exit code {code}); starting it again",
                   file=sys.stderr, flush=True)
             first = False
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.stopping.wait(), delay)
-            except asyncio.TimeoutError:
-                pass
 
     async def _start(self, index: int) -> asyncio.Event:
         ours, theirs = socket.socketpair()
@@ -87,5 +88,5 @@ class Supervisor:
             theirs.close()
         self.channels[index] = ours
         reader, writer = await asyncio.open_unix_connection(sock=ours)
-        asyncio.create_task(self.hub.serve(index, reader, writer, ready.set))
+        self.relays[index] = asyncio.create_task(self.hub.serve(index, reader, writer, ready.set))
         return ready

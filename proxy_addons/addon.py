@@ -26,11 +26,11 @@ from mitmproxy.utils import asyncio_utils
 
 from proxy_addons import answers, bypass_options, client_addresses, login_only, options
 from proxy_addons.connections import close_client
+from proxy_addons.directory_watch import watch_directory
 from proxy_addons.enforce import KEEP_BODY
 from proxy_addons.failsafe import failsafe, report
 from proxy_addons.guard import MARK, install_guard
 from proxy_addons.identity import Who, identify
-from proxy_addons.directory_watch import watch_directory
 from proxy_addons.overrides import watch_overrides
 from proxy_addons.panel_auth import PanelAuth
 from proxy_addons.parts import Parts

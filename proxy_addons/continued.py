@@ -7,8 +7,8 @@ pressed on another worker.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 # (identity, rule, site, until, token nonce, token expiry): what another worker needs to honour it too.
 Publisher = Callable[[str, str, str, datetime, str, int], None]

@@ -95,7 +95,8 @@ SUMMARISED = ["watercooler_rules", "watercooler_db", "watercooler_db_connect_tim
               "watercooler_secret", "watercooler_panel_url", "watercooler_no_ca", "watercooler_auth",
               "watercooler_auth_cache", "watercooler_ldap_cache", "watercooler_max_connections",
               "watercooler_max_per_client", "watercooler_head_timeout", "watercooler_hello_timeout",
-              "watercooler_log_addresses", "watercooler_login_only", "watercooler_worker_channel", "watercooler_map_hosts",
+              "watercooler_log_addresses", "watercooler_login_only", "watercooler_worker_channel",
+              "watercooler_map_hosts",
               "watercooler_test_clock", "watercooler_test_fault", "proxyauth", "connection_strategy", "confdir"]
 
 

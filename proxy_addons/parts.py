@@ -13,7 +13,7 @@ from typing import Any
 from policy.decision import Decision
 from policy.engine import Policy
 from policy.manifest import manifest_path
-from proxy_addons import log_summary
+from proxy_addons import log_summary, login_only
 from proxy_addons.clock import Clock, parse_clock
 from proxy_addons.connections import Connections
 from proxy_addons.continued import ContinuedState, QuotaNotices
@@ -23,7 +23,6 @@ from proxy_addons.enforce import Enforcer
 from proxy_addons.identity import Who
 from proxy_addons.ipmap import IpUserMap, load_ip_map
 from proxy_addons.ldap_cache import cache_ldap
-from proxy_addons import login_only
 from proxy_addons.limits import ConnectionLimits
 from proxy_addons.map_hosts import HostMapper, parse_map
 from proxy_addons.open_files import OpenFiles, raise_open_file_limit

@@ -13,8 +13,9 @@ import asyncio
 import json
 import logging
 import socket
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 logger = logging.getLogger("watercooler.workers")
 MAX_LINE = 64 * 1024
@@ -38,7 +39,7 @@ class WorkerChannel:
             while line := await reader.readline():
                 self.receive(line)
         except (OSError, ValueError) as exc:      # ValueError: a line over MAX_LINE
-            logger.warning(f"the line to the supervisor failed ({type(exc).__name__}: {exc})")
+            logger.warning("the line to the supervisor failed (%s: %s)", type(exc).__name__, exc)
         finally:
             self.continued.published = None
             self.writer.close()
@@ -56,7 +57,7 @@ class WorkerChannel:
             self.continued.merge(str(identity), str(rule), str(site), datetime.fromisoformat(until), now=self.now())
             self.signer().mark_used(str(nonce), int(expires))
         except (ValueError, KeyError, TypeError) as exc:
-            logger.warning(f"ignored a line from the supervisor that is not a Continue ({type(exc).__name__})")
+            logger.warning("ignored a line from the supervisor that is not a Continue (%s)", type(exc).__name__)
 
     def _send(self, message: dict) -> None:
         if self.writer is not None and not self.writer.is_closing():

@@ -58,7 +58,7 @@ def curl(*args: str) -> subprocess.CompletedProcess:
 
 
 def via_endpoint(setup, *args: str) -> subprocess.CompletedProcess:
-    tmp, pki, remote, office, port = setup
+    _, pki, _, _, port = setup
     return curl("--proxy", f"https://127.0.0.1:{port}", "--proxy-cacert", str(pki.ca_pem), *args)
 
 
@@ -73,7 +73,7 @@ def test_without_credentials_there_is_nothing_but_407(setup):
 
 
 def test_signed_in_a_blocked_site_gets_the_office_block_page_and_an_allowed_one_its_origin(setup):
-    tmp, pki, remote, office, port = setup
+    _, pki, remote, office, _ = setup
     remote_page = via_endpoint(setup, "--proxy-user", LOGIN, "http://www.facebook.com/")
     office_page = curl("--proxy", f"http://127.0.0.1:{office.port}", "--proxy-user", LOGIN, "http://www.facebook.com/")
     assert remote_page.stdout.startswith("HTTP/1.1 403") and "Facebook opens at lunch" in remote_page.stdout
@@ -88,7 +88,7 @@ def test_signed_in_a_blocked_site_gets_the_office_block_page_and_an_allowed_one_
 
 
 def test_a_port_that_does_not_require_a_login_is_refused(setup):
-    tmp, pki, remote, office, port = setup
+    tmp, pki, _, office, _ = setup
     for target, said in ((office.port, "is not a login-only proxy"), (free_port(), "no proxy answers")):
         refused = subprocess.run([str(WATERCOOLER), "remote-endpoint", "--cert", str(pki.cert_pem), "--key",
                                   str(pki.key_pem), "--listen", f"127.0.0.1:{free_port()}", "--to",

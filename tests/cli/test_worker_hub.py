@@ -14,10 +14,13 @@ def continue_line(identity: str, until: str = "2026-11-26T11:00:00+01:00") -> by
                       ).encode() + b"\n"
 
 
+RELAYS: set[asyncio.Task] = set()
+
+
 async def attach(hub: Hub, index: int, readies: list[int]):
     ours, theirs = socket.socketpair()
     reader, writer = await asyncio.open_unix_connection(sock=ours)
-    asyncio.create_task(hub.serve(index, reader, writer, lambda: readies.append(index)))
+    RELAYS.add(asyncio.create_task(hub.serve(index, reader, writer, lambda: readies.append(index))))
     return await asyncio.open_unix_connection(sock=theirs)
 
 
