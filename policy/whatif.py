@@ -91,17 +91,19 @@ class WhatIf:
     def _runouts(self, user: str, old: PersonReplay, new: PersonReplay) -> None:
         report, since = self.report, self.since_ts
         for key in set(old.runouts) | set(new.runouts):
-            before, after = old.runouts.get(key), new.runouts.get(key)
+            ran_out, runs_out = old.runouts.get(key), new.runouts.get(key)
+            before, after = ran_out and ran_out[0], runs_out and runs_out[0]
             if max(before or 0, after or 0) < since:
                 continue                  # ran out before the period began, under both
             if before is not None and before >= since:
                 self._rule(False, key[0]).runouts.add(user)
-            if after is not None and after >= since:
+            if runs_out is not None and after >= since:
                 self._rule(True, key[0]).runouts.add(user)
                 day = datetime.fromtimestamp(after, self.zone).date()
-                report.everyone.add(RUNS_OUT, user)
-                for group in self.groups_of(user, day):
-                    report.bucket("groups", group).add(RUNS_OUT, user)
+                for bucket in [report.everyone, report.bucket("sites", runs_out[1]),
+                               report.bucket("categories", runs_out[2]),
+                               *(report.bucket("groups", group) for group in self.groups_of(user, day))]:
+                    bucket.add(RUNS_OUT, user)
             if after is not None and (before is None or after < before):
                 report.earlier += 1
             elif before is not None and (after is None or after > before):

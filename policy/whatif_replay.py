@@ -31,7 +31,7 @@ class PersonReplay:
     def __init__(self) -> None:
         self.outcomes: list[tuple[str, str, bool]] = []     # rule "" when the default decided
         self.used: dict[tuple[str, float], int] = {}        # (rule, period start) → minutes charged
-        self.runouts: dict[tuple[str, float], float] = {}   # (rule, period start) → when it ran out
+        self.runouts: dict[tuple[str, float], Minute] = {}  # (rule, period start) → the minute it ran out
         self.limits: dict[tuple[str, float], int] = {}
 
     @property
@@ -66,7 +66,8 @@ class Replayer:
         cache: dict[str, tuple] = {}
         last: dict[str, float] = {}         # rule → the last minute charged to it
         grants = self.grants
-        for ts, site, _ in minutes:
+        for minute in minutes:
+            ts, site = minute[0], minute[1]
             if grants:
                 spans = grants.get((user, site))
                 if spans and any(start <= ts < end for start, end in spans):
@@ -90,10 +91,10 @@ class Replayer:
                 last[rule] = ts
                 append(quota[4])
                 if n + 1 >= limit:
-                    runouts.setdefault(key, ts)
+                    runouts.setdefault(key, minute)
             else:
                 append(quota[6])
-                runouts.setdefault(key, ts)
+                runouts.setdefault(key, minute)
         return out
 
     def spans(self, user: str, site: str, first: float, last: float,

@@ -36,6 +36,7 @@ def test_everyone(report):
     assert (cells[FREED].value, cells[FREED].people) == (10, {"s2"})
     assert (cells[ATTEMPTS_FREED].value, cells[ATTEMPTS_FREED].people) == (3, {"s2"})
     assert (cells[RUNS_OUT].value, len(cells[RUNS_OUT].people)) == (6, 6)
+    assert report.sites["facebook"].cells[RUNS_OUT].value == report.categories["social"].cells[RUNS_OUT].value == 6
 
 
 def test_per_group_site_and_category(report):

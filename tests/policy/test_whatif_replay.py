@@ -28,7 +28,7 @@ def test_a_budget_runs_out_at_its_thirtieth_minute_and_blocks_the_rest(current):
     assert replay.actions == ["allow"] * 30 + ["block"] * 10
     assert replay.rules == ["budget"] * 40
     assert sum(replay.charged) == 30
-    assert replay.runouts == {("budget", at(23, 0, 0)): at(23, 9, 29)}
+    assert replay.runouts == {("budget", at(23, 0, 0)): (at(23, 9, 29), "facebook", "social")}
 
 
 def test_two_sites_in_one_minute_are_charged_once(current):
@@ -36,7 +36,7 @@ def test_two_sites_in_one_minute_are_charged_once(current):
     replay = Replayer([(float("-inf"), current)], hosts(current.doc)).person("m1", used)
     assert sum(replay.charged) == 30
     assert replay.actions.count("allow") == 35          # x rides on minutes facebook paid for
-    assert replay.runouts[("budget", at(23, 0, 0))] == at(23, 9, 29)
+    assert replay.runouts[("budget", at(23, 0, 0))][0] == at(23, 9, 29)
 
 
 def test_a_new_day_brings_a_new_budget(current):

@@ -1,10 +1,16 @@
 """A what-if over a real database (SQLite and PostgreSQL): adjustments, grants and groups of the time."""
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta, timezone
+
+import policy
 from policy.whatif_figures import ATTEMPTS_FREED, BLOCKED_MORE, FREED, RUNS_OUT
-from storage.db import make_engine
+from storage.apply import apply_batches
+from storage.db import make_engine, write_connection
+from storage.migrate import upgrade
+from storage.records import MinuteRecord
 from storage.whatif_run import replay_usage
-from tests.support.whatif_rules import policies
+from tests.support.whatif_rules import CURRENT, policies
 from tests.support.whatif_usage import MON, TUE, record_usage
 
 
@@ -31,3 +37,27 @@ def test_a_draft_replayed_with_the_adjustments_grants_and_groups_of_the_time(db_
     assert report.everyone.cells[RUNS_OUT].value == 6    # each ran out at 09:19, before the raise
     assert (report.attempts, report.everyone.cells[ATTEMPTS_FREED].value) == (2, 0)
 
+
+
+def test_a_weekly_budget_starts_the_period_as_full_as_it_was(db_url, tmp_path):
+    """Monday's 30 minutes count against the week's budget when only Wednesday is reported."""
+    weekly = CURRENT.replace("quota: {minutes: 30, per: day}", "quota: {minutes: 60, per: week}")
+    for name, text in (("now", weekly), ("draft", weekly.replace("minutes: 60, per: week", "minutes: 40, per: week"))):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "main.yaml").write_text(text)
+    engine = make_engine(db_url)
+    upgrade(engine)
+    wednesday = date(2026, 11, 25)
+    records = [MinuteRecord("m1", "facebook", "social", datetime(2026, 11, day, 9, tzinfo=timezone.utc)
+                            + timedelta(minutes=i), date(2026, 11, day)) for day in (23, 25) for i in range(30)]
+    with write_connection(engine) as conn, conn.begin():
+        apply_batches(conn, "proxy-1", {"b1": records})
+    try:
+        report = replay_usage(engine, policy.load(tmp_path / "now"), policy.load(tmp_path / "draft"),
+                              wednesday, wednesday)
+    finally:
+        engine.dispose()
+    assert (report.minutes, report.changed) == (30, 20)
+    assert (report.draft["budget"].allowed.value, report.draft["budget"].blocked.value) == (10, 20)
+    assert (report.current["budget"].runouts.value, report.draft["budget"].runouts.value) == (1, 1)
+    assert (report.earlier, report.later) == (1, 0)
