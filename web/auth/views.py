@@ -10,6 +10,7 @@ from storage.sign_in_throttle import Verdict
 from web.auth import bp
 from web.auth.forms import PasswordChangeForm, SignInForm
 from web.auth.redirects import safe_next
+from web.auth.sessions import login_manager
 from web.auth.throttle import REFUSALS, account_target, after_check, before_check
 from web.db import db
 
@@ -32,26 +33,43 @@ def password_first():
     return None
 
 
+def _heading(target: str) -> str:
+    """What signing in is for: the home page and one's own page show one's policy. The generic
+    "Please sign in to see this page." is then left out: the heading already says it."""
+    path = target.split("?", 1)[0]
+    if path in (url_for("home"), url_for("me.index")):
+        purpose = "Sign in to see your policy"
+    elif path == url_for("requests.new"):
+        purpose = "Sign in to ask for access"
+    else:
+        return "Sign in"
+    flashes = session.get("_flashes")
+    if flashes:
+        session["_flashes"] = [entry for entry in flashes if entry[1] != login_manager.login_message]
+    return purpose
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = SignInForm()
     target = safe_next(request.args.get("next"), default=url_for("home"))
     if current_user.is_authenticated and request.method == "GET":
         return redirect(target)
+    heading = _heading(target)
     if not form.validate_on_submit():
-        return render_template("auth/login.html", form=form, error=None), 400 if form.errors else 200
+        return render_template("auth/login.html", form=form, error=None, heading=heading), 400 if form.errors else 200
     name, address = form.name.data.strip(), request.remote_addr
     verdict = before_check(name, address)   # counted before the password is looked at
     if verdict is not Verdict.CHECK:
         error, status = REFUSALS[verdict]
-        return render_template("auth/login.html", form=form, error=error), status
+        return render_template("auth/login.html", form=form, error=error, heading=heading), status
     user = authenticate(db(), name, form.password.data)
     # authenticate may have upgraded the stored hash; committing also ends this read transaction, which
     # on SQLite could not become a write once the counter's own transaction has committed since.
     db().commit()
     after_check(name, address, ok=user is not None)
     if user is None:
-        return render_template("auth/login.html", form=form, error=WRONG), 200
+        return render_template("auth/login.html", form=form, error=WRONG, heading=heading), 200
     session.clear()  # nothing from before sign-in survives into the signed-in session
     login_user(user)
     if user.must_change_password:

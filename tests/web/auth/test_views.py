@@ -171,3 +171,12 @@ def test_sign_in_form_token_is_bound_to_the_browser(app, client):
     stranger.get("/auth/login")
     response = stranger.post("/auth/login", data={"name": "erin", "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 400
+
+
+def test_the_sign_in_page_says_what_signing_in_is_for(client):
+    home = client.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "<h1>Sign in to see your policy</h1>" in home and "Please sign in to see this page." not in home
+    asking = client.get("/requests/new?site=facebook", follow_redirects=True).get_data(as_text=True)
+    assert "<h1>Sign in to ask for access</h1>" in asking
+    team = client.get("/team/", follow_redirects=True).get_data(as_text=True)
+    assert "<h1>Sign in</h1>" in team and "Please sign in to see this page." in team
