@@ -34,6 +34,7 @@ def register(subparsers) -> None:
 def prepare(db: str | None, rules: str | None, demo: bool, proxy_address: str | None = None):
     """The app, its database migrated (and seeded for a demo), its purge scheduled; StorageError if unusable."""
     from web import create_app
+    from web.directory import start_sync
     from web.notify.sender import start_sender
     from web.retention import start_purger
 
@@ -44,6 +45,7 @@ def prepare(db: str | None, rules: str | None, demo: bool, proxy_address: str | 
         _seed_demo(app)
     start_purger(app)  # forgets usage older than RETENTION_DAYS, now and once a day
     start_sender(app)  # expires requests, warns of grants ending, delivers e-mail and webhooks
+    start_sync(app)    # the company directory's groups, now and every refresh interval (when configured)
     return app
 
 

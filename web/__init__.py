@@ -12,7 +12,7 @@ from flask import Flask, redirect, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFProtect
 
-from web import cookies, db, errors, headers, overrides, policy_source
+from web import cookies, db, directory, errors, headers, overrides, policy_source
 from web.auth import sessions
 from web.auth.forms import SignOutForm
 from web.config import load_config
@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cookies.init_app(app)
     headers.init_app(app)
     db.init_app(app)
+    directory.init_app(app)
     policy_source.init_app(app)
     overrides.init_app(app)
     sessions.init_app(app)

@@ -3,10 +3,13 @@
 A change is noticed by the folder's fingerprint (policy/folder_state.py, as the proxy notices it),
 checked at most once a second.
 A folder that stops loading (an edit in progress, a typo) keeps the last good policy in use and keeps
-the error for the status page — the same choice the proxy makes.
+the error for the status page — the same choice the proxy makes. Groups defined by the company
+directory are filled from the newest directory snapshot in the database, looked for every few seconds
+(only when the rules have such groups); a database that cannot be read keeps the snapshot in use.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -16,16 +19,20 @@ from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 import policy
+from policy.directory import Directory
 from policy.engine import Policy
 from policy.folder_state import fingerprint as folder_fingerprint
 from policy.principals import Groups
 from policy.problems import PolicyError
+from storage.directory.snapshots import load as load_snapshot, newest_id
 from storage.membership import record_groups
 from web.clock import now
 from web.db import db, engine
 
 EXTENSION = "watercooler.policy"
+logger = logging.getLogger("watercooler.directory")
 CHECK_EVERY = 1.0  # seconds between looks at the folder
+DIRECTORY_CHECK_EVERY = 3.0  # seconds between looks for a newer directory snapshot
 
 
 class PolicyUnavailable(Exception):
@@ -35,7 +42,10 @@ class PolicyUnavailable(Exception):
 @dataclass
 class PolicySource:
     folder: Path
-    policy: Policy | None = None
+    policy: Policy | None = None      # the rules as written, their directory groups filled from `directory`
+    written: Policy | None = None     # the rules as written
+    directory: Directory | None = None   # the newest directory snapshot (storage/directory/snapshots.py)
+    _directory_checked: float = -DIRECTORY_CHECK_EVERY
     error: str | None = None          # the last load error, "" when the current files loaded
     _fingerprint: tuple | None = ()
     _checked: float = 0.0
@@ -44,8 +54,10 @@ class PolicySource:
 
     def current(self) -> Policy:
         with self._lock:
-            if time.monotonic() - self._checked >= CHECK_EVERY or self.policy is None:
+            if time.monotonic() - self._checked >= CHECK_EVERY or self.written is None:
                 self._refresh()
+            if self.written is not None and time.monotonic() - self._directory_checked >= DIRECTORY_CHECK_EVERY:
+                self._refresh_directory()
             if self.policy is None:
                 raise PolicyUnavailable(self.error or "the policy has not loaded")
             return self.policy
@@ -53,13 +65,36 @@ class PolicySource:
     def _refresh(self) -> None:
         self._checked = time.monotonic()
         fingerprint = folder_fingerprint(self.folder)
-        if fingerprint == self._fingerprint and (self.policy is not None or self.error):
+        if fingerprint == self._fingerprint and (self.written is not None or self.error):
             return
         self._fingerprint = fingerprint
         try:
-            self.policy, self.error = policy.load(self.folder), ""
+            self.written, self.error = policy.load(self.folder), ""
         except PolicyError as exc:
             self.error = "; ".join(str(problem) for problem in exc.problems[:3])
+            return
+        self.policy = self._filled(self.written)
+
+    def _refresh_directory(self) -> None:
+        """A newer directory snapshot in the database: fill the directory groups from it."""
+        self._directory_checked = time.monotonic()
+        if not any(group.directory for group in self.written.doc.groups.values()):
+            return                    # no directory group: nothing to ask the database
+        try:
+            with Session(engine()) as session:
+                newest = newest_id(session)
+                if newest is None or (self.directory is not None and self.directory.version == str(newest)):
+                    return
+                self.directory = load_snapshot(session, newest)
+        except Exception as exc:   # the pages go on with the snapshot in use; the next look tries again
+            logger.warning(f"directory snapshot not read ({type(exc).__name__}); keeping the one in use")
+            return
+        self.policy = self._filled(self.written)
+
+    def _filled(self, written: Policy) -> Policy:
+        if self.directory is None or not any(group.directory for group in written.doc.groups.values()):
+            return written
+        return written.with_directory(self.directory)
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""The status page: proxies and their heartbeats, the policy as understood, warnings, device set-up.
+"""The status page: proxies and their heartbeats, the directory sync, the policy as understood, warnings, device set-up.
 
 It also shows the notifications waiting in the outbox, failing ones with their last error.
 Heartbeats come through the database, so a proxy that cannot reach it only falls silent there; the
@@ -7,7 +7,7 @@ down, since when, how many records wait in the spool).
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import current_app, render_template
@@ -23,6 +23,8 @@ from web.admin.rule_words import describe_default, describe_rule
 from web.clock import now
 from web.db import db
 from web.devices import ca_certificate
+from web.directory import settings as directory_settings
+from web.directory import status as directory_status
 from web.notify.notifier import mail_on
 from web.overrides import effective
 from web.policy_source import EXTENSION as POLICY_SOURCE, PolicyUnavailable
@@ -49,7 +51,8 @@ def status():
         rules=[(rule, describe_rule(policy, rule)) for rule in policy.doc.rules] if policy else [],
         default=describe_default(policy) if policy else None,
         ca_present=ca_certificate().exists(), reports=_local_reports(), outbox=waiting(db()),
-        mail_on=mail_on(current_app.config))
+        mail_on=mail_on(current_app.config), directory=directory_settings(), directory_status=directory_status(db()),
+        synced_now=datetime.now(timezone.utc))   # the sync's own clock, whatever the panel's says
 
 
 def _local_reports() -> list[dict]:

@@ -1,23 +1,29 @@
 """Sign-in, sign-out and password change views."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from storage import audit
 from storage.accounts import authenticate
+from storage.directory.ldap import DirectoryError
 from storage.sign_in_throttle import Verdict
 from web.auth import bp
 from web.auth.forms import PasswordChangeForm, SignInForm
+from web.auth.directory import directory_sign_in, is_directory_account
 from web.auth.redirects import safe_next
 from web.auth.sessions import login_manager
 from web.auth.throttle import REFUSALS, account_target, after_check, before_check
 from web.db import db
+from web.directory import settings as directory_settings
 
 # One answer for an unknown name and a wrong password, so the page never tells which names exist.
 WRONG = "Wrong account name or password."
 THROTTLED = REFUSALS[Verdict.THROTTLED][0]
 MUST_CHANGE = "Your password was set by an admin: choose your own to go on."
+DIRECTORY_DOWN = ("The company directory cannot be reached, so directory passwords cannot be checked right now. "
+                  "Try again in a few minutes.")
+DIRECTORY_PASSWORD = "Your password is your company directory password: change it where you change that one."
 # What someone who must choose a new password may still open: this, signing out, and what devices
 # fetch without a person (the proxy auto-configuration and the CA certificate).
 OPEN_WHILE_CHANGING = {"auth.password", "auth.logout", "auth.login", "static", "devices.proxy_pac",
@@ -64,6 +70,15 @@ def login():
         error, status = REFUSALS[verdict]
         return render_template("auth/login.html", form=form, error=error, heading=heading), status
     user = authenticate(db(), name, form.password.data)
+    directory = directory_settings()
+    if user is None and directory is not None:
+        try:
+            user = directory_sign_in(db(), directory, name, form.password.data)
+        except DirectoryError as exc:
+            db().rollback()
+            after_check(name, address, ok=True)   # nothing was checked: not a failure of the person's
+            current_app.logger.warning(f"directory sign-in not possible: {exc}")
+            return render_template("auth/login.html", form=form, error=DIRECTORY_DOWN), 503
     # authenticate may have upgraded the stored hash; committing also ends this read transaction, which
     # on SQLite could not become a write once the counter's own transaction has committed since.
     db().commit()
@@ -93,6 +108,9 @@ def logout():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def password():
+    if is_directory_account(current_user):
+        flash(DIRECTORY_PASSWORD, "info")
+        return redirect(url_for("home"))
     form = PasswordChangeForm()
     form.account_name = current_user.name   # a password may not be made of one's own name
     status = 200
