@@ -19,7 +19,7 @@ def check(opts: Any) -> None:
     """ValueError with the fix when a login-only proxy could let anyone in unnamed or named by address."""
     if not opts.watercooler_login_only:
         return
-    if not opts.proxyauth and opts.watercooler_auth != "panel":
+    if not opts.proxyauth and opts.watercooler_auth not in ("panel", "directory"):
         raise ValueError("watercooler_login_only needs a proxy login: set watercooler_auth=panel or proxyauth "
                          "(@htpasswd, ldap:…); without one, remote clients would reach the web unnamed")
     if opts.proxyauth == "any":

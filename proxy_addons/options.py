@@ -47,7 +47,8 @@ OPTIONS: list[tuple[str, Any, Any, str, Sequence[str] | None]] = [
     ("watercooler_auth", str, "",
      "'panel': employees log in to the proxy with their panel account (needs watercooler_db, the panel's "
      "database; do not set proxyauth as well). Empty: mitmproxy's proxyauth option decides (htpasswd, "
-     "single user, LDAP) or nobody logs in.", ("", "panel")),
+     "single user, LDAP) or nobody logs in. 'directory': employees log in with their directory password, "
+     "checked with the WATERCOOLER_DIRECTORY_* settings the panel uses.", ("", "panel", "directory")),
     ("watercooler_auth_cache", int, 60,
      "Seconds a successful panel login is remembered; a changed password or a disabled account takes "
      "effect on the proxy at the latest after this long.", None),

@@ -1,4 +1,4 @@
-"""Proxy logins with the panel's accounts (`watercooler_auth=panel`): one password for employees.
+"""Proxy logins with the panel's accounts (`watercooler_auth=panel`) or the directory's (`=directory`).
 
 mitmproxy's own `proxyauth` checks credentials synchronously, on the event loop. An argon2id check
 costs tens of milliseconds, which would stall every user, so the check runs in a worker thread (the
@@ -8,6 +8,9 @@ connection that logged in at CONNECT stays logged in for the requests inside it,
 Only the user name reaches the policy. Failed logins reach the panel's audit, once per account, client
 and 15-minute burst (`proxy sign-in failed`, storage/sign_in_reports.py), written from the worker
 thread too.
+
+With `watercooler_auth=directory` the checks are directory binds (proxy_addons/directory_auth.py),
+with the same worker threads, cache, throttle and audit.
 
 `PanelAuth` has an addon's shape, but it is not in mitmproxy's chain: the Watercooler addon calls it
 first in its own hooks (see addon.py for why Watercooler is a single addon).
@@ -24,6 +27,7 @@ from mitmproxy import ctx, exceptions, http
 from mitmproxy.addons.proxyauth import is_http_proxy, parse_http_basic_auth
 
 from proxy_addons import options
+from proxy_addons.directory_auth import DirectoryAccounts
 from proxy_addons.ldap_cache import CachedValidator
 
 REALM = "Watercooler"
@@ -86,7 +90,7 @@ class PanelAccounts:
 class PanelAuth:
     def __init__(self) -> None:
         self.logins: CachedValidator | None = None
-        self.accounts: PanelAccounts | None = None
+        self.accounts: PanelAccounts | DirectoryAccounts | None = None
         self.authenticated: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.throttle = FailureThrottle()
 
@@ -97,6 +101,9 @@ class PanelAuth:
         if not updated & {"watercooler_auth", "watercooler_auth_cache", "watercooler_db", "proxyauth"}:
             return
         self.done()
+        if ctx.options.watercooler_auth == "directory":
+            self._directory()
+            return
         if ctx.options.watercooler_auth != "panel":
             return
         if not ctx.options.watercooler_db:
@@ -105,6 +112,22 @@ class PanelAuth:
         if ctx.options.proxyauth:
             raise exceptions.OptionsError("set either proxyauth or watercooler_auth=panel, not both")
         self.accounts = PanelAccounts(ctx.options.watercooler_db)
+        self.logins = CachedValidator(self.accounts, ctx.options.watercooler_auth_cache)
+
+    def _directory(self) -> None:
+        import os
+
+        from storage.directory.settings import DirectorySettingsError, from_environ
+        if ctx.options.proxyauth:
+            raise exceptions.OptionsError("set either proxyauth or watercooler_auth=directory, not both")
+        try:
+            settings = from_environ(os.environ)
+        except DirectorySettingsError as exc:
+            raise exceptions.OptionsError(str(exc)) from None
+        if settings is None:
+            raise exceptions.OptionsError("watercooler_auth=directory needs the directory settings: set "
+                                          "WATERCOOLER_DIRECTORY_URL and the other WATERCOOLER_DIRECTORY_* variables")
+        self.accounts = DirectoryAccounts(settings, ctx.options.watercooler_db)
         self.logins = CachedValidator(self.accounts, ctx.options.watercooler_auth_cache)
 
     def done(self) -> None:
@@ -145,22 +168,25 @@ class PanelAuth:
             ok = logins.remembered(name, password) or await asyncio.to_thread(logins.inner, name, password)
             if ok:
                 logins.remember(name, password)
+            elif ok is None:
+                pass        # the directory could not be asked: refused, but not a wrong password
             else:
                 self.throttle.failed(name)
                 if accounts is not None:
                     client = flow.client_conn.peername[0] if flow.client_conn.peername else None
                     await asyncio.to_thread(accounts.report_failure, name, client)
         if not ok:
-            flow.response = login_required(proxy)
+            flow.response = login_required(proxy, "directory" if isinstance(accounts, DirectoryAccounts) else "panel")
             return False
         flow.metadata["proxyauth"] = (name, "")     # the password goes no further than this check
         del flow.request.headers[header]
         return True
 
 
-def login_required(proxy: bool) -> http.Response:
+def login_required(proxy: bool, accounts: str = "panel") -> http.Response:
     status, header = (407, "Proxy-Authenticate") if proxy else (401, "WWW-Authenticate")
-    return http.Response.make(status, "Sign in with your Watercooler panel account to use the web.\n",
+    account = "company directory account" if accounts == "directory" else "Watercooler panel account"
+    return http.Response.make(status, f"Sign in with your {account} to use the web.\n",
                               {header: f'Basic realm="{REALM}"', "Content-Type": "text/plain; charset=utf-8",
                                "Cache-Control": "no-store"})
 
