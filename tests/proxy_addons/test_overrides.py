@@ -74,7 +74,7 @@ def test_a_managers_adjustment_applies_to_their_group(env):
         db.add(Adjustment(rule="staff-video", group_name="staff", action="block", set_by="mia"))
         db.commit()
     engine.dispose()
-    poll(lambda: "YouTube is closed right now" in youtube("dave").text, timeout=8, interval=0.2,
+    poll(lambda: "YouTube is not available" in youtube("dave").text, timeout=8, interval=0.2,
          what="the adjustment to reach the proxy")
     assert "A moment before YouTube" in youtube("erin").text        # not in the group: unchanged
 
