@@ -23,8 +23,11 @@ def internal_categories(policy: Policy) -> list[str]:
 
 
 def community_trend(db: Session, policy: Policy, group: str, monday: date, minimum: int,
-                    weeks: int = 8) -> list[tuple[date, int]]:
-    """(week's Monday, shown minutes) for `weeks` weeks ending with the week of `monday`, oldest first."""
+                    weeks: int = 8, days: int = 7) -> list[tuple[date, int]]:
+    """(week's Monday, shown minutes) for `weeks` weeks ending with the week of `monday`, oldest first.
+
+    `days` < 7 counts only each week's first days (Monday on): a week still under way is then compared
+    with the same days of the weeks before it, not with whole weeks."""
     first, last = monday - timedelta(weeks=weeks - 1), monday + timedelta(days=6)
     internal = internal_categories(policy)
     by_day = members_by_day(db, group, first, last, policy.timezone)
@@ -35,7 +38,7 @@ def community_trend(db: Session, policy: Policy, group: str, monday: date, minim
     totals = {first + timedelta(weeks=i): 0 for i in range(weeks)}
     cells = site_days(db, policy, by_day, first, last, ActiveMinute.site.in_(community_sites), hours=False)
     for (_, day), entry in cells.items():
-        if shown(entry.cell, minimum) is not None:
+        if shown(entry.cell, minimum) is not None and day.weekday() < days:
             totals[day - timedelta(days=day.weekday())] += sum(
                 minutes for category, minutes in entry.categories.items() if category in internal)
     return sorted(totals.items())

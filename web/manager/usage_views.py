@@ -37,7 +37,7 @@ def _choice():
     today = now().astimezone(policy.timezone).date()
     monday = _week(request.args["week"]) if "week" in request.args else week_start(today)
     people = sorted(members(policy, group)) if group else []
-    return policy, groups, group, people, monday
+    return policy, groups, group, people, monday, today
 
 
 def _audit_view(group: str, monday: date, form: str) -> None:
@@ -64,13 +64,16 @@ def _week(text: str) -> date:
 @bp.get("/usage")
 @role_required("manager", "admin")
 def usage():
-    policy, groups, group, people, monday = _choice()
+    policy, groups, group, people, monday, today = _choice()
     minimum = int(current_app.config["MIN_GROUP_SIZE"])
     shown = group is not None and len(people) >= minimum
+    this_week = week_start(today)
+    # A week under way is compared with the same days (Monday to today) of the weeks before it.
+    days = today.weekday() + 1 if monday == this_week else 7
     if group is not None:
         _audit_view(group, monday, "page")
     week = team_week(db(), policy, group, monday, minimum) if shown else None
-    trend = community_trend(db(), policy, group, monday, minimum) if shown else []
+    trend = community_trend(db(), policy, group, monday, minimum, days=days) if shown else []
     labels = {name: site.label for name, site in policy.sites.items()}
     categories = {name: category.label for name, category in policy.doc.categories.items()}
     internal = {name for name, category in policy.doc.categories.items() if category.internal}
@@ -88,14 +91,29 @@ def usage():
         monday=monday,
         days=[monday + timedelta(days=i) for i in range(7)],
         previous=url_for("manager.usage", group=group, week=(monday - timedelta(days=7)).isoformat()),
-        following=url_for("manager.usage", group=group, week=(monday + timedelta(days=7)).isoformat()),
+        following=url_for("manager.usage", group=group, week=(monday + timedelta(days=7)).isoformat())
+        if monday < this_week else None,
+        partial_days=WEEKDAYS[days - 1] if days < 7 else None,
+        empty_why=_empty_why(group, monday, this_week, today, minimum) if week is not None and not week.total else None,
+        heat_top=max((value or 0 for row in week.heat for value in row), default=0) if week is not None else 0,
         csv=url_for("manager.usage_csv", group=group, week=monday.isoformat()) if shown else None)
+
+
+def _empty_why(group: str, monday: date, this_week: date, today: date, minimum: int) -> str:
+    """Why a week shows no minutes at all."""
+    if monday > this_week:
+        return "This week has not begun yet."
+    kept = int(current_app.config["RETENTION_DAYS"])
+    if monday + timedelta(days=7) <= today - timedelta(days=kept):
+        return f"Usage is kept for {kept} days and then deleted, so nothing of this week is left."
+    return (f"Nobody in {group} used a social site this week, or no site had {minimum} people or more on any day "
+            "(fewer are never shown).")
 
 
 @bp.get("/usage.csv")
 @role_required("manager", "admin")
 def usage_csv():
-    policy, _, group, people, monday = _choice()
+    policy, _, group, people, monday, _ = _choice()
     minimum = int(current_app.config["MIN_GROUP_SIZE"])
     if group is None or len(people) < minimum:
         abort(403)

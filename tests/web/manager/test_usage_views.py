@@ -8,11 +8,12 @@ import html as markup
 import io
 import itertools
 import re
+from datetime import datetime, timezone
 
 from sqlalchemy import select
 
 from storage.audit import AuditRecord
-from tests.web.manager.conftest import HIDDEN_BLOCKED, HIDDEN_MINUTES, SIX, change_marketing, seed_last_week
+from tests.web.manager.conftest import HIDDEN_BLOCKED, HIDDEN_MINUTES, SIX, change_marketing, seed_last_week, used
 from web.db import db
 
 LAST_WEEK = "2026-11-16"
@@ -123,3 +124,33 @@ def test_other_teams_and_employees_are_refused(app, client, auth):
 def test_a_bad_week_is_a_bad_request(client, auth):
     auth.login("carol")
     assert client.get("/team/usage?week=yesterday").status_code == 400
+
+
+def test_this_week_is_compared_with_the_same_days_of_the_weeks_before(team_app, team_auth, team_client):
+    rows = []
+    for person in SIX:
+        rows += used(person, "forum", "internal-social", datetime(2026, 11, 16, 9, tzinfo=timezone.utc), 10)  # last Mon
+        rows += used(person, "forum", "internal-social", datetime(2026, 11, 20, 9, tzinfo=timezone.utc), 30)  # last Fri
+        rows += used(person, "forum", "internal-social", datetime(2026, 11, 23, 9, tzinfo=timezone.utc), 10)  # this Mon
+    with team_app.app_context():
+        db().add_all(rows)
+        db().commit()
+    team_auth.login("carol")
+    page = _text(team_client.get("/team/usage?group=marketing"))        # the clock says Thursday 26 Nov
+    assert "Week of 23 Nov 2026" in page and "Next week" not in page   # no link into the future
+    assert "60 active minutes this week so far (Monday to Thu)" in page
+    assert "every week counts Monday to Thu only" in page
+    assert "16 Nov 60 — 23 Nov 60 +0 %" in page                          # not 240 → 60, "-75 %"
+    assert "0 min" in page and "min in an hour" in page                  # the heat map's scale
+    past = _text(team_client.get(f"/team/usage?group=marketing&week={LAST_WEEK}"))
+    assert "Next week →" in past and "so far" not in past
+
+
+def test_an_empty_week_says_why(team_app, team_auth, team_client):
+    team_auth.login("carol")
+    future = _text(team_client.get("/team/usage?group=marketing&week=2026-12-07"))
+    assert "No minutes this week This week has not begun yet." in future
+    quiet = _text(team_client.get("/team/usage?group=marketing&week=2026-11-09"))
+    assert "Nobody in marketing used a social site this week" in quiet
+    old = _text(team_client.get("/team/usage?group=marketing&week=2026-06-01"))
+    assert "Usage is kept for 90 days and then deleted" in old
