@@ -103,7 +103,8 @@ class WhatIf:
                 for bucket in [report.everyone, report.bucket("sites", runs_out[1]),
                                report.bucket("categories", runs_out[2]),
                                *(report.bucket("groups", group) for group in self.groups_of(user, day))]:
-                    bucket.add(RUNS_OUT, user)
+                    if user not in bucket.cells[RUNS_OUT].people:
+                        bucket.add(RUNS_OUT, user)      # people, however many of their budgets ran out
             if after is not None and (before is None or after < before):
                 report.earlier += 1
             elif before is not None and (after is None or after > before):

@@ -9,7 +9,7 @@ FREED = "freed"                    # blocked before, allowed or warned under the
 WARNED_MORE = "warned_more"        # allowed before, warned under the draft
 UNWARNED = "unwarned"              # warned before, allowed under the draft
 ATTEMPTS_FREED = "attempts_freed"  # blocked attempts the draft would not have blocked
-RUNS_OUT = "runs_out"              # budgets that run out under the draft (count: person-periods)
+RUNS_OUT = "runs_out"              # people whose budget would run out under the draft
 CHANGES = (BLOCKED_MORE, FREED, WARNED_MORE, UNWARNED, ATTEMPTS_FREED, RUNS_OUT)
 
 

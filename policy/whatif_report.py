@@ -29,7 +29,7 @@ LIMITS = ("Recorded minutes say which site, not which page: they are replayed as
           "blocked before was never used: it shows as attempts (per day, without a time), not minutes. "
           "Rules for networks cannot match (addresses are not recorded).")
 HEADINGS = {BLOCKED_MORE: "blocked more", FREED: "freed", WARNED_MORE: "warned more", UNWARNED: "no longer warned",
-            ATTEMPTS_FREED: "attempts freed", RUNS_OUT: "budgets run out"}
+            ATTEMPTS_FREED: "attempts freed", RUNS_OUT: "people out of budget"}
 RULE_COLUMNS = ("allowed", "blocked", "warned", "charged", "runouts", "changed")
 DEFAULT = ""
 
@@ -63,7 +63,9 @@ def render(report: Report, draft: PolicyDoc, minimum: int, names: tuple[str, str
              f"{names[0]} (now) and {names[1]} (draft); {report.changed_share:.1f}% change outcome. "
              f"Budgets: {report.earlier:,} run out earlier, {report.later:,} later or not at all. "
              f"{report.attempts:,} blocked attempts recorded, "
-             f"{_value(report.everyone.cells[ATTEMPTS_FREED], minimum)} would no longer be blocked.",
+             f"{_value(report.everyone.cells[ATTEMPTS_FREED], minimum)} would no longer be blocked."
+             + (f" {report.unknown:,} minutes on sites neither set of rules knows are left out."
+                if report.unknown else ""),
              f"Limits: {LIMITS}", "", "Rules of the draft:"]
     rows = [["RULE", "WHERE", *(c.upper() for c in RULE_COLUMNS)]]
     for name, where, figures in rule_rows(report, draft):
