@@ -114,11 +114,12 @@ class Enforcer:
             flow.metadata[KEEP_BODY] = "read-only"     # its content is judged again in `body`
         if decision.site is not None and not decision.bundle and flow.websocket is None:
             signals = activity(flow.request)
-            self.counter.note(who.user, decision, now, signals)
             if signals == BUSY and is_page_load(flow.request) and self._notice_due(who, decision):
+                # The notice is our page, not the site: reading it uses none of the minutes it announces.
                 flow.response = answers.notice(decision, self._page(now, flow.request.host, who),
                                                _return_path(flow.request))
                 return
+            self.counter.note(who.user, decision, now, signals)
         self.connections.hold(flow.client_conn, who, site_url(flow.request), decision.until,
                               method=flow.request.method)
 

@@ -203,3 +203,25 @@ def test_a_chromium_tab_polling_once_a_minute_for_an_hour_costs_its_page_load(me
     context.close()
     assert polls == 60
     assert charged_minutes(env, "gus", "reddit-budget") == 1
+
+
+@pytest.mark.e2e
+def test_reading_the_one_minute_left_notice_uses_none_of_that_minute(tmp_path):
+    from tests.support.proxy_env import TEST_RULES, start_metered
+
+    env = start_metered(tmp_path / "budget", TEST_RULES, speed=60)   # a 5-minute budget; a real second is a minute
+    try:
+        tab = HttpsTab(env.port, "www.reddit.com", cafiles=[env.pki.ca_pem, env.proxy.ca_pem], auth=("nia", "pw"))
+        answers = []
+
+        def load_page() -> bool:
+            answers.append(tab.request("GET", "/r/python", NAVIGATION))
+            return b"left on Reddit" in answers[-1].body or answers[-1].status != 200
+
+        # A page load every 0.2 s is one every 12 seconds on the proxy's clock.
+        poll(load_page, timeout=30, interval=0.2, what="the one-minute-left notice")
+        tab.close()
+        assert answers[-1].status == 200 and b"1 minute left on Reddit today" in answers[-1].body
+        assert charged_minutes(env, "nia", "reddit-budget") == 4     # the last minute is still the person's
+    finally:
+        env.stop()
