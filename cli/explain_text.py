@@ -25,7 +25,7 @@ def render(policy, request: Request, decision: Decision, using: str | None = Non
     rule = _unnamed(policy) if unnamed(request) else _rule(policy, decision)
     facts = [("Site", _site(policy, decision)), ("Rule", rule),
              ("Reason", decision.reason), ("Message", decision.message),
-             ("Until", _until(decision, zone)), ("Quota", _quota(decision, zone))]
+             ("Until", _until(decision, zone)), ("Quota", _quota(policy, decision, zone))]
     for label, text in facts:
         if text:
             lines += textwrap.wrap(text, WIDTH, initial_indent=f"  {label:<13}", subsequent_indent=" " * 15,
@@ -80,10 +80,13 @@ def _until(decision: Decision, zone) -> str | None:
     return f"{_when(decision.until.astimezone(zone))}; the decision changes then"
 
 
-def _quota(decision: Decision, zone) -> str | None:
+def _quota(policy, decision: Decision, zone) -> str | None:
     quota = decision.quota
     if quota is None:
         return None
+    resets = f"resets {_when(quota.resets_at.astimezone(zone))}"
+    budget = policy.budgets.get(decision.rule) if decision.rule else None
+    if budget is not None and budget.shared:      # one budget for all its sites: named, and said once
+        return f"{budget.line(quota)}; {quota.used} minutes used; {resets}"
     period = "today" if quota.per == "day" else "this week"
-    return (f"{quota.used} of {quota.limit} minutes used {period}, {quota.remaining} left; "
-            f"resets {_when(quota.resets_at.astimezone(zone))}")
+    return f"{quota.used} of {quota.limit} minutes used {period}, {quota.remaining} left; {resets}"

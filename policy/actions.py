@@ -5,7 +5,8 @@ reads the same wherever it appears. Each `Outcome` of an action says what the pe
 the state and headline of their overview, the sentence that explains it, and the page the proxy
 answers with when the action stops the request (None: the site itself answers). Templates take
 `str.format` fields: {label} (the site), {opens} (" Open to you: …" or ""), {during} (" during lunch",
-" now" or ""), and for budgets {limit}, {used}, {remaining}, {per}, {period} ("today"), {fresh}.
+" now" or ""), and for budgets {limit}, {used}, {remaining}, {per}, {period} ("today"), {fresh},
+{budget}, {shared} and {left} (see `budget_figures`).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from policy.budgets import Budget
     from policy.decision import QuotaStatus
 
 OUTCOMES = ("allow", "block", "warn")    # what a request gets, whatever the action
@@ -81,14 +83,21 @@ def page_for(outcome: str, action: str) -> Page:
     return page if page is not None else REGISTRY[outcome].outcomes[outcome].page   # type: ignore[return-value]
 
 
-def budget_figures(quota: QuotaStatus) -> dict[str, object]:
-    """The fields a budget's words take: {limit}, {used}, {remaining}, {per}, {period}, {fresh}, {s}."""
+def budget_figures(quota: QuotaStatus, budget: Budget | None = None, label: str = "") -> dict[str, object]:
+    """The fields a budget's words take: {limit}, {used}, {remaining}, {per}, {period}, {fresh}, {s},
+    and {budget} (the shared budget's name, else the site's `label`), {shared} (", shared by …" or
+    ""), {left} ("6 of 30 min left today", or "on the External social media budget")."""
     # The budget's reset is not necessarily when the site opens again: a lunch rule may open it
     # sooner, which `opens` (and the decision's `until`) say.
     fresh = (f"a new budget starts at {quota.resets_at:%H:%M}" if quota.per == "day"
              else f"a new budget starts on {quota.resets_at:%A at %H:%M}")
+    period = PERIODS.get(quota.per, "")
+    shared = budget is not None and budget.shared
     return {"limit": quota.limit, "used": quota.used, "remaining": quota.remaining, "per": quota.per,
-            "period": PERIODS.get(quota.per, ""), "fresh": fresh, "s": "" if quota.remaining == 1 else "s"}
+            "period": period, "fresh": fresh, "s": "" if quota.remaining == 1 else "s",
+            "budget": budget.name if shared else label, "shared": f", {budget.shared_by()}" if shared else "",
+            "left": f"on the {budget.name} budget" if shared else
+            f"{quota.remaining} of {quota.limit} min left {period}".rstrip()}
 
 
 _CLOSED = Page("block.html", "Paused", "{label} is closed right now")
@@ -110,14 +119,14 @@ register(Action(
 register(Action(
     "quota", "the site while their minutes of use on the rule's sites this day/week are under the limit; then "
     "blocked until the reset",
-    manager="on a budget", status="is on a budget of {minutes} minutes a {per}", settings="quota", generosity=3, stateful=True,
-    notice=Page("notice.html", "Budget", "{remaining} minute{s} left on {label} {period}", "notice", 200),
+    manager="on a budget", status="is on a budget of {minutes} minutes a {per}", settings="quota", generosity=3,
+    stateful=True, notice=Page("notice.html", "Budget", "{remaining} minute{s} left on {budget} {period}", "notice", 200),
     outcomes={
-        "allow": Outcome("limited", "Open · {remaining} of {limit} min left {period}",
-                         "{label} is on a budget of {limit} minutes a {per}; {remaining} minutes left."),
+        "allow": Outcome("limited", "Open · {left}",
+                         "{label} is on a budget of {limit} minutes a {per}{shared}; {remaining} minute{s} left."),
         "block": Outcome("closed", "Closed",
-                         "You have used your {limit} minutes of {label} for {period}; {fresh}.{opens}",
-                         Page("block.html", "Paused", "You've used your time on {label}"))}))
+                         "You have used your {limit} minutes of {budget} for {period}{shared}; {fresh}.{opens}",
+                         Page("block.html", "Paused", "You've used your time on {budget}"))}))
 register(Action(
     "read-only", "reading (GET, HEAD, OPTIONS that name no other method and carry no body) passes; posting, "
     "uploading and editing are blocked",

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from policy.budgets import Budget, budgets_of
 from policy.compiler import Compiled, compile_doc
 from policy.decision import Decision, build
 from policy.directory import Directory, membership_sources, with_directory
@@ -47,6 +48,7 @@ class Policy:
         self._restrictions: dict[int, str | None] = {}
         self.alternatives_seen: dict[int, tuple[float, float, tuple]] = {}
         self.version = doc_version(doc)
+        self.budgets: dict[str, Budget] = budgets_of(doc)     # per rule: the budget a quota of it is
         self.internal_sites = [
             (site, self._compiled.sitemap.match(site.domains[0])) for site in doc.sites.values()
             if site.domains and doc.categories.get(site.category) and doc.categories[site.category].internal]

@@ -79,7 +79,9 @@ def reason_for(policy: Policy, timeline: Timeline, rule: CompiledRule | None, ac
                                        asker.user is None and written is not None and "anonymous" in written.who)
             opens = f" {found_opens}" if found_opens else ""
         if found is None:
-            found = reason(action, written, match.label, match.key is not None, policy.doc.default, opens, quota)
+            budget = policy.budgets.get(written.name) if written is not None and quota is not None else None
+            found = reason(action, written, match.label, match.key is not None, policy.doc.default, opens, quota,
+                           budget)
         if len(timeline.reasons) > 4096:
             timeline.reasons.clear()
         timeline.reasons[key] = found

@@ -6,13 +6,15 @@ When it opens again follows from `policy.openings` (the engine's own decisions w
 from __future__ import annotations
 
 from policy.actions import budget_figures, shown
+from policy.budgets import Budget
 from policy.decision import QuotaStatus
 from policy.model import Rule
 
 
 def reason(action: str, rule: Rule | None, label: str, known: bool, default: str,
-           opens: str, quota: QuotaStatus | None = None) -> str:
+           opens: str, quota: QuotaStatus | None = None, budget: Budget | None = None) -> str:
     """`known`: the host belongs to a site or a rule's `domain:` entry. `opens`: see `policy.openings_text`.
+    `budget`: the deciding quota rule's budget (policy/budgets.py): a shared one is named as such.
     The sentences themselves are the actions' own (policy/actions.py)."""
     if rule is None and not known:
         return (f"{label} is not a social site, so it is not limited." if default == "allow"
@@ -22,7 +24,7 @@ def reason(action: str, rule: Rule | None, label: str, known: bool, default: str
     if not during and action != "allow":
         during = " now"
     return shown(action, kind).reason.format(label=label, opens=opens, during=during,
-                                             **(budget_figures(quota) if quota is not None else {}))
+                                             **(budget_figures(quota, budget, label) if quota is not None else {}))
 
 
 def _names(names: tuple[str, ...]) -> str:

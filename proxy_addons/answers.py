@@ -27,7 +27,7 @@ def block(decision: Decision, page: PageContext, request: http.Request) -> http.
             "error": "read-only" if decision.rule_action == "read-only" else "blocked", "site": decision.site,
             "rule": decision.rule, "reason": decision.reason, "message": decision.message,
             "opens": moment.isoformat() if moment else None, "opens_text": opens})
-    heading, badge, extra = answer.heading.format(label=values["label"]), answer.badge, {}
+    heading, badge, extra = answer.heading.format(**_budget(decision, page, values["label"])), answer.badge, {}
     if decision.rule_action == "read-only":
         extra = {"still": READING_STILL.format(label=values["label"]), "back": views.way_back(request, page, decision)}
     elif opens is None:
@@ -52,10 +52,18 @@ def notice(decision: Decision, page: PageContext, next_path: str) -> http.Respon
     answer = REGISTRY[decision.rule_action].notice or REGISTRY["quota"].notice
     assert answer is not None and decision.quota is not None     # only a budget's allow has a notice
     values = views.common(decision, page)
-    heading = answer.heading.format(label=values["label"], **budget_figures(decision.quota)).strip()
+    heading = answer.heading.format(**_budget(decision, page, values["label"])).strip()
     values["reason"] = "Just so you know: when your budget is used up, the site pauses until it resets."
     return pages.html_response(answer.status, answer.template, title=heading, heading=heading, tone=answer.tone,
                                badge=answer.badge, quota=views.quota_view(decision, page), next=next_path, **values)
+
+
+def _budget(decision: Decision, page: PageContext, label: str) -> dict:
+    """A heading's fields: the site's label, and for a budget its figures and name (policy/budgets.py)."""
+    if decision.quota is None:
+        return {"label": label, "budget": label}
+    budget = getattr(page.policy, "budgets", {}).get(decision.rule) if decision.rule else None
+    return {"label": label, **budget_figures(decision.quota, budget, label)}
 
 
 def continue_refused(why: str, page: PageContext, next_path: str | None) -> http.Response:

@@ -32,7 +32,9 @@ def test_a_blocked_request_in_words():
     assert "  Rule         social-budget (quota, " in text and "rules.yaml:" in text
     assert "  Message      Thirty minutes a day during work hours; lunch and evenings don't count.\n" in text
     assert "  Until        Thu 26 Nov 2026 18:00; the decision changes then\n" in text
-    assert "  Quota        30 of 30 minutes used today, 0 left; resets Fri 27 Nov 2026 00:00\n" in text
+    assert ("  Quota        External social media budget: 0 of 30 min left today, shared by Facebook, Instagram,\n"
+            "               … (10 sites); 30 minutes used; resets Fri 27 Nov 2026 00:00\n") in text
+    assert "  Reason       You have used your 30 minutes of External social media for today, shared by" in text
     assert "  Open instead Northwind forum  " in text
     trace = text.split("How it was decided:\n", 1)[1].splitlines()
     assert trace[0].startswith("    1. community-always-open")

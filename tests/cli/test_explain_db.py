@@ -47,10 +47,10 @@ def test_explain_uses_the_adjustments_grants_and_minutes_the_proxy_enforces(db_u
     lines = shown.stdout.splitlines()
     assert lines[0] == "BLOCKED: GET https://www.instagram.com/"
     assert lines[2].startswith("  using 1 adjustment, 0 grants and 20 minutes used today from ")
-    assert "  Quota        20 of 20 minutes used today, 0 left; " in shown.stdout
+    assert "  Quota        External social media budget: 0 of 20 min left today, shared by " in shown.stdout
     rules_only = _explain("--user", "alice.krueger", "--rules-only")
     assert rules_only.stdout.splitlines()[0] == "ALLOWED: GET https://www.instagram.com/"
-    assert "  Quota        0 of 30 minutes used today, 30 left; " in rules_only.stdout
+    assert "  Quota        External social media budget: 30 of 30 min left today, shared by " in rules_only.stdout
     assert "using" not in rules_only.stdout.splitlines()[2]
 
     granted = _explain("--user", "bob.hartmann", "--db", db_url, "--json")

@@ -132,3 +132,23 @@ def test_a_foreign_referer_is_not_a_way_back():
 def test_a_refusal_renders_whatever_bytes_the_host_name_held():
     page = answers.unavailable("www.\udcff.example")           # undecodable bytes, as mitmproxy keeps them
     assert page.status_code == 503 and b"www.?.example" in page.content
+
+
+def test_a_shared_budgets_pages_name_the_budget_not_the_site():
+    from zoneinfo import ZoneInfo
+
+    import policy
+    from tests.support.cli_run import RULES
+    from tests.support.proxy_clients import NAVIGATION
+
+    company = policy.load(RULES)
+    at = datetime(2026, 11, 26, 11, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    page = PageContext(company, at, "https://panel.example", "www.instagram.com")
+    request = SimpleNamespace(headers={**NAVIGATION, "accept": "text/html"}, path="/", method="GET")
+    spent = company.decide("alice.krueger", "https://www.instagram.com/", at, used_minutes=30)
+    blocked = answers.block(spent, page, request).get_text()
+    assert "used your time on External social media" in blocked
+    assert "shared by Facebook, Instagram, … (10 sites)" in blocked and "time on Instagram" not in blocked
+    last = company.decide("alice.krueger", "https://www.instagram.com/", at, used_minutes=29)
+    notice = answers.notice(last, page, "/").get_text()
+    assert "1 minute left on External social media today" in notice

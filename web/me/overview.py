@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from policy.actions import budget_figures, shown
+from policy.budgets import Budget
 from policy.decision import Decision, QuotaStatus
 from policy.engine import Policy
 from policy.friendly_time import friendly_moment
@@ -26,6 +27,16 @@ class SiteNow:
     reason: str
     message: str | None
     quota: QuotaStatus | None
+    rule: str | None = None     # the deciding rule
+    budget: str | None = None   # the shared budget it draws from (shown once, in `budgets_now`), if any
+
+
+@dataclass(frozen=True)
+class BudgetNow:
+    """A budget several sites share, shown once: "External social media budget: 6 of 30 min left today, …"."""
+    name: str
+    line: str
+    quota: QuotaStatus
 
 
 @dataclass(frozen=True)
@@ -50,19 +61,32 @@ def overview(policy: Policy, user: str, now: datetime,
                     tuple(sorted(by_category[name], key=lambda s: s.label.lower()))) for name in order]
 
 
+def budgets_now(policy: Policy, sections: list[Section]) -> list[BudgetNow]:
+    """Each shared budget the overview's sites draw from, once, in the order the sites come."""
+    found: dict[str, BudgetNow] = {}
+    for section in sections:
+        for site in section.sites:
+            if site.budget is not None and site.rule is not None and site.quota is not None \
+                    and site.rule not in found:
+                found[site.rule] = BudgetNow(site.budget, policy.budgets[site.rule].line(site.quota), site.quota)
+    return list(found.values())
+
+
 def _site_now(name: str, label: str, url: str, decision: Decision, now: datetime, policy: Policy) -> SiteNow:
-    state, headline = _state(decision)
+    budget = policy.budgets.get(decision.rule) if decision.rule and decision.quota is not None else None
+    state, headline = _state(decision, budget, label)
     until = None
     # A closed site names its next real opening (never a change from one refusal to another).
     moment = decision.opens if state == "closed" else decision.until
     if moment is not None:
         words = friendly_moment(moment, now, policy.timezone)
         until = f"opens {words}" if state == "closed" else f"until {words}"
-    return SiteNow(name, label, url, state, headline, until, decision.reason, decision.message, decision.quota)
+    return SiteNow(name, label, url, state, headline, until, decision.reason, decision.message, decision.quota,
+                   decision.rule, budget.name if budget is not None and budget.shared else None)
 
 
-def _state(decision: Decision) -> tuple[str, str]:
+def _state(decision: Decision, budget: Budget | None, label: str) -> tuple[str, str]:
     """The state and headline the decision's action gives its outcome (policy/actions.py)."""
     words = shown(decision.action, decision.rule_action)
-    figures = budget_figures(decision.quota) if decision.quota is not None else {}
+    figures = budget_figures(decision.quota, budget, label) if decision.quota is not None else {}
     return words.state, words.headline.format(**figures)

@@ -8,7 +8,7 @@ from storage.quota_reads import used_minutes
 from web.clock import now
 from web.db import db
 from web.me import bp
-from web.me.overview import overview
+from web.me.overview import budgets_now, overview
 from web.me.requests import my_requests
 from web.me.usage import week_start, week_usage
 from web.overrides import effective_policy
@@ -27,10 +27,11 @@ def index():
     except PolicyUnavailable:
         return render_template("me/unavailable.html"), 503
     local = moment.astimezone(policy.timezone)
+    sections = overview(policy, user, moment, used_minutes(db(), user, moment))
     labels = {name: site.label for name, site in policy.sites.items()}
     usage = week_usage(db(), user, local.date(), labels)
     return render_template(
-        "me/index.html", sections=overview(policy, user, moment, used_minutes(db(), user, moment)),
+        "me/index.html", sections=sections, budgets=budgets_now(policy, sections),
         usage=usage, most=max((week.minutes for week in usage), default=0), weekdays=WEEKDAYS,
         monday=week_start(local.date()), local=local, groups=sorted(policy.groups_of(user)),
         requests=my_requests(db(), user, labels), button_form=ButtonForm(formdata=None))

@@ -59,3 +59,28 @@ def test_a_broken_policy_folder_is_a_friendly_page(app, client, auth, tmp_path):
 
 def test_signed_out_visitors_are_sent_to_sign_in(client):
     assert client.get("/me/").headers["Location"].startswith("/auth/login")
+
+
+def test_a_budget_shared_by_many_sites_is_shown_once(tmp_path, password_hash):
+    from storage.accounts import User
+    from tests.support.cli_run import RULES
+    from tests.web.conftest import PASSWORD, make_app
+
+    app = make_app(tmp_path, password_hash, rules=RULES)     # the sample company: one social budget
+    start = datetime(2026, 11, 26, 7, 0, tzinfo=timezone.utc)
+    with app.app_context():
+        db().add(User(name="alice.krueger", role="employee", password_hash=password_hash, session_generation=1,
+                      active=True))
+        db().add_all(QuotaCharge(user_name="alice.krueger", rule="social-budget", minute=start + timedelta(minutes=i),
+                                 day=date(2026, 11, 26)) for i in range(24))
+        db().commit()
+    client = app.test_client()
+    from tests.web.conftest import AuthActions
+    AuthActions(client).login("alice.krueger", PASSWORD)
+    page = _text(client.get("/me/"))
+    line = "External social media budget: 6 of 30 min left today, shared by Facebook, Instagram, … (10 sites)"
+    assert page.count(line) == 1
+    assert page.count("6 of 30 min left") == 1                 # not once per site
+    assert "Instagram Open · on the External social media budget" in page
+    assert "<meter" in client.get("/me/").get_data(as_text=True)
+    assert client.get("/me/").get_data(as_text=True).count("<meter min=\"0\" max=\"30\"") == 1

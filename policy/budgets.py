@@ -1,0 +1,80 @@
+"""A quota rule's budget as people think of it: one budget, shared by every site the rule covers.
+
+"External social media budget: 6 of 30 min left today, shared by Facebook, Instagram, … (10 sites)":
+the minutes are counted per person and rule, whatever the site, so a rule over ten sites is one
+budget and is shown once. A rule over one site is that site's own budget and keeps its name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from policy.actions import PERIODS
+from policy.decision import QuotaStatus
+from policy.model import PolicyDoc, Rule
+
+SHOWN = 2           # site names spelt out before "…" in a long list
+
+
+@dataclass(frozen=True)
+class Budget:
+    rule: str
+    name: str                   # "External social media" (its category), or the one site's label
+    sites: tuple[str, ...]      # the labels of the sites that share it, in catalogue order
+
+    @property
+    def shared(self) -> bool:
+        return len(self.sites) > 1
+
+    def shared_by(self) -> str:
+        """'shared by Facebook, Instagram, … (10 sites)'; '' for a site's own budget."""
+        if not self.shared:
+            return ""
+        if len(self.sites) <= SHOWN + 1:
+            return f"shared by {', '.join(self.sites[:-1])} and {self.sites[-1]}"
+        return f"shared by {', '.join(self.sites[:SHOWN])}, … ({len(self.sites)} sites)"
+
+    def line(self, quota: QuotaStatus) -> str:
+        """'External social media budget: 6 of 30 min left today, shared by Facebook, …' for a page or explain."""
+        text = f"{self.name} budget: {quota.remaining} of {quota.limit} min left {PERIODS.get(quota.per, '')}".rstrip()
+        return f"{text}, {self.shared_by()}" if self.shared else text
+
+
+def budgets_of(doc: PolicyDoc) -> dict[str, Budget]:
+    """Per rule name, the budget its quota (as written or as an adjustment makes it) would be."""
+    found: dict[str, Budget] = {}
+    shadowed: set[str] = set()      # sites an earlier rule decides for everyone, always
+    for rule in doc.rules:
+        found[rule.name] = budget_of(doc, rule, shadowed)
+        if (not rule.who or "everyone" in rule.who) and not rule.when and not rule.except_:
+            shadowed |= set(_covered(doc, rule))
+    return found
+
+
+def budget_of(doc: PolicyDoc, rule: Rule, shadowed: set[str] | frozenset[str] = frozenset()) -> Budget:
+    """`shadowed`: sites that never reach this rule (an earlier rule decides them for everyone)."""
+    names: list[str] = []
+    for entry in rule.sites:
+        kind, _, name = entry.partition(":")
+        if kind == "category" and name in doc.categories:
+            names.append(doc.categories[name].label)
+        elif kind == "domain":
+            names.append(name)
+        elif entry in doc.sites:
+            names.append(doc.sites[entry].label)
+    labels = [doc.sites[site].label if site in doc.sites else site
+              for site in _covered(doc, rule) if site not in shadowed]
+    name = (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]) if names else rule.name
+    return Budget(rule.name, name, tuple(labels))
+
+
+def _covered(doc: PolicyDoc, rule: Rule) -> list[str]:
+    """The sites (names; 'domain:D' as written) a rule's `sites` cover, in catalogue order."""
+    found: list[str] = []
+    for entry in rule.sites:
+        kind, _, name = entry.partition(":")
+        if kind == "category":
+            found += [site.name for site in doc.sites.values() if site.category == name]
+        else:
+            found.append(entry)
+    order = {name: index for index, name in enumerate(doc.sites)}
+    return sorted(dict.fromkeys(found), key=lambda site: order.get(site, len(order)))
