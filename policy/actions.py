@@ -92,11 +92,13 @@ def budget_figures(quota: QuotaStatus, budget: Budget | None = None, label: str 
     fresh = (f"a new budget starts at {quota.resets_at:%H:%M}" if quota.per == "day"
              else f"a new budget starts on {quota.resets_at:%A at %H:%M}")
     period = PERIODS.get(quota.per, "")
-    shared = budget is not None and budget.shared
+    name = budget.name if budget is not None and budget.shared else None
+    shared_by = budget.shared_by() if budget is not None and name else ""
     return {"limit": quota.limit, "used": quota.used, "remaining": quota.remaining, "per": quota.per,
             "period": period, "fresh": fresh, "s": "" if quota.remaining == 1 else "s",
-            "budget": budget.name if shared else label, "shared": f", {budget.shared_by()}" if shared else "",
-            "left": f"on the {budget.name} budget" if shared else
+            "budget": name or label,
+            "shared": f", {shared_by}" if shared_by else "",
+            "left": f"on the {name} budget" if name else
             f"{quota.remaining} of {quota.limit} min left {period}".rstrip()}
 
 

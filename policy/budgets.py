@@ -27,16 +27,16 @@ class Budget:
 
     def shared_by(self) -> str:
         """'shared by Facebook, Instagram, … (10 sites)'; '' for a site's own budget."""
-        if not self.shared:
-            return ""
+        if not self.shared or self.name == _join(list(self.sites)):
+            return ""           # its name already lists them: "Facebook and YouTube"
         if len(self.sites) <= SHOWN + 1:
-            return f"shared by {', '.join(self.sites[:-1])} and {self.sites[-1]}"
+            return f"shared by {_join(list(self.sites))}"
         return f"shared by {', '.join(self.sites[:SHOWN])}, … ({len(self.sites)} sites)"
 
     def line(self, quota: QuotaStatus) -> str:
         """'External social media budget: 6 of 30 min left today, shared by Facebook, …' for a page or explain."""
         text = f"{self.name} budget: {quota.remaining} of {quota.limit} min left {PERIODS.get(quota.per, '')}".rstrip()
-        return f"{text}, {self.shared_by()}" if self.shared else text
+        return f"{text}, {self.shared_by()}" if self.shared_by() else text
 
 
 def budgets_of(doc: PolicyDoc) -> dict[str, Budget]:
@@ -63,7 +63,7 @@ def budget_of(doc: PolicyDoc, rule: Rule, shadowed: set[str] | frozenset[str] = 
             names.append(doc.sites[entry].label)
     labels = [doc.sites[site].label if site in doc.sites else site
               for site in _covered(doc, rule) if site not in shadowed]
-    name = (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]) if names else rule.name
+    name = _join(names) if names else rule.name
     return Budget(rule.name, name, tuple(labels))
 
 
@@ -78,3 +78,7 @@ def _covered(doc: PolicyDoc, rule: Rule) -> list[str]:
             found.append(entry)
     order = {name: index for index, name in enumerate(doc.sites)}
     return sorted(dict.fromkeys(found), key=lambda site: order.get(site, len(order)))
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

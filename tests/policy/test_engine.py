@@ -54,13 +54,13 @@ def test_quota_allows_under_the_limit_and_blocks_at_it(sample):
     assert (under.action, under.rule_action) == ("allow", "quota")
     assert (under.quota.limit, under.quota.used, under.quota.remaining, under.quota.per) == (30, 29, 1, "day")
     assert under.quota.period_start == at(0, 0) and under.quota.resets_at == at(0, 0, day=(2026, 11, 27))
-    assert under.reason == "Facebook is on a budget of 30 minutes a day, shared by Facebook and YouTube; 1 minute left."
+    assert under.reason == "Facebook is on a budget of 30 minutes a day; 1 minute left."
     assert under.message == "Thirty minutes a day; lunch and evenings don't count."
     used_up = sample.decide("alice", FB, at(15, 0), used_minutes=30)
     assert (used_up.action, used_up.quota.remaining) == ("block", 0)
     assert used_up.until == at(18, 0)                   # evenings open before the budget resets
-    assert used_up.reason.startswith("You have used your 30 minutes of Facebook and YouTube for today, shared by "
-                                     "Facebook and YouTube; a new budget starts at 00:00.")
+    assert used_up.reason.startswith("You have used your 30 minutes of Facebook and YouTube for today; a new budget "
+                                     "starts at 00:00.")
 
 
 def test_quota_blocked_until_the_reset_when_no_schedule_opens_first():

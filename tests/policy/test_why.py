@@ -31,7 +31,7 @@ def test_the_facts_of_a_request_are_kept_by_name():
 def test_it_explains_the_sentence_the_alternatives_and_the_trace():
     why = SAMPLE.decide("alice", "https://www.facebook.com/", AFTERNOON, used_minutes=30).__dict__["_why"]
     assert why.explain_reason().startswith(
-        "You have used your 30 minutes of Facebook for today; a new budget starts at 00:00.")
+        "You have used your 30 minutes of Facebook and YouTube for today; a new budget starts at 00:00.")
     assert why.explain_opens() == datetime(2026, 11, 26, 18, 0, tzinfo=BERLIN)         # evenings
     assert why.explain_alternatives() == (
         Alternative("forum", "Company forum", "https://forum.corp.example/"),
