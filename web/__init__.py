@@ -59,10 +59,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from web.admin import bp as admin
     from web.auth import bp as auth
+    from web.device_setup import bp as device_setup
     from web.devices import bp as devices
     from web.manager import bp as manager
     from web.me import bp as me
     from web.requests import bp as requests
 
-    for blueprint in (auth, admin, devices, manager, me, requests):
+    for blueprint in (auth, admin, devices, device_setup, manager, me, requests):
         app.register_blueprint(blueprint)

@@ -44,6 +44,8 @@ DEFAULTS: dict[str, Any] = {
     "REMOTE_PROXY": None,               # host:port of the remote endpoint (TLS); None: everyone uses the office proxy
     "REMOTE_FALLBACK": None,            # host:port of a second remote endpoint
     "PAC_OFFICE_NETWORKS": None,        # names of the rules' networks that are the office; None: all of them
+    "DEVICE_WIFI_SSID": None,           # the office Wi-Fi the Apple profile points at the PAC file (unsupervised devices)
+    "ORGANISATION": None,               # the name on device profiles; None: "Watercooler"
     "PAC_LAST_RESORT": "closed",        # when every proxy fails: "closed" (community sites only) or "DIRECT"
     "CA_CERT": None,                    # the proxy's CA certificate for /ca.pem; None: DATA/proxy/
     # notifications (docs/panel.md, "Notifications"); delivered by `watercooler panel`'s background thread

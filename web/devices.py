@@ -120,6 +120,13 @@ def ca_pem():
     path = ca_certificate()
     if not path.is_file():
         abort(404)
+    response = Response(read_ca(path), mimetype="application/x-x509-ca-cert")
+    response.headers["Content-Disposition"] = 'attachment; filename="watercooler-ca-cert.pem"'
+    return response
+
+
+def read_ca(path: Path) -> bytes:
+    """The PEM certificates in `path`; NotACertificate (with the fix) for a key or anything else."""
     with path.open("rb") as file:
         content = file.read(LARGEST_CA_FILE + 1)
     if b"PRIVATE KEY" in content:
@@ -129,6 +136,4 @@ def ca_pem():
     if len(content) > LARGEST_CA_FILE or not content.strip() or CERTIFICATE.sub(b"", content).strip():
         raise NotACertificate(f"{path} is not a PEM certificate, so /ca.pem does not serve it. Set CA_CERT to "
                               "the proxy's CA certificate (mitmproxy-ca-cert.pem).")
-    response = Response(content, mimetype="application/x-x509-ca-cert")
-    response.headers["Content-Disposition"] = 'attachment; filename="watercooler-ca-cert.pem"'
-    return response
+    return content

@@ -27,7 +27,9 @@ DIRECTORY_PASSWORD = "Your password is your company directory password: change i
 # What someone who must choose a new password may still open: this, signing out, and what devices
 # fetch without a person (the proxy auto-configuration and the CA certificate).
 OPEN_WHILE_CHANGING = {"auth.password", "auth.logout", "auth.login", "static", "devices.proxy_pac",
-                       "devices.ca_pem"}
+                       "devices.ca_pem", "device_setup.page", "device_setup.apple_profile",
+                       "device_setup.apple_supervised_profile", "device_setup.chrome_policy",
+                       "device_setup.firefox_policies"}
 
 
 @bp.before_app_request
