@@ -61,8 +61,10 @@ class _Explained:
             return values[self.slot]
         except KeyError:
             explain = getattr(values["_why"], self.method, None)
-            if explain is None and self.default is not AttributeError:
-                return self.default         # an explainer that predates the field
+            if explain is None:             # an explainer that predates the field
+                if self.default is AttributeError:
+                    raise AttributeError(self.name) from None
+                return self.default
             value = explain()
             value = values[self.slot] = self.make(value) if self.make else value
             return value

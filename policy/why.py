@@ -37,10 +37,11 @@ class Why(NamedTuple):
     def explain_reason(self) -> str:
         if self.grant is not None:
             return f"{self.match.label} is open to you until {self.grant:%a %d %b %H:%M} (granted by a manager)."
-        policy = self.policy
+        policy, timeline = self.policy, self.timeline
+        assert timeline is not None             # only a grant decides without the rules' timeline
         today = datetime.fromtimestamp(self.ts, policy.timezone).date()
         asker = Asker(self.user, self.client_ip, self.method, self.user if policy.grants else None)
-        return reason_for(policy, self.timeline, self.rule, self.action, self.match, self.quota, today, asker)
+        return reason_for(policy, timeline, self.rule, self.action, self.match, self.quota, today, asker)
 
     def explain_opens(self) -> datetime | None:
         if self.action != "block":

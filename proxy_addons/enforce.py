@@ -57,9 +57,9 @@ class Enforcer:
             return
         host = request.host                  # re-aimed at the named host inside a CONNECT to a bare address
         if method == "POST" and request.path.split("?", 1)[0] == CONTINUE_PATH:
-            problem = form_problem(request)
-            if problem is not None:
-                flow.response = answers.bad_request(problem[0], problem[1], host)
+            refused = form_problem(request)
+            if refused is not None:
+                flow.response = answers.bad_request(refused[0], refused[1], host)
             else:
                 flow.metadata[KEEP_BODY] = "continue"      # decided with the form, in `body`
             return
@@ -124,14 +124,14 @@ class Enforcer:
                               method=flow.request.method)
 
     def _notice_due(self, who: Who, decision: Decision) -> bool:
-        quota = decision.quota
-        if quota is None or decision.rule_action != "quota" or decision.bundle:
+        quota, rule = decision.quota, decision.rule
+        if quota is None or rule is None or decision.rule_action != "quota" or decision.bundle:
             return False
         if quota.remaining > notice_threshold(quota.limit) or quota.remaining <= 0:
             return False
-        if not self.notices.due(who.key, decision.rule, quota.period_start):
+        if not self.notices.due(who.key, rule, quota.period_start):
             return False
-        self.notices.mark_shown(who.key, decision.rule, quota.period_start)
+        self.notices.mark_shown(who.key, rule, quota.period_start)
         return True
 
     def _attempt(self, who: Who, decision: Decision, kind: str, now: datetime, request: http.Request) -> None:

@@ -160,7 +160,7 @@ class Parts:
     def _zone(self) -> Any:
         return policy_zone(self.holder.policy) if self.holder.policy is not None else None
 
-    def _policy_changed(self, policy: Policy) -> None:
+    def _policy_changed(self, policy: Policy | None) -> None:
         """After a reload (good or bad): durable sinks learn the zone and what to report on the panel."""
         if self.sink is None or policy is None:
             return

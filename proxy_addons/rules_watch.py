@@ -54,7 +54,7 @@ class PolicyHolder:
     """`policy` is the one in force (None: none could be loaded yet, so requests fail closed)."""
 
     def __init__(self, loader: Callable[[str], Policy] = _default_loader,
-                 on_change: Callable[[Policy], None] | None = None,
+                 on_change: Callable[[Policy | None], None] | None = None,
                  on_swap: Callable[[Policy], None] | None = None) -> None:
         self.loader = loader
         self.on_change = on_change     # called after every reload attempt, good or bad

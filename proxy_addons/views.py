@@ -16,7 +16,7 @@ from policy.friendly_time import friendly_moment
 @dataclass(frozen=True)
 class PageContext:
     """What every page needs besides the decision: the policy (labels, zone), now, the panel, the host."""
-    policy: Policy
+    policy: Policy | None       # None: no valid policy is loaded (the page then says so)
     now: datetime
     panel_url: str | None
     host: str
@@ -28,12 +28,12 @@ ASK_WHOM = ("You are browsing as a guest, so there is no account to ask with: if
             "ask the person you are visiting or the IT team.")
 
 
-def policy_zone(policy: Policy) -> tzinfo:
+def policy_zone(policy: Policy | None) -> tzinfo:
     zone = getattr(policy, "timezone", None) or "UTC"
     return ZoneInfo(zone) if isinstance(zone, str) else zone
 
 
-def site_label(policy: Policy, site: str | None, fallback: str) -> str:
+def site_label(policy: Policy | None, site: str | None, fallback: str) -> str:
     if site is None:
         return fallback
     for holder in (policy, getattr(policy, "doc", None)):
