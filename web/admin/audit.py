@@ -1,5 +1,8 @@
-"""The audit trail for admins: read-only, newest first; an adjustment can be rolled back (itself audited)."""
+"""The audit trail for admins: read-only, newest first, 50 a page, filtered by who, action, target and period
+(days in the policy's zone); an adjustment can be rolled back (itself audited)."""
 from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -10,14 +13,16 @@ from policy.overrides import Adjustment as PolicyAdjustment
 from storage.adjustments import all_adjustments
 from storage.audit import AuditRecord
 from web.admin import bp
+from web.admin.audit_words import describe, values
 from web.clock import now
 from web.db import begin_write, db
 from web.manager.saving import version_of
+from web.errors import LARGEST_ID
 from web.manager.service import CHANGED, ROLLED_BACK, write_adjustment
-from web.policy_source import current_policy
+from web.policy_source import PolicyUnavailable, current_policy
 from web.roles import role_required
 
-SHOWN = 200
+PAGE = 50
 ROLLBACK_ACTIONS = (CHANGED, ROLLED_BACK)
 
 
@@ -28,9 +33,63 @@ class RollbackForm(FlaskForm):
 @bp.get("/audit")
 @role_required("admin")
 def audit_trail():
-    records = db().scalars(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(SHOWN)).all()
-    return render_template("admin/audit.html", records=records, rollback=RollbackForm(),
-                           can_roll_back=ROLLBACK_ACTIONS)
+    filters, problem = _filters()
+    query = select(AuditRecord).order_by(AuditRecord.id.desc())
+    for condition in _conditions(filters):
+        query = query.where(condition)
+    before = request.args.get("before", "")
+    if before.isdigit() and int(before) <= LARGEST_ID:
+        query = query.where(AuditRecord.id < int(before))
+    records = db().scalars(query.limit(PAGE + 1)).all()
+    older = records[PAGE - 1].id if len(records) > PAGE else None
+    records = records[:PAGE]
+    policy = _policy()
+    zone = policy.timezone if policy is not None else timezone.utc
+    actions = db().scalars(select(AuditRecord.action).distinct().order_by(AuditRecord.action)).all()
+    return render_template(
+        "admin/audit.html", records=[(r, describe(r, policy), r.at.astimezone(zone)) for r in records],
+        zone=getattr(zone, "key", "UTC"), rollback=RollbackForm(), can_roll_back=ROLLBACK_ACTIONS, values=values,
+        filters=filters, actions=actions, problem=problem, newest=url_for("admin.audit_trail", **filters),
+        older=url_for("admin.audit_trail", before=older, **filters) if older else None, paged=bool(before))
+
+
+def _filters() -> tuple[dict[str, str], str | None]:
+    """The page's filters as asked (who, action, target, from, to), and what is wrong with them."""
+    filters = {key: request.args.get(key, "").strip()[:200] for key in ("who", "action", "target", "from", "to")}
+    filters = {key: value for key, value in filters.items() if value}
+    for key in ("from", "to"):
+        if key in filters:
+            try:
+                date.fromisoformat(filters[key])
+            except ValueError:
+                return {k: v for k, v in filters.items() if k != key}, \
+                    f"'{filters[key][:40]}' is not a date: give the period as YYYY-MM-DD, e.g. 2026-11-23."
+    return filters, None
+
+
+def _conditions(filters: dict[str, str]) -> list:
+    policy = _policy()
+    zone = policy.timezone if policy is not None else timezone.utc
+    found = []
+    if "who" in filters:
+        found.append(AuditRecord.actor == filters["who"])
+    if "action" in filters:
+        found.append(AuditRecord.action == filters["action"])
+    if "target" in filters:
+        found.append(AuditRecord.target.contains(filters["target"], autoescape=True))
+    if "from" in filters:
+        found.append(AuditRecord.at >= datetime.combine(date.fromisoformat(filters["from"]), time(), zone))
+    if "to" in filters:
+        end = date.fromisoformat(filters["to"]) + timedelta(days=1)
+        found.append(AuditRecord.at < datetime.combine(end, time(), zone))
+    return found
+
+
+def _policy():
+    try:
+        return current_policy()
+    except PolicyUnavailable:
+        return None     # the trail is still readable; times are then in UTC
 
 
 @bp.post("/audit/<int:record_id>/rollback")

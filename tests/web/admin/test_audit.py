@@ -1,7 +1,9 @@
 """Admins read the audit trail and roll adjustments back; nobody edits or deletes a record."""
 from __future__ import annotations
 
+import html
 import re
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -63,3 +65,52 @@ def test_only_admins_read_the_trail_and_there_is_no_way_to_edit_it(client, auth,
     rules = {rule.rule for rule in app.url_map.iter_rules() if "audit" in rule.rule}
     assert rules == {"/admin/audit", "/admin/audit/<int:record_id>/rollback"}
     assert _roll_back(client, _records(app)[0].id).status_code == 400  # not an adjustment record
+
+
+def _add(app, count: int, **fields) -> None:
+    with app.app_context():
+        for n in range(count):
+            values = {"actor": "ada", "action": "account created", "target": f"account:user{n}", **fields}
+            db().add(AuditRecord(**values))
+        db().commit()
+
+
+def test_changes_to_limits_read_as_words_in_the_policy_zone(app, client, auth):
+    carol = app.test_client()
+    AuthActions(carol).login("carol")
+    _post(carol, "apply", BUDGET, minutes="25")
+    _post(carol, "apply", BUDGET, minutes="20")
+    _post(carol, "apply", BUDGET, minutes="30")
+    auth.login("ada")
+    page = html.unescape(_text(client.get("/admin/audit")))
+    assert "marketing's social budget 30 → 25 minutes a day" in page
+    assert "marketing's social budget 25 → 20 minutes a day" in page
+    assert "marketing's social budget 20 → 30 minutes a day (the rules' value)" in page
+    assert "When (Europe/Berlin)" in page and "(UTC)" not in page
+    with app.app_context():
+        at = db().scalars(select(AuditRecord.at).order_by(AuditRecord.id.desc()).limit(1)).one()
+    berlin = at.astimezone(ZoneInfo("Europe/Berlin"))
+    assert berlin.strftime("%a %d %b %Y %H:%M:%S") in page
+
+
+def test_the_trail_pages_and_filters(app, client, auth):
+    _add(app, 60)
+    _add(app, 3, actor="carol", action="adjustment changed", target="adjustment:social-budget/marketing",
+         before={"minutes": 30}, after={"minutes": 45})
+    auth.login("ada")
+    first = client.get("/admin/audit").get_data(as_text=True)
+    assert first.count('data-label="Who"') == 50
+    older = re.search(r'href="([^"]*before=\d+[^"]*)">Older', first).group(1).replace("&amp;", "&")
+    second = client.get(older).get_data(as_text=True)
+    assert "Newest" in second and "Older" not in second
+    assert second.count('data-label="Who"') == 60 + 3 - 50
+    mine = html.unescape(_text(client.get("/admin/audit?who=carol&action=adjustment+changed")))
+    assert mine.count("marketing's social budget 30 → 45 minutes a day") == 3 and "account:user" not in mine
+    target = _text(client.get("/admin/audit?target=user1"))
+    assert "account created account:user1 " in target and "account:user2 " not in target
+    assert "account:user10" in target                                       # a part of the target matches
+    assert "No record matches these filters." in _text(client.get("/admin/audit?from=2999-01-01"))
+    today = _text(client.get("/admin/audit?from=2000-01-01&to=2999-12-31"))
+    assert "account:user59" in today
+    wrong = html.unescape(_text(client.get("/admin/audit?from=yesterday")))
+    assert "'yesterday' is not a date: give the period as YYYY-MM-DD" in wrong
