@@ -1,14 +1,15 @@
 """What a what-if replay reads: minutes streamed person by person, blocked attempts, grants, adjustments.
 
 Minutes come in one query on a server-side cursor (PostgreSQL) or a stepped one (SQLite), read in
-chunks, ordered along the (user, site, minute) uniqueness index so the database sorts nothing; each
-person's minutes are put in time order here. Memory holds one person's minutes at a time.
+chunks (the next ones fetched while the last are replayed: `storage.prefetch`), ordered along the
+(user, site, minute) uniqueness index so the database sorts nothing; each person's minutes are put in
+time order here. Memory holds one person's minutes and a few chunks at a time.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
-from itertools import chain, groupby
+from itertools import groupby
 from operator import itemgetter
 
 from sqlalchemy import BigInteger, ColumnElement, Engine, cast, extract, func, select
@@ -18,6 +19,7 @@ from storage.access import Grant
 from storage.adjustments import Adjustment
 from storage.audit import AuditRecord
 from storage.membership import GroupMember
+from storage.prefetch import read_ahead
 from storage.usage import ActiveMinute, Attempt
 
 CHUNK = 20_000
@@ -32,7 +34,7 @@ def person_minutes(engine: Engine, start: datetime, end: datetime,
                  .where(ActiveMinute.minute >= start, ActiveMinute.minute < end)
                  .order_by(ActiveMinute.user_name, ActiveMinute.site, ActiveMinute.minute))
         result = conn.execution_options(stream_results=True, yield_per=chunk).execute(query)
-        for user, mine in groupby(chain.from_iterable(result.partitions()), key=itemgetter(0)):
+        for user, mine in groupby(read_ahead(result.partitions()), key=itemgetter(0)):
             found = [(ts, site, category) for _, ts, site, category in mine]
             found.sort()
             yield user, found
