@@ -74,7 +74,7 @@ def replay(db: str | None, current, draft, since: date, until: date):
     from storage.whatif_run import replay_usage
 
     url = resolve_url(db)
-    if url.get_backend_name() == "sqlite" and not Path(url.database).exists():
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
         raise StorageError(f"no usage recorded yet: {url.database} does not exist (give --db or "
                            "$WATERCOOLER_DB for the proxy's database)")
     engine = make_engine(url)

@@ -92,12 +92,13 @@ class WhatIf:
         report, since = self.report, self.since_ts
         for key in set(old.runouts) | set(new.runouts):
             ran_out, runs_out = old.runouts.get(key), new.runouts.get(key)
-            before, after = ran_out and ran_out[0], runs_out and runs_out[0]
+            before = ran_out[0] if ran_out is not None else None
+            after = runs_out[0] if runs_out is not None else None
             if max(before or 0, after or 0) < since:
                 continue                  # ran out before the period began, under both
             if before is not None and before >= since:
                 self._rule(False, key[0]).runouts.add(user)
-            if runs_out is not None and after >= since:
+            if runs_out is not None and after is not None and after >= since:
                 self._rule(True, key[0]).runouts.add(user)
                 day = datetime.fromtimestamp(after, self.zone).date()
                 for bucket in [report.everyone, report.bucket("sites", runs_out[1]),

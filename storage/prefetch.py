@@ -7,13 +7,13 @@ bounded; a caller that stops early stops the thread before the connection is clo
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from queue import Queue
 
 _END = object()
 
 
-def read_ahead[T](chunks: Iterable[list[T]], depth: int = 3) -> Iterator[T]:
+def read_ahead[T](chunks: Iterable[Sequence[T]], depth: int = 3) -> Iterator[T]:
     """The items of `chunks`, in order, the next chunks fetched on a thread meanwhile."""
     queue: Queue = Queue(maxsize=depth)
     stop = threading.Event()

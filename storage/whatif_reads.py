@@ -7,12 +7,12 @@ time order here. Memory holds one person's minutes and a few chunks at a time.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from itertools import groupby
 from operator import itemgetter
 
-from sqlalchemy import BigInteger, ColumnElement, Engine, cast, extract, func, select
+from sqlalchemy import BigInteger, ColumnElement, Engine, Row, cast, extract, func, select
 
 from policy.overrides import Adjustment as PolicyAdjustment, Grant as PolicyGrant
 from storage.access import Grant
@@ -34,7 +34,8 @@ def person_minutes(engine: Engine, start: datetime, end: datetime,
                  .where(ActiveMinute.minute >= start, ActiveMinute.minute < end)
                  .order_by(ActiveMinute.user_name, ActiveMinute.site, ActiveMinute.minute))
         result = conn.execution_options(stream_results=True, yield_per=chunk).execute(query)
-        for user, mine in groupby(read_ahead(result.partitions()), key=itemgetter(0)):
+        chunks: Iterator[Sequence[Row]] = result.partitions()
+        for user, mine in groupby(read_ahead(chunks), key=itemgetter(0)):
             found = [(ts, site, category) for _, ts, site, category in mine]
             found.sort()
             yield user, found
@@ -92,7 +93,7 @@ def adjustment_history(engine: Engine, start: datetime, end: datetime
 def group_history(engine: Engine) -> list[tuple[str, str, datetime | None, datetime | None]]:
     """(group, user, joined, left) of every membership the panel recorded."""
     with engine.connect() as conn:
-        return [tuple(row) for row in conn.execute(select(
+        return [(group, user, joined, left) for group, user, joined, left in conn.execute(select(
             GroupMember.group_name, GroupMember.user_name, GroupMember.joined_at, GroupMember.left_at))]
 
 
