@@ -14,6 +14,7 @@ from policy.budgets import Budget, budgets_of
 from policy.compiler import Compiled, compile_doc
 from policy.decision import Decision, build
 from policy.directory import Directory, membership_sources, with_directory
+from policy.extra_minutes import extra_at, extra_table
 from policy.grants import grant_bound
 from policy.hosts import authority_of, canonical_host, host_of
 from policy.localtime import HORIZON, Periods
@@ -40,6 +41,7 @@ class Policy:
         self.grants = tuple(grants)
         self._compiled: Compiled = compile_doc(doc, self.timezone, variants(doc, self.adjustments))
         self._grants = grant_table(doc, self.grants, self.timezone)
+        self._extra = extra_table(doc, self.grants, self.timezone)
         self.periods = Periods(self.timezone)
         self._timelines: dict[int, Timeline] = {}
         self._ip_masks: dict[str, int] = {}
@@ -154,7 +156,9 @@ class Policy:
             action = rule_action = written.action
             quota = None
             if action != "allow" and action != "block":
-                action, quota, until = outcome(self, rule, match, ts, method, used_minutes, continued, end, until)
+                extra = extra_at(self._extra, user, match.key, ts) if self._extra else 0
+                action, quota, until = outcome(self, rule, match, ts, method, used_minutes, continued, end, until,
+                                               extra)
         return build(action, rule_action, written, match, until, quota,
                      made(Why, (self, timeline, rule, action, match, quota, user, client_ip, principal, ts, method,
                                 None)))

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 
 def outcome(policy: Policy, rule: CompiledRule | None, match: HostMatch, ts: float, method: str,
             used_minutes: UsedMinutes, continued: Continued, end: float | None,
-            until: datetime | None) -> tuple[str, QuotaStatus | None, datetime | None]:
-    """(action, quota status, until) for a request decided by `rule` (None: the default)."""
+            until: datetime | None, extra: int = 0) -> tuple[str, QuotaStatus | None, datetime | None]:
+    """(action, quota status, until) for a request decided by `rule` (None: the default); `extra`
+    minutes a manager added today raise a quota's limit (policy/extra_minutes.py)."""
     if rule is None:
         return policy.doc.default, None, until
     written = rule.rule
@@ -37,7 +38,7 @@ def outcome(policy: Policy, rule: CompiledRule | None, match: HostMatch, ts: flo
         return ("allow" if shown else "warn"), None, until
     if kind != "quota":
         return kind, None, until
-    limit, per = written.quota.minutes, written.quota.per
+    limit, per = written.quota.minutes + extra, written.quota.per
     start, resets_at, resets_ts = policy.periods.period(ts, per)
     used = int(used_minutes(written.name, start) if callable(used_minutes) else used_minutes)
     quota = build_quota(limit, used, max(0, limit - used), per, start, resets_at)

@@ -41,6 +41,7 @@ class Grant:
     expires_at: datetime        # aware; naive means the policy's zone
     starts_at: datetime | None = None   # with expires_at, how long it lasts (None: not checked)
     granted_by: str | None = None
+    minutes: int | None = None  # set: budget minutes added until expires_at (policy/extra_minutes.py), not the site
 
 
 def variants(doc: PolicyDoc, adjustments: tuple[Adjustment, ...]) -> dict[str, tuple[Variant, ...]]:
@@ -71,6 +72,8 @@ def grant_table(doc: PolicyDoc, grants: tuple[Grant, ...], zone: tzinfo) -> dict
     table: dict[tuple[str, str], tuple[float, datetime]] = {}
     groups = Groups(doc.groups) if grants else None
     for grant in grants:
+        if grant.minutes is not None:
+            continue    # extra budget minutes: policy/extra_minutes.py
         known = grant.site in doc.sites or any(grant.site in rule.sites for rule in doc.rules)
         if not known:
             raise ValueError(f"cannot grant {grant.site!r} to {grant.user}: there is no such site")

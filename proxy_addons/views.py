@@ -56,6 +56,9 @@ def common(decision: Decision, page: PageContext) -> dict[str, Any]:
         "policy_url": f"{panel}/" if panel else None,
         "request_url": f"{panel}/requests/new?site={quote(decision.site, safe='')}" if panel and decision.site
         else None,
+        # a used-up budget: the panel's one-tap options for more time today
+        "more_url": f"{panel}/requests/more?site={quote(decision.site, safe='')}"
+        if panel and decision.site and decision.quota is not None and decision.quota.remaining <= 0 else None,
         "ask_whom": None if page.signed_in else ASK_WHOM,
     }
 

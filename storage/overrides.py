@@ -23,7 +23,8 @@ def load_overrides(db: Session, now: datetime) -> tuple[tuple[PolicyAdjustment, 
         PolicyAdjustment(row.rule, row.group_name, row.minutes, row.action,
                          tuple(row.when) if row.when is not None else None)
         for row in all_adjustments(db))
-    grants = tuple(sorted((PolicyGrant(row.user_name, row.site, row.expires_at, row.starts_at, row.granted_by)
+    grants = tuple(sorted((PolicyGrant(row.user_name, row.site, row.expires_at, row.starts_at, row.granted_by,
+                                       row.minutes)
                            for row in active_grants(db, now)),
                           key=lambda grant: (grant.user, grant.site, grant.expires_at)))
     return adjustments, grants

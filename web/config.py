@@ -64,6 +64,8 @@ DEFAULTS: dict[str, Any] = {
     "WEBHOOK_FORMAT": "json",           # json, slack or teams
     "WEBHOOK_TIMEOUT": 10,
     "OUTBOX_FIRST_RETRY_SECONDS": 30,   # a failed delivery is tried again after this, doubling up to an hour
+    "EXTRA_MINUTES_OPTIONS": [15, 60, "rest of day"],  # what people may ask for when a budget is used up
+    "EXTRA_MINUTES_MAX": 240,           # the most minutes one approval adds to a person's day
     "REQUEST_EXPIRY_HOURS": 72,         # undecided requests expire after this
     "GRANT_ENDING_NOTICE_MINUTES": 15,  # people are told this long before a grant ends
     # `watercooler panel`'s server (waitress): idle connections cost no thread, only a socket

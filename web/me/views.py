@@ -14,6 +14,7 @@ from web.me.usage import week_start, week_usage
 from web.overrides import effective_policy
 from web.policy_source import PolicyUnavailable
 from web.requests.forms import ButtonForm
+from web.requests.teams import grantable_sites, site_choices
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -21,6 +22,8 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 @bp.get("/")
 @login_required
 def index():
+    from web.requests.more import more_time_form  # here: web.requests imports the manager's pages, which import ours
+
     user, moment = current_user.name, now()
     try:
         policy = effective_policy(db(), moment)
@@ -34,7 +37,8 @@ def index():
         "me/index.html", sections=sections, budgets=budgets_now(policy, sections),
         usage=usage, most=max((week.minutes for week in usage), default=0), weekdays=WEEKDAYS,
         monday=week_start(local.date()), local=local, groups=sorted(policy.groups_of(user)),
-        requests=my_requests(db(), user, labels), button_form=ButtonForm(formdata=None))
+        requests=my_requests(db(), user, labels), button_form=ButtonForm(formdata=None),
+        more_form=more_time_form(), more_sites=set(grantable_sites(policy, user, site_choices(policy))))
 
 
 @bp.get("/account")

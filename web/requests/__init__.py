@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
-from web.requests import deciding, views  # noqa: E402,F401  (registers the routes on bp)
+from web.requests import deciding, more, views  # noqa: E402,F401  (registers the routes on bp)

@@ -1,7 +1,7 @@
 """Managers decide requests, grant access without one, and end grants early; every step audited."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, current_app, flash, redirect, url_for
 from flask_login import current_user
 
 from storage.access import AccessRequest
@@ -9,18 +9,11 @@ from web.clock import now
 from web.db import begin_write, db
 from web.policy_source import current_policy
 from web.requests import bp
+from web.requests.decisions import approve, decline, grant_directly
+from web.requests.extra import approvable, most
 from web.requests.forms import DURATIONS, ButtonForm, DecisionForm, GrantForm
 from web.requests.lifecycle import end_grant
-from web.requests.steps import (
-    AlreadyDecided,
-    NotYours,
-    OutOfBounds,
-    Refused,
-    approve,
-    decline,
-    grant_directly,
-    label_of,
-)
+from web.requests.steps import AlreadyDecided, NotYours, OutOfBounds, Refused, label_of
 from web.requests.teams import may_decide_for
 from web.requests.views import actor, people_of, record_refusal, refuse, render_inbox, tell
 from web.roles import role_required
@@ -36,14 +29,28 @@ def decide(request_id: int):
     asked = db().get(AccessRequest, request_id) or abort(404)
     if not may_decide_for(policy, current_user, asked.user_name):
         refuse(f"request:{request_id}", f"{current_user.name} does not manage a group of {asked.user_name}", code=404)
+    more_time = asked.minutes is not None
+    if more_time:
+        del form.hours      # a request for more time is decided in minutes
+        form.minutes.choices = [(str(option.minutes), option.label)
+                                for option in approvable(current_app.config, asked.minutes)]
+    else:
+        del form.minutes
     if not form.validate_on_submit() or not (form.approve.data or form.decline.data):
         flash("Choose Approve or Decline, with a duration from 1 hour to 30 days.", "error")
         return redirect(url_for("requests.inbox"))
     note = (form.note.data or "").strip() or None
     try:
         if form.approve.data:
-            grant = approve(db(), policy, actor(), request_id, int(form.hours.data), note, now(), tell())
-            message = f"Approved: {grant.user_name} may use {label_of(policy, grant.site)} for {form.hours.data} h."
+            if more_time:
+                grant = approve(db(), policy, actor(), request_id, None, note, now(), tell(),
+                                minutes=int(form.minutes.data), most_minutes=most(current_app.config))
+                message = (f"Approved: {grant.user_name} has {grant.minutes} more minutes of "
+                           f"{label_of(policy, grant.site)} today.")
+            else:
+                grant = approve(db(), policy, actor(), request_id, int(form.hours.data), note, now(), tell())
+                message = (f"Approved: {grant.user_name} may use {label_of(policy, grant.site)} "
+                           f"for {form.hours.data} h.")
         else:
             asked = decline(db(), policy, actor(), request_id, note, now(), tell())
             message = f"Declined the request of {asked.user_name}."

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -37,6 +37,7 @@ class AccessRequestForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     hours = SelectField("Grant for", choices=DURATIONS)
+    minutes = SelectField("Add today", choices=[])      # requests for more time: minutes, not hours
     note = StringField("Note to them (optional)", validators=[Optional(), Length(max=500)])
     approve = SubmitField("Approve")
     decline = SubmitField("Decline")
@@ -48,6 +49,12 @@ class GrantForm(FlaskForm):
     site = SelectField("Site", validators=[DataRequired()])
     hours = SelectField("For how long", choices=DURATIONS, default="8")
     note = StringField("Why (for the audit trail)", validators=[Optional(), Length(max=500)])
+
+
+class MoreTimeForm(FlaskForm):
+    """One tap for more time: the site, and the button pressed names the minutes."""
+    site = HiddenField(validators=[DataRequired()])
+    minutes = SelectField("More time", choices=[])
 
 
 class ButtonForm(FlaskForm):

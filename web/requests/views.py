@@ -17,6 +17,7 @@ from web.manager.adjustable import managed_groups, members
 from web.notify.notifier import Notifier
 from web.policy_source import current_policy
 from web.requests import bp
+from web.requests.extra import approvable
 from web.requests.forms import AccessRequestForm, ButtonForm, DecisionForm, GrantForm, durations_up_to, with_asked
 from web.requests.steps import Actor, NotYours, Refused, ask, recipients_of, withdraw
 from web.requests.teams import grantable_sites, grantable_to_anyone, may_decide_for, site_choices
@@ -110,9 +111,13 @@ def render_inbox(grant: GrantForm, status: int = 200):
     forms, blocked = {}, {}
     for asked in pending:
         form = forms[asked.id] = DecisionForm(prefix=f"r{asked.id}", hours=str(asked.hours), formdata=None)
+        if asked.minutes is not None:
+            offered = approvable(current_app.config, asked.minutes)
+            form.minutes.choices = [(str(option.minutes), option.label) for option in offered]
+            form.minutes.data = str(offered[0].minutes) if offered else None
         try:
             bound = policy.grant_bound(asked.user_name, asked.site)[1].hours
-            form.hours.choices = with_asked(durations_up_to(bound), min(asked.hours, bound))
+            form.hours.choices = with_asked(durations_up_to(bound), min(asked.hours, bound) or 1)
         except ValueError as exc:
             blocked[asked.id] = f"Cannot be approved: {exc}."
         if asked.user_name == current_user.name:

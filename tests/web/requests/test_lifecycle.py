@@ -9,8 +9,9 @@ from sqlalchemy import select
 from storage.access import AccessRequest, Grant
 from storage.audit import AuditRecord
 from tests.web.requests.test_steps import CAROL, ERIN, GRACE, NOW, Told
+from web.requests.decisions import grant_directly
 from web.requests.lifecycle import end_grant, expire_overdue, remind_ending
-from web.requests.steps import NotYours, Refused, ask, grant_directly
+from web.requests.steps import NotYours, Refused, ask
 
 THREE_DAYS = timedelta(days=3)
 

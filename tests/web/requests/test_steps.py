@@ -2,26 +2,14 @@
 withdraw, grant directly; each audited, each telling the right people and nobody else."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import select
 
-from storage.access import AccessRequest, Grant
+from storage.access import AccessRequest
 from storage.audit import AuditRecord
 from tests.web.conftest import THURSDAY_10
-from web.requests.steps import (
-    Actor,
-    AlreadyDecided,
-    NotYours,
-    OutOfBounds,
-    Refused,
-    approve,
-    ask,
-    decline,
-    grant_directly,
-    withdraw,
-)
+from web.requests.decisions import approve
+from web.requests.steps import Actor, AlreadyDecided, NotYours, Refused, ask, ask_more, withdraw
 
 NOW = THURSDAY_10
 ERIN, CAROL, GRACE = Actor("erin", "employee"), Actor("carol", "manager"), Actor("grace", "manager")
@@ -57,46 +45,6 @@ def test_asking_beyond_the_rules_is_refused(session, policy):
         ask(session, policy, ERIN, "facebook", "Job ads", 24, NOW, Told())
 
 
-def test_approving_defaults_to_what_was_asked_and_tells_only_the_person(session, policy):
-    asked = ask(session, policy, ERIN, "facebook", "Job ads", 4, NOW, Told())
-    told = Told()
-    grant = approve(session, policy, CAROL, asked.id, None, "Good luck", NOW, told)
-    session.commit()
-    assert grant.expires_at == NOW + timedelta(hours=4) and grant.request_id == asked.id
-    assert session.get(AccessRequest, asked.id).status == "approved"
-    [event] = told
-    assert (event.kind, event.to, event.note, event.reason) == ("request.approved", ("erin",), "Good luck", None)
-    assert ("carol", "request approved", f"request:{asked.id}") in _actions(session)
-
-
-def test_a_manager_may_shorten_but_not_go_past_the_rules(session, policy):
-    asked = ask(session, policy, ERIN, "facebook", "Job ads", 8, NOW, Told())
-    with pytest.raises(OutOfBounds, match="at most 8 hours"):
-        approve(session, policy, CAROL, asked.id, 24, None, NOW, Told())
-    grant = approve(session, policy, CAROL, asked.id, 1, None, NOW, Told())
-    assert grant.expires_at == NOW + timedelta(hours=1)
-
-
-def test_declining_keeps_the_note_and_grants_nothing(session, policy):
-    asked = ask(session, policy, ERIN, "facebook", "Job ads", 8, NOW, Told())
-    told = Told()
-    decline(session, policy, CAROL, asked.id, "Not this week", NOW, told)
-    session.commit()
-    row = session.get(AccessRequest, asked.id)
-    assert (row.status, row.note, row.decided_by) == ("declined", "Not this week", "carol")
-    assert session.scalars(select(Grant)).all() == [] and told[0].kind == "request.declined"
-    with pytest.raises(AlreadyDecided, match="already declined by carol"):
-        approve(session, policy, Actor("ada", "admin"), asked.id, None, None, NOW, Told())
-
-
-def test_another_teams_manager_may_not_decide(session, policy):
-    asked = ask(session, policy, ERIN, "facebook", "Job ads", 8, NOW, Told())
-    with pytest.raises(NotYours):
-        approve(session, policy, GRACE, asked.id, None, None, NOW, Told())
-    with pytest.raises(NotYours):
-        decline(session, policy, GRACE, 2**30, None, NOW, Told())
-
-
 def test_the_person_withdraws_their_own_pending_request_only(session, policy):
     asked = ask(session, policy, ERIN, "facebook", "Job ads", 8, NOW, Told())
     with pytest.raises(NotYours):
@@ -111,11 +59,11 @@ def test_the_person_withdraws_their_own_pending_request_only(session, policy):
         approve(session, policy, CAROL, asked.id, None, None, NOW, Told())
 
 
-def test_granting_without_a_request_tells_the_person(session, policy):
+def test_more_time_is_one_request_at_a_time_without_a_reason(session, policy):
     told = Told()
-    grant_directly(session, policy, CAROL, "erin", "youtube", 24, "Video campaign", NOW, told)
-    session.commit()
-    assert session.scalars(select(Grant.user_name)).all() == ["erin"]
-    assert (told[0].kind, told[0].to) == ("grant.given", ("erin",))
-    with pytest.raises(NotYours):
-        grant_directly(session, policy, CAROL, "frank", "youtube", 1, None, NOW, Told())
+    asked = ask_more(session, policy, ERIN, "facebook", 15, NOW, told)
+    assert (asked.minutes, asked.reason, told[0].minutes, told[0].to) == (15, "", 15, ("carol",))
+    with pytest.raises(Refused, match="already asked for more time"):
+        ask_more(session, policy, ERIN, "facebook", 60, NOW, Told())
+    with pytest.raises(Refused, match="linkedin-read-only"):
+        ask_more(session, policy, ERIN, "linkedin", 15, NOW, Told())

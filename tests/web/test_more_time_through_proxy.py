@@ -1,0 +1,105 @@
+"""More time, the whole loop in a browser through the real proxy: a used-up budget, "15 more minutes?"
+on the quota page, one tap in the panel, the manager sees the count and approves, the next page load
+passes, and once the extra minutes are used the site stops again (usage written as the proxies write it)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from storage.accounts import new_user
+from storage.usage import QuotaCharge
+from tests.support.browser import DESKTOP, screenshot
+from tests.support.live_panel import serve
+from tests.support.net import poll
+from tests.support.proxy_env import TEST_RULES, start_env, write_rules
+from tests.web.conftest import PASSWORD, THURSDAY_10
+from web import create_app
+from web.db import db
+
+pytestmark = pytest.mark.e2e
+# The proxy tests' company: erin in carol's team, and managers may give more of reddit's 5-minute budget.
+TEAM = "  comms: {members: [cleo]}\n  marketing: {members: [erin], managers: [carol]}\n"
+BUDGET = "    quota: {minutes: 5, per: day}\n"
+RULES = TEST_RULES.replace("  comms: {members: [carol]}\n", TEAM).replace(
+    BUDGET, BUDGET + "    adjustable: {grant: {max: 8h}}\n")
+EARLY = datetime(2026, 11, 26, 6, 0, tzinfo=timezone.utc)     # 07:00 in Berlin, before the clocks' 10:00
+
+
+def _charge(app, first: int, count: int) -> None:
+    """Minutes of reddit's budget used today, as the proxies record them."""
+    with app.app_context():
+        db().add_all([QuotaCharge(user_name="erin", rule="reddit-budget", minute=EARLY + timedelta(minutes=i),
+                                  day=date(2026, 11, 26)) for i in range(first, first + count)])
+        db().commit()
+
+
+@pytest.fixture
+def loop(tmp_path):
+    url = f"sqlite:///{tmp_path / 'watercooler.db'}"
+    rules = write_rules(tmp_path / "panel-rules", RULES)
+    app = create_app({"DB": url, "DATA": str(tmp_path), "SECRET_KEY": "test", "RULES": str(rules),
+                      "CLOCK": lambda: THURSDAY_10})
+    with app.app_context():
+        db().add_all([new_user("erin", "employee", PASSWORD, must_change=False),
+                      new_user("carol", "manager", PASSWORD, must_change=False)])
+        db().commit()
+    _charge(app, 0, 5)                                       # the budget is used up before the day's first visit
+    with serve(app) as panel:
+        env = start_env(tmp_path, RULES, options={"proxyauth": "any", "watercooler_db": url,
+                                                  "watercooler_panel_url": panel})
+        try:
+            yield app, panel, env
+        finally:
+            env.stop()
+
+
+def sign_in(page, name: str) -> None:
+    page.get_by_label("Account name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_fifteen_more_minutes_approved_then_used_up(browser, loop):
+    app, panel, env = loop
+    employee = browser.new_context(viewport=DESKTOP, ignore_https_errors=True,
+                                   proxy={"server": env.proxy.url, "username": "erin", "password": "pw"})
+    manager = browser.new_context(viewport=DESKTOP)
+    try:
+        page = employee.new_page()
+        page.goto("https://www.reddit.com/")
+        assert "5 of 5 minutes used today" in page.locator("body").inner_text()
+        page.get_by_role("link", name="15 more minutes?").click()
+        sign_in(page, "erin")
+        assert "More time for Reddit today" in page.locator("h1").inner_text()
+        page.get_by_role("button", name="15 more minutes").click()
+        assert "Asked carol for 15 more minutes of Reddit today." in page.get_by_role("status").inner_text()
+
+        inbox = manager.new_page()
+        inbox.goto(panel + "/")
+        sign_in(inbox, "carol")
+        assert inbox.url.endswith("/requests/")                # a manager with a request waiting lands on it
+        assert inbox.get_by_role("link", name="Requests").inner_text().split() == ["Requests", "1"]
+        request = inbox.get_by_role("article", name="Request from erin")
+        assert "for 15 more minutes today" in request.inner_text()
+        request.get_by_role("button", name="Approve").click()
+        assert "Approved: erin has 15 more minutes of Reddit today." in inbox.get_by_role("status").inner_text()
+        screenshot(inbox, "more-time-approved")
+
+        def through() -> bool:
+            page.goto("https://www.reddit.com/")
+            return "origin page for www.reddit.com" in page.content()
+        poll(through, timeout=15, interval=0.5, what="the extra minutes to reach the proxy")
+
+        _charge(app, 5, 15)                                     # the fifteen minutes are used
+
+        def stopped() -> bool:
+            page.goto("https://www.reddit.com/")
+            return "origin page for www.reddit.com" not in page.content()
+        poll(stopped, timeout=15, interval=0.5, what="the budget to stop the site again")
+        assert "20 of 20 minutes used today" in page.locator("body").inner_text()   # the budget grew by 15
+        assert page.get_by_role("link", name="15 more minutes?").count() == 1
+        screenshot(page, "more-time-used-up")
+    finally:
+        employee.close()
+        manager.close()
