@@ -3,7 +3,9 @@
 Exit 1 on any error (and, with --strict, on any warning); 0 otherwise. Never a traceback: a missing
 folder, an unreadable file or a file that is a folder are problems like any other. What the proxy
 would refuse is an error here too: no `rules:` in any file, and files or entries lost since the
-policy the proxy last enforced from this folder (its last-good manifest in the confdir).
+policy the proxy last enforced from this folder (its last-good manifest in the confdir). Groups taken
+from the company directory (`directory: DN`) are looked up there when `WATERCOOLER_DIRECTORY_*` is set
+and the directory answers: a DN it does not have is an error; when it cannot be asked, check says so.
 """
 from __future__ import annotations
 
@@ -28,6 +30,10 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     where = rules_folder.folder(args)
     doc, problems = check_policy(where, recorded(manifest_path(args.confdir or _data_dir() / "proxy"), where))
+    note = None
+    if doc is not None and any(group.directory for group in doc.groups.values()):
+        found, note = _directory_problems(doc)
+        problems = sorted(problems + found, key=lambda problem: problem.sort_key())
     for problem in problems:
         print(problem)
     errors = sum(p.is_error for p in problems)
@@ -37,9 +43,30 @@ def run(args: argparse.Namespace) -> int:
         summary += (f" ({_count(len(doc.files), 'file')}, {_count(len(doc.sites), 'site')}, "
                     f"{_count(len(doc.rules), 'rule')})")
     print(summary)
+    if note:
+        print(note)
     if not errors:
         _whatif_hint(where)
     return 1 if errors or (args.strict and warnings) else 0
+
+
+def _directory_problems(doc) -> tuple[list, str | None]:
+    """Problems with the rules' directory DNs, and a line saying what could not be checked."""
+    import os
+
+    from policy.directory import check_references
+    from storage.directory.ldap import DirectoryError
+    from storage.directory.reader import read_directory
+    from storage.directory.settings import DirectorySettingsError, from_environ
+    from storage.directory.sync import utcnow
+    try:
+        settings = from_environ(os.environ)
+        if settings is None:
+            return [], ("directory groups not checked: no directory is configured "
+                        "(WATERCOOLER_DIRECTORY_URL and the other WATERCOOLER_DIRECTORY_* settings)")
+        return check_references(doc, read_directory(settings, utcnow())), None
+    except (DirectorySettingsError, DirectoryError) as exc:
+        return [], f"directory groups not checked: {exc}"
 
 
 def _whatif_hint(where) -> None:

@@ -1,4 +1,4 @@
-"""What `watercooler explain` takes from the database: adjustments, grants and the minutes used.
+"""What `watercooler explain` takes from the database: adjustments, grants, minutes used, directory groups.
 
 The same reads the panel and the proxy make (storage/overrides.py, storage/quota_reads.py), so the
 decision explained is the one enforced. A default database that does not exist yet means the rules
@@ -76,9 +76,15 @@ def open_sources(base: Any, url: str | None, rules_only: bool) -> Sources:
                                      "the panel use, or --rules-only")
         return Sources(base, where, missing=f"no database at {resolved.database} yet")
     try:
-        return Sources(base, where, Session(make_engine(resolved)))
+        sources = Sources(base, where, Session(make_engine(resolved)))
     except StorageError as exc:
         raise DatabaseUnreadable(str(exc)) from None
+    if any(group.directory for group in base.doc.groups.values()):
+        from storage.directory.snapshots import load
+        snapshot = sources._read(lambda: load(sources.session))
+        if snapshot is not None:      # directory groups with their members as the proxy has them
+            sources.base = base.with_directory(snapshot)
+    return sources
 
 
 def using(sources: Sources, effective: Effective, user: str | None, decision: Any, given: bool) -> str | None:

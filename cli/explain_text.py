@@ -23,7 +23,7 @@ def render(policy, request: Request, decision: Decision, using: str | None = Non
         lines.append(f"  {using}")        # one line, never wrapped: it ends with the database's URL
     lines.append("")
     rule = _unnamed(policy) if unnamed(request) else _rule(policy, decision)
-    facts = [("Site", _site(policy, decision)), ("Rule", rule),
+    facts = [("Groups", _groups(policy, request.user)), ("Site", _site(policy, decision)), ("Rule", rule),
              ("Reason", decision.reason), ("Message", decision.message),
              ("Until", _until(decision, zone)), ("Quota", _quota(policy, decision, zone))]
     for label, text in facts:
@@ -41,6 +41,18 @@ def render(policy, request: Request, decision: Decision, using: str | None = Non
         why = step.why if step.why.startswith(("match", "no rule")) or not step.matched else f"matches: {step.why}"
         lines.append(f"{mark} {number:>2}. {step.rule:<{width}}  {why if step.matched else 'skipped: ' + why}")
     return "\n".join(lines)
+
+
+def _groups(policy, user: str | None) -> str | None:
+    """Where the person's groups come from; shown when the rules take groups from the directory."""
+    if user is None or not any(group.directory for group in policy.doc.groups.values()):
+        return None
+    found = policy.membership_sources(user)
+    text = "; ".join(f"{name}: {how}" for name, how in found.items()) or "none"
+    if policy.directory is None:
+        text += " (no directory snapshot: directory groups have only their listed members; run " \
+                "`watercooler directory sync`)"
+    return text
 
 
 def _when(moment: datetime) -> str:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from policy.model import PolicyDoc
+from policy.problems import Problem
+from policy.wording import closest
 
 MAX_DEPTH = 10
 _SEPARATOR = re.compile(r"(?<!\\),")
@@ -95,9 +97,22 @@ def with_directory(doc: PolicyDoc, directory: Directory | None) -> PolicyDoc:
     return dataclasses.replace(doc, groups=groups)
 
 
+def check_references(doc: PolicyDoc, directory: Directory) -> list[Problem]:
+    """An error for each `directory:` DN that `directory` does not have, with the closest DN it has."""
+    problems = []
+    for name, group in doc.groups.items():
+        if group.directory is None or directory.knows(group.directory):
+            continue
+        near = closest(normalise_dn(group.directory), directory.groups)
+        fix = f"did you mean '{near}'?" if near else "write the DN of a group under the directory's group base"
+        problems.append(Problem.at(group.directory_at or group.source,
+                                   f"group '{name}': the directory has no group '{group.directory}'", fix))
+    return problems
+
+
 def membership_sources(doc: PolicyDoc, directory: Directory | None, user: str) -> dict[str, str]:
-    """For each group `user` is directly a member of: where that came from, in words."""
-    sources = {}
+    """For each group `user` is in: where that came from, in words (listed, directory, or an include)."""
+    sources: dict[str, str] = {}
     for name, group in doc.groups.items():
         if user in group.members:
             sources[name] = f"listed in the rules ({group.source})"
@@ -105,4 +120,22 @@ def membership_sources(doc: PolicyDoc, directory: Directory | None, user: str) -
             path = directory.people_of(group.directory).get(user)
             if path is not None:
                 sources[name] = "directory group " + " → ".join(path)
+    for name, group in doc.groups.items():   # groups that include one of those, at any depth
+        if name not in sources and _includes_any(doc, name, set(sources)):
+            inner = sorted(set(sources) & _included(doc, name))
+            sources[name] = "includes " + ", ".join(inner)
     return sources
+
+
+def _included(doc: PolicyDoc, name: str) -> set[str]:
+    found, stack = set(), list(doc.groups[name].include)
+    while stack:
+        inner = stack.pop()
+        if inner not in found and inner in doc.groups:
+            found.add(inner)
+            stack.extend(doc.groups[inner].include)
+    return found
+
+
+def _includes_any(doc: PolicyDoc, name: str, groups: set[str]) -> bool:
+    return bool(_included(doc, name) & groups)

@@ -25,7 +25,8 @@ def build_groups(entries: dict[str, Entry], problems: list[Problem]) -> dict[str
                                            f"'{other}'", suggest(other, entries, "define it under 'groups:'")))
         groups[name] = Group(name, frozenset(_people(entry, "members", problems)),
                              frozenset(_people(entry, "managers", problems)), tuple(include), entry.key_at(),
-                             _directory(entry, problems))
+                             _directory(entry, problems),
+                             directory_at=entry.at("directory") if entry.get("directory") is not None else None)
     problems.extend(_cycles(groups, entries))
     return groups
 

@@ -51,6 +51,7 @@ class Group:
     source: Source
     directory: str | None = None                     # the directory group's DN, as written
     directory_members: frozenset[str] = frozenset()  # filled from a directory snapshot (policy/directory.py)
+    directory_at: Source | None = None               # where `directory:` is written
 
 
 @dataclass(frozen=True)

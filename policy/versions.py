@@ -16,7 +16,7 @@ from typing import Any
 from policy.model import PolicyDoc
 
 _IGNORED = frozenset({"source", "files", "rules_written", "confirmed", "confirmed_at", "default_at",
-                      "directory_members"})   # data from the directory, not the rules as written
+                      "directory_members", "directory_at"})   # data from the directory, not the rules as written
 
 
 def doc_version(doc: PolicyDoc) -> str:

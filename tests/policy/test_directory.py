@@ -62,7 +62,8 @@ def test_a_rules_group_takes_its_directory_members_with_its_listed_and_included_
     assert synced.decide("ivan", "https://facebook.com/", AT).action == "allow"
     assert synced.with_overrides().groups_of("ivan") == {"marketing", "staff"}
     assert synced.version == base.version          # the rules as written did not change
-    assert synced.membership_sources("ivan") == {"marketing": f"directory group {MARKETING}"}
+    assert synced.membership_sources("ivan") == {"marketing": f"directory group {MARKETING}",
+                                                 "staff": "includes marketing"}
     assert synced.membership_sources("bob")["marketing"].startswith("listed in the rules (")
     moved = synced.with_directory(Directory({MARKETING: DirectoryGroup(frozenset(), frozenset())}))
     assert moved.groups_of("ivan") == frozenset()
