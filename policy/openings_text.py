@@ -69,6 +69,8 @@ def _grouped_dates(special: list[tuple[date, str]]) -> list[tuple[str, list[date
 
 
 def _weekdays(days: list[int]) -> str:
+    if len(days) == 7:
+        return "every day"
     if len(days) >= 3 and days[-1] - days[0] == len(days) - 1:
         return f"{_DAYS[days[0]]}–{_DAYS[days[-1]]}"
     return ", ".join(_DAYS[day] for day in days)

@@ -58,6 +58,14 @@ def test_the_next_opening_is_the_first_allowed_moment_not_the_next_change(compan
                                    "Fri 12:00–13:30 and from 18:00; Sat, Sun all day; also 24, 25 and 31 Dec all day.")
 
 
+def test_every_day_is_said_so():
+    daily = Policy.from_doc(doc(sites=[site("facebook", "facebook.com")],
+                                schedules=[schedule("lunch", window(range(7), "12:00", "13:00"))],
+                                rules=[rule("lunch", ["facebook"], when=["lunch"]), rule("no", ["facebook"], "block")]))
+    assert opens_sentence(pattern(daily, "alice", "https://facebook.com/", date(2026, 11, 26))) == \
+        "Open to you: every day 12:00–13:00."
+
+
 def test_the_walk_joins_stretches_of_one_kind(company):
     start = datetime(2026, 12, 4, 17, 0, tzinfo=BERLIN)            # a Friday afternoon
     stretches = walk(company, "zed", X, start, start + timedelta(days=3))
@@ -79,6 +87,7 @@ def claims(sentence: str, today: date, exceptions: set[date]) -> list[datetime]:
         part = part.removeprefix("also ")
         if part.startswith("at other times"):
             continue
+        part = part.replace("every day ", "Mon–Sun ", 1) if part.startswith("every day ") else part
         weekdays = re.match(r"^((?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)(?:(?:–|, )(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun))*) (.*)$", part)
         if weekdays:
             names, times = weekdays.groups()
