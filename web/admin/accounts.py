@@ -11,8 +11,10 @@ from storage.accounts import User, find_user, new_user
 from storage.sign_in_throttle import counters_for, lift
 from web.admin import bp
 from web.admin.forms import AccountForm, LiftThrottleForm, NewAccountForm, ResetPasswordForm
+from web.admin.known_names import NameInRules, known_names, name_in_rules
 from web.auth.throttle import account_target
 from web.db import db
+from web.policy_source import PolicyUnavailable, current_policy
 from web.roles import role_required
 
 
@@ -38,9 +40,23 @@ def accounts():
             _audit("account created", user, after=_state(user))
             db().commit()
             flash(f"Account {user.name} created.", "success")
+            found = _in_rules([user.name]).get(user.name)
+            if found is not None:
+                flash(found.sentence(), "success" if found.known else "error")
             return redirect(url_for("admin.accounts"))
     users = db().scalars(select(User).order_by(User.name)).all()
-    return render_template("admin/accounts.html", form=form, users=users), 400 if form.errors else 200
+    return render_template("admin/accounts.html", form=form, users=users,
+                           in_rules=_in_rules([user.name for user in users])), 400 if form.errors else 200
+
+
+def _in_rules(names: list[str]) -> dict[str, NameInRules]:
+    """What the rules know of each name (nothing when the rules do not load: the status page says why)."""
+    try:
+        policy = current_policy()
+    except PolicyUnavailable:
+        return {}
+    known = known_names(policy)
+    return {name: name_in_rules(policy, name, known) for name in names}
 
 
 @bp.route("/accounts/<int:account_id>", methods=["GET", "POST"])

@@ -16,8 +16,8 @@ from web.admin import bp
 from web.admin.audit_words import describe, values
 from web.clock import now
 from web.db import begin_write, db
-from web.manager.saving import version_of
 from web.errors import LARGEST_ID
+from web.manager.saving import version_of
 from web.manager.service import CHANGED, ROLLED_BACK, write_adjustment
 from web.policy_source import PolicyUnavailable, current_policy
 from web.roles import role_required

@@ -23,8 +23,7 @@ from web.admin.rule_words import describe_default, describe_rule
 from web.clock import now
 from web.db import db
 from web.devices import ca_certificate
-from web.directory import settings as directory_settings
-from web.directory import status as directory_status
+from web.directory import settings as directory_settings, status as directory_status
 from web.notify.notifier import mail_on
 from web.overrides import effective
 from web.policy_source import EXTENSION as POLICY_SOURCE, PolicyUnavailable
