@@ -10,16 +10,18 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app, render_template, request
+from flask_login import current_user
 
 import policy
 from policy.problems import PolicyError
 from policy.whatif_figures import BLOCKED_MORE, CHANGES
 from policy.whatif_report import HEADINGS, LIMITS, RULE_COLUMNS, most_changed, rule_rows, shown, verdict
+from storage import audit
 from storage.whatif_run import replay_usage
 from web.admin import bp
 from web.admin.whatif_chart import daily_chart
 from web.clock import now
-from web.db import engine
+from web.db import db, engine
 from web.policy_source import current_policy
 from web.roles import role_required
 
@@ -43,6 +45,9 @@ def whatif():
     until = now().astimezone(current.timezone).date()
     since = until - timedelta(days=page["days"] - 1)
     report = replay_usage(engine(), current, draft, since, until)
+    audit.record(db(), actor=current_user.name, action="draft previewed", target=f"draft:{chosen}",
+                 after={"since": since.isoformat(), "until": until.isoformat()}, source=request.remote_addr)
+    db().commit()
     minimum = int(current_app.config["MIN_GROUP_SIZE"])
 
     def value(cell):

@@ -5,12 +5,15 @@ import html
 import re
 
 import pytest
+from sqlalchemy import select
 
+from storage.audit import AuditRecord
 from tests.support.browser import DESKTOP, screenshot
 from tests.support.live_panel import serve
 from tests.support.whatif_rules import folders
 from tests.support.whatif_usage import record_usage
 from tests.web.conftest import AuthActions, make_app
+from web.db import db
 
 VERDICT = "This draft would have blocked 30 more minutes for 6 people (marketing) and freed none."
 
@@ -48,6 +51,16 @@ def test_the_report_with_its_verdict_rules_and_groups(admin):
     assert f"Never matched: video ( {draft / 'main.yaml'}:15 )" in page
     assert "marketing 25 " + "fewer than 5 " * 4 + "5" in page     # m6 joined marketing after Monday began
     assert "sales" not in page.split("By group")[1].split("By site")[0]     # its figures are all hidden
+
+
+def test_each_preview_is_audited(setup, admin):
+    app, _ = setup
+    client, draft = admin
+    client.get("/admin/whatif", query_string={"draft": str(draft), "days": 14})
+    with app.app_context():
+        [record] = db().scalars(select(AuditRecord).where(AuditRecord.action == "draft previewed")).all()
+        assert (record.actor, record.target) == ("ada", f"draft:{draft}")
+        assert record.after == {"since": "2026-11-13", "until": "2026-11-26"}
 
 
 def test_the_chart_shows_minutes_newly_blocked_per_day_and_group(admin):
