@@ -7,6 +7,8 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
+from mitmproxy import http
+
 from policy.actions import PERIODS
 from policy.decision import Decision
 from policy.engine import Policy
@@ -71,7 +73,7 @@ def opens(decision: Decision, page: PageContext) -> str | None:
     return friendly_moment(moment, page.now, policy_zone(page.policy))
 
 
-def opening(decision: Any) -> Any:
+def opening(decision: Decision) -> datetime | None:
     """`Decision.opens`; a decision made without it (an older engine's) has only `until` to go by."""
     return decision.opens if hasattr(decision, "opens") else decision.until
 
@@ -91,7 +93,7 @@ def quota_view(decision: Decision, page: PageContext) -> dict[str, Any] | None:
     }
 
 
-def way_back(request: Any, page: PageContext, decision: Any) -> str:
+def way_back(request: http.Request, page: PageContext, decision: Decision) -> str:
     """The page the person was on (the Referer) when it belongs to the same site; else the site's home.
 
     A Referer from anywhere else is not followed: the refusal page must not become a way to send
@@ -108,7 +110,7 @@ def way_back(request: Any, page: PageContext, decision: Any) -> str:
     return f"https://{page.host}/"
 
 
-def _same_site(policy: Any, host: str, site: str | None) -> bool:
+def _same_site(policy: Policy | None, host: str, site: str | None) -> bool:
     finder = getattr(policy, "site_for_host", None)
     found = finder(host) if finder is not None and site is not None else None
     return found is not None and found.name == site
