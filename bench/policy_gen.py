@@ -11,10 +11,10 @@ import random
 from datetime import date, timedelta
 from ipaddress import ip_network
 
+from policy.actions import NAMES as ACTIONS
 from policy.model import Adjustable, Category, Group, Network, PolicyDoc, Quota, Rule, Schedule, Site, Source, Window
 
 HERE = Source("bench.yaml", 1, 1)
-ACTIONS = ("allow", "block", "warn", "quota", "read-only")
 
 
 def generate_doc(rng: random.Random) -> PolicyDoc:
