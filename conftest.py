@@ -12,7 +12,7 @@ import pytest
 
 # The shared fixtures (databases on SQLite and PostgreSQL, the headless browser) are found by name in
 # every test module, so no test imports a fixture it then receives as a parameter of the same name.
-pytest_plugins = ("tests.support.databases", "tests.support.browser")
+pytest_plugins = ("tests.support.databases", "tests.support.browser", "tests.support.slapd")
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path):

@@ -1,4 +1,4 @@
-"""`watercooler directory sync|status`: read the company directory's groups into the database, or say how fresh they are.
+"""`watercooler directory sync|status`: read the directory's groups into the database, or say how fresh they are.
 
 The panel syncs every few minutes by itself and the proxy once at start; `sync` is for a first
 snapshot, a cron job, or to see at once whether the directory can be read with the settings given

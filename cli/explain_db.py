@@ -6,10 +6,11 @@ alone, said so; a database named with --db that cannot be read is an error.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from policy.effective import Effective, combine
 

@@ -120,7 +120,7 @@ def membership_sources(doc: PolicyDoc, directory: Directory | None, user: str) -
             path = directory.people_of(group.directory).get(user)
             if path is not None:
                 sources[name] = "directory group " + " → ".join(path)
-    for name, group in doc.groups.items():   # groups that include one of those, at any depth
+    for name in doc.groups:   # groups that include one of those, at any depth
         if name not in sources and _includes_any(doc, name, set(sources)):
             inner = sorted(set(sources) & _included(doc, name))
             sources[name] = "includes " + ", ".join(inner)

@@ -32,7 +32,7 @@ class DirectoryAccounts:
             spelled = check_person(self.settings, name, password)
         except DirectoryError as exc:
             if not self._down:
-                logger.warning(f"proxy logins cannot be checked: {exc}; refusing them until the directory answers")
+                logger.warning("proxy logins cannot be checked: %s; refusing them until the directory answers", exc)
             self._down = True
             return None
         if self._down:

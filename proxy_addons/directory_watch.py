@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from proxy_addons.rules_watch import PolicyHolder
 
@@ -60,8 +61,8 @@ async def watch_directory(holder: PolicyHolder, reader: Callable[[], DirectoryRe
                 directory = await asyncio.to_thread(source.newer)
                 if directory is not None and await holder.set_directory(directory):
                     source.known = directory.version
-                    logger.info(f"directory groups in force: snapshot of {_when(directory)}, "
-                                f"{len(directory.groups)} group(s)")
+                    logger.info("directory groups in force: snapshot of %s, %d group(s)", _when(directory),
+                                len(directory.groups))
                 if failing:
                     logger.info("directory memberships can be read again")
                 failing = False
@@ -69,7 +70,7 @@ async def watch_directory(holder: PolicyHolder, reader: Callable[[], DirectoryRe
             raise
         except Exception as exc:
             if not failing:
-                logger.warning(f"directory memberships not updated ({_describe(exc)}); keeping the ones in force")
+                logger.warning("directory memberships not updated (%s); keeping the ones in force", _describe(exc))
             failing = True
         await asyncio.sleep(wait)
 

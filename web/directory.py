@@ -11,10 +11,10 @@ import logging
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
+from storage.db import StorageError
 from storage.directory import snapshots
 from storage.directory.settings import DirectorySettings, DirectorySettingsError, from_mapping
 from storage.directory.sync import SyncThread
-from storage.db import StorageError
 
 EXTENSION = "watercooler.directory"
 logger = logging.getLogger("watercooler.directory")
@@ -39,7 +39,7 @@ def start_sync(app: Flask) -> SyncThread | None:
         return None
     from web.db import EXTENSION as DB
     engine = app.extensions[DB].kw["bind"]
-    logger.info(f"directory: syncing from {found.describe()} every {found.refresh} s")
+    logger.info("directory: syncing from %s every %d s", found.describe(), found.refresh)
     return SyncThread(found, engine).start()
 
 

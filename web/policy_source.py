@@ -87,7 +87,7 @@ class PolicySource:
                     return
                 self.directory = load_snapshot(session, newest)
         except Exception as exc:   # the pages go on with the snapshot in use; the next look tries again
-            logger.warning(f"directory snapshot not read ({type(exc).__name__}); keeping the one in use")
+            logger.warning("directory snapshot not read (%s); keeping the one in use", type(exc).__name__)
             return
         self.policy = self._filled(self.written)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from urllib.parse import urlsplit
 
 import ldap3
@@ -36,7 +36,8 @@ def server(settings: DirectorySettings) -> ldap3.Server:
 
 
 @contextmanager
-def bound(settings: DirectorySettings, user: str | None = None, password: str | None = None) -> Iterator[ldap3.Connection]:
+def bound(settings: DirectorySettings, user: str | None = None,
+          password: str | None = None) -> Iterator[ldap3.Connection]:
     """A connection bound as `user` (default: the service account), closed after use."""
     who, secret = (user, password) if user is not None else (settings.bind_dn, settings.password)
     try:
@@ -59,10 +60,8 @@ def bound(settings: DirectorySettings, user: str | None = None, password: str | 
             raise DirectoryError(f"cannot reach the directory at {settings.url}: {_plain(exc)}") from None
         yield connection
     finally:
-        try:
+        with suppress(Exception):   # closing a broken connection has nothing left to report
             connection.unbind()
-        except Exception:   # closing a broken connection has nothing left to report
-            pass
 
 
 def search(connection: ldap3.Connection, settings: DirectorySettings, base: str, filter_: str,

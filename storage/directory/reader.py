@@ -41,8 +41,8 @@ def read_directory(settings: DirectorySettings, at: datetime) -> Directory:
                 strangers.append(member)
         groups[dn] = DirectoryGroup(frozenset(people), frozenset(inner))
     if strangers:
-        logger.warning(f"directory: {len(strangers)} group member(s) are neither a person under "
-                       f"{settings.user_base} nor a group under {settings.group_base}, left out: {_some(strangers)}")
+        logger.warning("directory: %d group member(s) are neither a person under %s nor a group under %s, "
+                       "left out: %s", len(strangers), settings.user_base, settings.group_base, _some(strangers))
     return Directory(groups, at)
 
 
@@ -70,12 +70,12 @@ def _people(entries, attribute: str) -> _Names:
     names.left_out = names.ambiguous | {normalise_dn(dn) for dn in unusable}
     names.update((dn, name) for dn, name in found.items() if dn not in names.ambiguous)
     if unusable:
-        logger.warning(f"directory: {len(unusable)} person entr(ies) have no usable {attribute} (empty, spaces or "
-                       f"control characters), left out: {_some(unusable)}")
+        logger.warning("directory: %d person entr(ies) have no usable %s (empty, spaces or control characters), "
+                       "left out: %s", len(unusable), attribute, _some(unusable))
     if names.ambiguous:
         clashes = sorted({found[dn] for dn in names.ambiguous}, key=str.casefold)
-        logger.warning(f"directory: {len(clashes)} {attribute} value(s) belong to more than one entry apart from "
-                       f"case; none of those people gets a directory membership: {_some(clashes)}")
+        logger.warning("directory: %d %s value(s) belong to more than one entry apart from case; none of those "
+                       "people gets a directory membership: %s", len(clashes), attribute, _some(clashes))
     return names
 
 

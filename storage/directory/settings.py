@@ -65,14 +65,17 @@ def from_mapping(config: Mapping[str, Any]) -> DirectorySettings | None:
         raise _error("URL", f"{url!r} is not an LDAP URL", "write ldap://HOST[:PORT] (StartTLS) or ldaps://HOST[:PORT]")
     group_base = str(get("GROUP_BASE", "")).strip()
     if not group_base:
-        raise _error("GROUP_BASE", "is not set", "write the DN under which groups live, e.g. ou=groups,dc=example,dc=com")
+        raise _error("GROUP_BASE", "is not set",
+                     "write the DN under which groups live, e.g. ou=groups,dc=example,dc=com")
     user_attribute = str(get("USER_ATTRIBUTE", "uid")).strip()
     if user_attribute.lower() not in {name.lower() for name in USER_ATTRIBUTES}:
-        raise _error("USER_ATTRIBUTE", f"{user_attribute!r} is not supported", "use one of " + ", ".join(USER_ATTRIBUTES))
+        raise _error("USER_ATTRIBUTE", f"{user_attribute!r} is not supported",
+                     "use one of " + ", ".join(USER_ATTRIBUTES))
     return DirectorySettings(
         url=url, bind_dn=get("BIND_DN"), password=_password(get("PASSWORD_FILE")), group_base=group_base,
         user_base=str(get("USER_BASE", "")).strip() or _parent_of(group_base), user_attribute=user_attribute,
-        member_attribute=str(get("MEMBER_ATTRIBUTE", "member")).strip(), group_filter=str(get("GROUP_FILTER", GROUP_FILTER)),
+        member_attribute=str(get("MEMBER_ATTRIBUTE", "member")).strip(),
+        group_filter=str(get("GROUP_FILTER", GROUP_FILTER)),
         starttls=_flag("STARTTLS", get("STARTTLS", True)), ca_file=get("CA_FILE"),
         refresh=_seconds("REFRESH", get("REFRESH", 300)), timeout=_seconds("TIMEOUT", get("TIMEOUT", 5)),
         admin_group=get("ADMIN_GROUP"))

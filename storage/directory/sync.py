@@ -38,7 +38,7 @@ def sync_once(settings: DirectorySettings, engine: Engine, now: Callable[[], dat
         raise
     _with_retry(engine, lambda db: snapshots.store(db, directory, now()))
     people = len({person for group in directory.groups.values() for person in group.people})
-    logger.info(f"directory: {len(directory.groups)} group(s), {people} person(s) read from {settings.url}")
+    logger.info("directory: %d group(s), %d person(s) read from %s", len(directory.groups), people, settings.url)
     return directory
 
 
@@ -85,8 +85,8 @@ class SyncThread:
             self.on_sync()
         except DirectoryError as exc:
             if not self._failing:
-                logger.warning(f"directory: {exc}; keeping the last snapshot and trying again every "
-                               f"{self.settings.refresh} s")
+                logger.warning("directory: %s; keeping the last snapshot and trying again every %d s", exc,
+                               self.settings.refresh)
             self._failing = True
         except Exception as exc:   # the database, most likely: the next round tries again
-            logger.error(f"directory sync failed: {type(exc).__name__}: {exc}")
+            logger.error("directory sync failed: %s: %s", type(exc).__name__, exc)

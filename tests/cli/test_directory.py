@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from tests.support.cli_run import watercooler
-from tests.support.slapd import slapd  # noqa: F401  (fixture)
 
 
 def test_sync_then_status_then_a_stopped_directory(slapd, tmp_path):
@@ -60,7 +59,8 @@ def test_check_finds_an_unknown_directory_group_with_its_place_and_the_closest_o
            "'cn=marketng,ou=groups,dc=northwind,dc=example'; did you mean " \
            "'cn=marketing,ou=groups,dc=northwind,dc=example'?" in result.stdout
     fixed = write(tmp_path, RULES.replace("marketng", "Marketing"))
-    assert watercooler("check", str(fixed), env=slapd.env() | {"WATERCOOLER_DATA": str(tmp_path / "data")}).returncode == 0
+    again = watercooler("check", str(fixed), env=slapd.env() | {"WATERCOOLER_DATA": str(tmp_path / "data")})
+    assert again.returncode == 0
 
 
 def test_check_says_plainly_when_it_could_not_ask(slapd, tmp_path):

@@ -13,7 +13,8 @@ AT = datetime(2026, 11, 26, 15, 0)
 
 
 def snapshot(**groups: tuple) -> Directory:
-    return Directory({dn: DirectoryGroup(frozenset(people), frozenset(inner)) for dn, (people, inner) in groups.items()})
+    return Directory({dn: DirectoryGroup(frozenset(people), frozenset(inner))
+                      for dn, (people, inner) in groups.items()})
 
 
 def test_dns_compare_without_case_or_spaces_and_only_well_formed_ones_are_valid():

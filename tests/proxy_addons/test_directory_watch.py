@@ -8,7 +8,7 @@ from tests.support.cli_run import watercooler
 from tests.support.net import poll
 from tests.support.proxy_clients import https_via_proxy
 from tests.support.proxy_env import TEST_RULES, start_env
-from tests.support.slapd import group_dn, person_dn, slapd  # noqa: F401  (fixture)
+from tests.support.slapd import group_dn, person_dn
 
 pytestmark = pytest.mark.e2e
 # comms (allowed on social media at work) is the directory's marketing group, plus carol as listed.
@@ -35,7 +35,8 @@ def test_a_move_between_teams_reaches_the_running_proxy_and_an_outage_keeps_the_
         assert facebook(env, "emma.schulz") == 403            # sales
         assert facebook(env, "someone.new") == 403            # unknown to the directory: no more access
 
-        slapd.modify(f"dn: {group_dn('sales')}\nchangetype: modify\ndelete: member\nmember: {person_dn('emma.schulz')}\n\n"
+        slapd.modify(f"dn: {group_dn('sales')}\nchangetype: modify\ndelete: member\n"
+                     f"member: {person_dn('emma.schulz')}\n\n"
                      f"dn: {group_dn('marketing')}\nchangetype: modify\ndelete: member\n"
                      f"member: {person_dn('alice.krueger')}\n-\nadd: member\nmember: {person_dn('emma.schulz')}\n")
         synced = watercooler("directory", "sync", "--db", url)

@@ -128,10 +128,10 @@ access to * by users read by * none
         return self
 
     def start_again(self) -> None:
-        self.process = subprocess.Popen(
-            [shutil.which("slapd") or "/usr/sbin/slapd", "-f", str(self.folder / "slapd.conf"),
-             "-h", f"ldap://127.0.0.1:{self.port}/", "-d", "0"],
-            stdout=subprocess.DEVNULL, stderr=open(self.folder / "slapd.log", "ab"))
+        with open(self.folder / "slapd.log", "ab") as log:   # the child keeps its own copy of the descriptor
+            self.process = subprocess.Popen(
+                [shutil.which("slapd") or "/usr/sbin/slapd", "-f", str(self.folder / "slapd.conf"),
+                 "-h", f"ldap://127.0.0.1:{self.port}/", "-d", "0"], stdout=subprocess.DEVNULL, stderr=log)
         poll(lambda: port_open(self.port) or self.process.poll() is not None, timeout=20, what="slapd to listen")
         if self.process.poll() is not None:
             raise RuntimeError("slapd did not start:\n" + (self.folder / "slapd.log").read_text(errors="replace"))
@@ -150,7 +150,8 @@ access to * by users read by * none
 
     def _run(self, tool: str, ldif: str) -> None:
         env = os.environ | {"LDAPTLS_CACERT": str(self.ca_file)}
-        done = subprocess.run([tool, "-x", "-ZZ", "-H", f"ldap://127.0.0.1:{self.port}/", "-D", ROOT_DN, "-w", ROOT_PASSWORD],
+        done = subprocess.run([tool, "-x", "-ZZ", "-H", f"ldap://127.0.0.1:{self.port}/", "-D", ROOT_DN,
+                               "-w", ROOT_PASSWORD],
                               input=ldif, text=True, capture_output=True, env=env, timeout=120)
         if done.returncode != 0:
             raise RuntimeError(f"{tool} failed ({done.returncode}): {done.stderr.strip()}")

@@ -87,3 +87,38 @@ def post_form(client: FlaskClient, page: str, data: dict, action: str | None = N
     """Open `page`, take its form's CSRF token, and post `data` to `action` (default: the page)."""
     token = csrf_token(client.get(page).get_data(as_text=True))
     return client.post(action or page, data={**data, "csrf_token": token})
+
+
+DIRECTORY_RULES = """
+version: 1
+timezone: Europe/Berlin
+categories:
+  social: {label: Social}
+sites:
+  facebook: {category: social, domains: [facebook.com]}
+groups:
+  sales: {directory: "cn=sales,ou=groups,dc=northwind,dc=example", managers: [noah.fischer]}
+rules:
+  - {name: sales-budget, who: [group:sales], sites: [facebook], action: quota, quota: {minutes: 30, per: day}}
+"""
+
+
+@pytest.fixture
+def directory_app(tmp_path, slapd, password_hash) -> Flask:
+    """The test panel with the slapd fixture's directory settings, seeded accounts and a first sync."""
+    from storage.directory.settings import from_environ
+    from storage.directory.sync import sync_once
+    from web.db import engine
+
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "main.yaml").write_text(DIRECTORY_RULES, encoding="utf-8")
+    directory = {key.removeprefix("WATERCOOLER_"): value for key, value in slapd.env().items()}
+    app = create_app({"TESTING": True, "DB": f"sqlite:///{tmp_path / 'panel.db'}", "DATA": str(tmp_path),
+                      "SECRET_KEY": "test secret", "RULES": str(tmp_path / "rules"), "CLOCK": lambda: THURSDAY_10,
+                      "DB_SETUP": "create", "LOGIN_MAX_FAILURES": 3, **directory})
+    with app.app_context():
+        for name, role in ACCOUNTS.items():
+            db().add(User(name=name, role=role, password_hash=password_hash, session_generation=1, active=True))
+        db().commit()
+        sync_once(from_environ(slapd.env()), engine())
+    return app

@@ -5,8 +5,6 @@ from sqlalchemy import select
 
 from storage.membership import GroupMember
 from tests.support.net import poll
-from tests.support.slapd import slapd  # noqa: F401  (fixture)
-from tests.web.auth.test_directory import app  # noqa: F401  (the panel with the directory's settings)
 from web import create_app
 from web.db import db
 from web.directory import start_sync
@@ -19,7 +17,8 @@ def test_without_a_directory_there_is_no_sync(tmp_path):
     assert start_sync(app) is None
 
 
-def test_the_sync_thread_fills_directory_groups_and_the_membership_history(app, slapd):
+def test_the_sync_thread_fills_directory_groups_and_the_membership_history(directory_app, slapd):
+    app = directory_app
     slapd.modify("dn: cn=sales,ou=groups,dc=northwind,dc=example\nchangetype: modify\nadd: member\n"
                  "member: uid=ivan.horvat,ou=people,dc=northwind,dc=example\n")
     thread = start_sync(app)

