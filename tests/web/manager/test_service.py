@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
 from sqlalchemy import select
 
 import policy
@@ -15,6 +16,13 @@ from web.manager.service import ROLLED_BACK, save_adjustment, write_adjustment
 
 POLICY = policy.load(RULES)
 MOMENT = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def panel_clock(app):
+    """Which rule decides first for a group is worked out for the panel's today."""
+    with app.app_context():
+        yield
 
 
 def _budget(db):

@@ -1,10 +1,19 @@
 """Changes in plain words."""
+import pytest
+
 import policy
 from tests.web.conftest import RULES
 from web.manager.adjustable import tunables
 from web.manager.wording import action_word, describe
 
 POLICY = policy.load(RULES)
+
+
+@pytest.fixture(autouse=True)
+def panel_clock(app):
+    """Which rule decides first for a group is worked out for the panel's today."""
+    with app.app_context():
+        yield
 
 
 def _tunable(key: str):
