@@ -95,12 +95,13 @@ def start_demo_panel(rules: str, listen: str = DEFAULT_LISTEN, proxy_address: st
     """For `watercooler demo`: the panel with the demo accounts and usage, served in the background, its
     /proxy.pac naming `proxy_address`. Returns its URL, or None (with a sentence on stderr) when it cannot start."""
     from storage.db import StorageError
+    from web.notify.settings import SettingsError
 
     host, port = listen_address(listen)
     try:
         app = prepare(None, rules, demo=True, proxy_address=proxy_address)
         serve_in_background(app, host, port)
-    except (StorageError, OSError) as exc:
+    except (StorageError, SettingsError, OSError) as exc:
         # The demo's proxy logs people in with the panel's accounts: without the panel there is no demo.
         print(f"watercooler demo: the panel did not start on {address_of(host, port)} ({exc}); "
               "give another address with --panel-listen HOST:PORT", file=sys.stderr)
@@ -117,9 +118,11 @@ def run(args: argparse.Namespace) -> int:
 
     restrict_umask()   # the database, the secret key, anything a library writes: owner-only
 
+    from web.notify.settings import SettingsError
+
     try:
         app = prepare(args.db, args.rules, args.demo)
-    except StorageError as exc:
+    except (StorageError, SettingsError) as exc:
         print(f"watercooler panel: {exc.args[0].splitlines()[0]}", file=sys.stderr)
         return 1
     host, port = args.listen

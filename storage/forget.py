@@ -1,8 +1,8 @@
 """Forgetting one person: every row about them goes, every mention of them becomes a pseudonym.
 
 Removed: their usage (minutes, charges, attempts), their group membership history, their access
-requests and grants, adjustments made for them alone (a group named as they are), the sign-in
-counters of their name and addresses.
+requests and grants, messages waiting in the outbox that are to them or name them, adjustments made
+for them alone (a group named as they are), the sign-in counters of their name and addresses.
 Pseudonymised: their account (kept, so its id is never given to someone else, but renamed,
 deactivated and without a password, which ends every session), what they decided or set for others,
 and the audit trail — which keeps that something happened, not who: their name becomes one random
@@ -24,6 +24,7 @@ from storage.audit import AuditRecord
 from storage.db import write_connection
 from storage.erasure import erasing_audit, is_address, name_pattern, replace_name
 from storage.membership import GroupMember
+from storage.outbox import OutboxMessage
 from storage.retention import REQUEST_TEXT
 from storage.sign_in_throttle import forget_counters
 from storage.usage import ActiveMinute, Attempt, QuotaCharge
@@ -31,6 +32,18 @@ from storage.utc import utcnow
 
 PREFIX = "forgotten-"
 FORGOTTEN = "person forgotten"
+
+
+def _forget_messages(conn: Connection, name: str) -> int:
+    """Messages not yet delivered that are to them or name them (whole name, as in the audit trail)."""
+    pattern, like = name_pattern(name), f"%{name}%"
+    rows = conn.execute(select(OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.subject,
+                               OutboxMessage.text, OutboxMessage.payload).where(or_(
+        OutboxMessage.recipient.like(like), OutboxMessage.subject.like(like), OutboxMessage.text.like(like),
+        cast(OutboxMessage.payload, String).like(like)))).all()
+    found = [row.id for row in rows if row.recipient.partition("@")[0] == name or any(
+        pattern.search(part) for part in (row.subject, row.text, json.dumps(row.payload or {})))]
+    return conn.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(found))).rowcount if found else 0
 
 
 def new_pseudonym() -> str:
@@ -51,7 +64,9 @@ def forget(engine: Engine, name: str, source: str, pseudonym: str | None = None)
         request_ids = list(conn.scalars(select(AccessRequest.id).where(AccessRequest.user_name == name)))
         counts["grants"] = conn.execute(delete(Grant).where(
             or_(Grant.user_name == name, Grant.request_id.in_(request_ids)))).rowcount
-        counts["access_requests"] = conn.execute(delete(AccessRequest).where(AccessRequest.id.in_(request_ids))).rowcount
+        counts["access_requests"] = conn.execute(
+            delete(AccessRequest).where(AccessRequest.id.in_(request_ids))).rowcount
+        counts["outbox"] = _forget_messages(conn, name)
         counts["adjustments"] = conn.execute(delete(Adjustment).where(Adjustment.group_name == name)).rowcount
         counts["accounts"] = conn.execute(update(User).where(User.name == name).values(
             name=pseudonym, active=False, password_hash="", session_generation=User.session_generation + 1)).rowcount

@@ -17,6 +17,7 @@ from web.auth import sessions
 from web.auth.forms import SignOutForm
 from web.config import load_config
 from web.demo_notice import demo_data
+from web.notify.settings import check_settings
 from web.requests import pending
 
 csrf = CSRFProtect()  # every POST, PUT, PATCH and DELETE needs the form's token
@@ -25,6 +26,7 @@ csrf = CSRFProtect()  # every POST, PUT, PATCH and DELETE needs the form's token
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     load_config(app, config)
+    check_settings(app.config)   # SettingsError: one sentence naming each bad setting
     cookies.init_app(app)
     headers.init_app(app)
     db.init_app(app)

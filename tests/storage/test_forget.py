@@ -16,6 +16,7 @@ from storage.db import write_connection
 from storage.forget import FORGOTTEN, forget, spool_mentions
 from storage.membership import GroupMember
 from storage.models import metadata
+from storage.outbox import OutboxMessage
 from storage.records import AttemptRecord, ChargeRecord, MinuteRecord
 
 NAME, ADDRESS = "quentin.k", "10.3.3.3"
@@ -27,6 +28,12 @@ def _usage(user: str) -> list:
     day = NOW.date()
     return [MinuteRecord(user, "facebook", "external-social", NOW, day), ChargeRecord(user, "social-budget", NOW, day),
             AttemptRecord(user, "facebook", "social-budget", day, "blocked", 2)]
+
+
+def _message(recipient: str, subject: str, text: str, payload: dict | None = None) -> dict:
+    return {"channel": "webhook" if payload else "email", "recipient": recipient, "subject": subject,
+            "text": text, "html": text, "payload": payload, "created_at": NOW, "next_attempt_at": NOW,
+            "attempts": 0}
 
 
 def _audit(conn, actor, action, target, source, before=None, after=None) -> None:
@@ -58,6 +65,12 @@ def _everything(engine) -> None:
                                                set_at=NOW))
         conn.execute(insert(Adjustment).values(rule="social-budget", group_name="marketing", minutes=45, set_by=NAME,
                                                set_at=NOW))
+        conn.execute(insert(OutboxMessage).values([   # messages not delivered yet
+            _message(f"{NAME}@corp.example", "Watercooler: Your request for Facebook is approved", "Approved."),
+            _message(f"{OTHER}@corp.example", f"Watercooler: {NAME} asks for Facebook", f"{NAME} asks."),
+            _message("https://hooks.example/x", "Your access to Facebook ends soon", "-",
+                     {"person": NAME, "text": "Your access ends soon."}),
+            _message(f"{OTHER}@corp.example", "Watercooler: Your request for TikTok is declined", "Declined.")]))
         _audit(conn, None, "account created", f"account:{NAME}", "command line (root)", after={"role": "manager"})
         _audit(conn, None, SIGN_IN_FAILED, f"account:{NAME}", ADDRESS, after={"why": "wrong password"})
         _audit(conn, None, SIGN_IN_FAILED, "account:someone-else", ADDRESS, after={"why": "no such account"})
@@ -94,6 +107,8 @@ def test_after_forgetting_no_table_holds_the_name_or_their_address(usage_engine)
     assert counts["active_minutes"] == counts["quota_charges"] == counts["usage_attempts"] == 1
     assert counts["group_members"] == 1
     assert (counts["access_requests"], counts["grants"], counts["adjustments"], counts["accounts"]) == (1, 1, 1, 1)
+    assert counts["outbox"] == 3           # to them, or naming them; mia's own message waits on
+    assert any("TikTok is declined" in v for v in after)
     # other people's rows stay, what this person did for them now says the pseudonym
     assert any(OTHER_ADDRESS in v for v in after) and any("campaign" in v for v in after)
     with usage_engine.connect() as conn:
