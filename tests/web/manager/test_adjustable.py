@@ -1,4 +1,6 @@
 """What a manager may tune: adjustable rules whose groups contain the manager's groups."""
+import pytest
+
 import policy
 from storage.accounts import User
 from storage.adjustments import Adjustment
@@ -6,6 +8,13 @@ from tests.web.conftest import RULES
 from web.manager.adjustable import managed_groups, tunables
 
 POLICY = policy.load(RULES)
+
+
+@pytest.fixture(autouse=True)
+def panel_clock(app):
+    """Which rule decides first for a group is worked out for the panel's today."""
+    with app.app_context():
+        yield
 
 
 def test_a_rule_for_staff_is_tunable_for_each_group_inside_staff():
