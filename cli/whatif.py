@@ -40,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
     from policy.whatif_report import render, to_json
     from storage.db import StorageError
 
+    if not Path(args.draft).is_dir():
+        return _fail(f"no draft folder at {args.draft}; give the folder holding the draft's *.yaml files")
     current = rules_folder.load(argparse.Namespace(rules=args.rules), "whatif")
     draft = rules_folder.load(argparse.Namespace(rules=args.draft), "whatif") if current is not None else None
     if draft is None:

@@ -62,8 +62,9 @@ def render(report: Report, draft: PolicyDoc, minimum: int, names: tuple[str, str
              f"Replayed {report.since} to {report.until}: {report.minutes:,} recorded minutes through "
              f"{names[0]} (now) and {names[1]} (draft); {report.changed_share:.1f}% change outcome. "
              f"Budgets: {report.earlier:,} run out earlier, {report.later:,} later or not at all. "
-             f"{report.attempts:,} blocked attempts recorded, "
-             f"{_value(report.everyone.cells[ATTEMPTS_FREED], minimum)} would no longer be blocked."
+             + (f"{report.attempts:,} blocked attempts recorded, "
+                f"{_value(report.everyone.cells[ATTEMPTS_FREED], minimum)} would no longer be blocked."
+                if report.attempts else "No blocked attempts recorded.")
              + (f" {report.unknown:,} minutes on sites neither set of rules knows are left out."
                 if report.unknown else ""),
              f"Limits: {LIMITS}", "", "Rules of the draft:"]

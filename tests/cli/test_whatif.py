@@ -73,3 +73,10 @@ def test_check_suggests_whatif_for_a_draft_when_a_database_is_configured(setup):
     assert hint.startswith(f"Before you publish: `watercooler whatif {draft} --rules {rules}`")
     quiet = watercooler("check", str(rules), env={"WATERCOOLER_DB": url, "WATERCOOLER_RULES": str(rules)})
     assert "Before you publish" not in quiet.stdout
+
+
+def test_a_missing_draft_folder_is_named(setup, tmp_path):
+    url, rules, _ = setup
+    result = watercooler("whatif", str(tmp_path / "nowhere"), "--rules", str(rules), "--db", url)
+    assert result.returncode == 2
+    assert f"no draft folder at {tmp_path / 'nowhere'}" in result.stderr

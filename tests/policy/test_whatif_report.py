@@ -36,6 +36,8 @@ def test_the_text_report(report, tmp_path):
     assert "80 recorded minutes" not in text and "290 recorded minutes" in text and "27.6% change outcome" in text
     assert "Budgets: 6 run out earlier, 1 later or not at all." in text
     assert "5 blocked attempts recorded, fewer than 5 would no longer be blocked." in text
+    empty = Report(date(2026, 11, 23), date(2026, 11, 23))
+    assert "No blocked attempts recorded." in render(empty, draft.doc, 5, ("a", "b"))
     assert "replayed as reads, so read-only and warn outcomes are estimates" in text
     assert "shows as attempts (per day, without a time), not minutes" in text
     budget = next(line for line in lines if line.strip().startswith("budget "))
