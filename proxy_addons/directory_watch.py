@@ -25,18 +25,26 @@ class DirectoryReader:
     def __init__(self, settings: Any, engine: Any, ready: Callable[[], bool] = lambda: True) -> None:
         self.settings, self.engine, self.ready = settings, engine, ready
         self.known: str | None = None
+        self._read: Any = None      # without a database: the directory as last read
 
     def sync(self) -> None:
         from storage.directory.sync import sync_once
         if self.engine is not None:
             sync_once(self.settings, self.engine)
 
+    def accept(self, directory: Any) -> None:
+        """`directory` is in force: the next look compares with it."""
+        self.known, self._read = directory.version, directory
+
     def newer(self) -> Any:
         """The newest snapshot if it is not the one last returned, else None."""
         if self.engine is None:    # no database: the directory itself, at most once per refresh interval
             from storage.directory.reader import read_directory
             from storage.directory.sync import utcnow
-            return read_directory(self.settings, utcnow())
+            found = read_directory(self.settings, utcnow())
+            if self._read is not None and found.groups == self._read.groups:
+                return None         # unchanged: no rebuild, no log line
+            return found
         from sqlalchemy.orm import Session
 
         from storage.directory import snapshots
@@ -60,7 +68,7 @@ async def watch_directory(holder: PolicyHolder, reader: Callable[[], DirectoryRe
                     await asyncio.to_thread(source.sync)
                 directory = await asyncio.to_thread(source.newer)
                 if directory is not None and await holder.set_directory(directory):
-                    source.known = directory.version
+                    source.accept(directory)
                     logger.info("directory groups in force: snapshot of %s, %d group(s)", _when(directory),
                                 len(directory.groups))
                 if failing:

@@ -52,3 +52,18 @@ def test_a_move_between_teams_reaches_the_running_proxy_and_an_outage_keeps_the_
         assert env.proxy.process.poll() is None
     finally:
         env.stop()
+
+
+def test_without_a_database_the_proxy_reads_the_directory_itself(slapd, tmp_path, monkeypatch):
+    for name, value in slapd.env(REFRESH="1").items():
+        monkeypatch.setenv(name, value)
+    env = start_env(tmp_path, RULES, {"proxyauth": "any"})
+    try:
+        env.proxy.wait_for_log("directory groups in force", timeout=30)
+        assert facebook(env, "alice.krueger") == 200 and facebook(env, "emma.schulz") == 403
+        slapd.modify(f"dn: {group_dn('marketing')}\nchangetype: modify\nadd: member\n"
+                     f"member: {person_dn('emma.schulz')}\n")
+        poll(lambda: facebook(env, "emma.schulz") == 200, timeout=15, interval=0.3,
+             what="the proxy to read the directory again")
+    finally:
+        env.stop()
