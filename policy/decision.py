@@ -83,7 +83,7 @@ class Decision:
     host: str                   # the canonical host that was decided
     bundle: bool                # an asset host of the site: decided like it, never counted as use
     reason: str = _Explained()  # type: ignore[assignment]  # a sentence for the employee
-    message: str | None         # the rule's own message
+    message: str | None = _Explained()  # type: ignore[assignment]  # the rule's own, placeholders filled
     until: datetime | None      # next moment the decision for this user and site changes (≤ 7 days)
     quota: QuotaStatus | None
     alternatives: tuple[Alternative, ...] = _Explained(tuple, ())  # type: ignore[assignment]
@@ -157,8 +157,10 @@ def build(action: str, rule_action: str, rule: Rule | None, match: HostMatch, un
         name, message, remember = rule.name, rule.message, rule.remember
     _set(decision, "__dict__", {
         "action": action, "rule": name, "rule_action": rule_action, "site": match.key,
-        "category": match.category, "host": match.host, "bundle": match.bundle, "message": message,
+        "category": match.category, "host": match.host, "bundle": match.bundle,
         "until": until, "quota": quota, "remember": remember, "internal": match.internal, "_why": why})
+    if message is None or "{" not in message and "}" not in message:
+        decision.__dict__["_message"] = message     # else filled on first read (policy/messages.py)
     return decision
 
 

@@ -1,10 +1,11 @@
 """Warnings about a policy that loads but probably does not say what its author meant.
 
 A shadowed rule (never reached), names nothing refers to, a site no request can match, and the
-company's own community blocked for everyone. `watercooler check` prints them; `--strict` fails on them.
+company's own community blocked for everyone, and a message that states minutes managers can change. `watercooler check` prints them; `--strict` fails on them.
 """
 from __future__ import annotations
 
+from policy import messages
 from policy.coverage import Coverage, under
 from policy.model import PolicyDoc, Rule
 from policy.problems import Problem
@@ -13,7 +14,7 @@ from policy.problems import Problem
 def lint(doc: PolicyDoc) -> list[Problem]:
     cover = Coverage(doc)
     return [*_shadowed(doc, cover), *_unused(doc, cover), *_empty_sites(doc), *_internal_blocked(doc, cover),
-            *_unnamed_open(doc)]
+            *_unnamed_open(doc), *_fixed_numbers(doc)]
 
 
 def _warn(source, message: str, fix: str) -> Problem:
@@ -100,3 +101,13 @@ def _touches(cover: Coverage, site: str, rule: Rule) -> bool:
     domains = [s[7:] for s in rule.sites if s.startswith("domain:")]
     return cover.site_in(site, rule.sites) or any(under(h, d) or under(d, h) for h in cover.hosts(site)
                                                   for d in domains)
+
+
+def _fixed_numbers(doc: PolicyDoc) -> list[Problem]:
+    """A message saying "Thirty minutes" on a rule whose minutes managers may set says the wrong thing."""
+    return [_warn(rule.source, f"the message of rule '{rule.name}' states a number, but managers can change its "
+                  "minutes, so it may not say what is enforced",
+                  "write {minutes} where it says the minutes, e.g. 'message: {minutes} minutes a day'")
+            for rule in doc.rules
+            if rule.message and rule.adjustable and rule.adjustable.minutes is not None
+            and messages.states_a_number(rule.message) and not messages.uses(rule.message, "minutes")]

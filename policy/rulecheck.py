@@ -5,6 +5,7 @@ a rule never silently means less than it says.
 """
 from __future__ import annotations
 
+from policy import messages
 from policy.merge import Entry
 from policy.model import Adjustable, GrantBound, Quota, Rule
 from policy.problems import Invalid, Problem
@@ -55,9 +56,11 @@ def _rule(entry: Entry, name: str, names: Names, problems: list[Problem]) -> Rul
     if "warn" in entry.value and action != "warn":
         fail("warn", f"'warn' set but the action is {action}", "remove 'warn', or use 'action: warn'")
     remember = int((entry.get("warn") or {}).get("remember", REMEMBER_DEFAULT)) if action == "warn" else None
+    adjustable, message = _adjustable(entry, quota, names, fail), _message(entry)
+    if message is not None:
+        _check_message(entry, name, message, problems)
     return Rule(name, check("who", who), check("sites", site), check("when", schedule),
-                check("except", schedule), str(action), quota, remember,
-                _adjustable(entry, quota, names, fail), _message(entry), entry.at())
+                check("except", schedule), str(action), quota, remember, adjustable, message, entry.at())
 
 
 def _adjustable(entry: Entry, quota: Quota | None, names: Names, fail) -> Adjustable | None:
@@ -120,3 +123,10 @@ def _grant(settings: dict | None, names: Names, fail) -> GrantBound | None:
 def _message(entry: Entry) -> str | None:
     message = entry.get("message")
     return str(message).strip() or None if message is not None else None
+
+
+def _check_message(entry: Entry, name: str, message: str, problems: list[Problem]) -> None:
+    """Placeholders must be known (policy/messages.py); policy/lint.py warns about numbers managers can change."""
+    where = entry.at("message")
+    for what, fix in messages.problems(message):
+        problems.append(Problem.at(where, f"{what} of rule '{name}'", fix))

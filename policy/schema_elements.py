@@ -104,7 +104,7 @@ rule = element("rule", "Rule", "Who, which sites, when, and what happens; the fi
   except: [holidays]
   action: quota
   quota: {minutes: 30, per: day}
-  message: Thirty minutes a day; lunch and evenings don't count.
+  message: "{minutes} minutes a {per}; lunch and evenings don't count."
 """, strict({
     "name": name_string("rule") | {"description": "unique; shown in traces, the panel and the block page"},
     "who": NAMES | {"examples": [["group:staff", "user:alice", "network:guest-wifi", "anonymous", "everyone"]],
@@ -116,7 +116,8 @@ rule = element("rule", "Rule", "Who, which sites, when, and what happens; the fi
     "except": NAMES | {"description": "schedule names: the rule does not apply inside any of them"},
     "action": {"enum": list(ACTIONS), "description": ", ".join(ACTIONS[:-1]) + " or " + ACTIONS[-1]},
     "quota": quota, "warn": warn, "adjustable": adjustable,
-    "message": {"type": "string", "description": "shown to the employee the rule stops or warns"},
+    "message": {"type": "string", "description": "shown to the employee the rule stops or warns; may use "
+                "{minutes}, {per}, {site}, {budget}, {opens}"},
 }, required=("name", "sites", "action")))
 
 unnamed = element("unnamed", "Unnamed destinations",

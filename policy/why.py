@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from policy.decision import Alternative, QuotaStatus, TraceStep
+from policy.friendly_time import friendly_moment
+from policy.messages import fill
 from policy.openings import next_opening
 from policy.outcomes import Asker, alternatives, reason_for
 from policy.trace import trace_steps
@@ -51,6 +53,24 @@ class Why(NamedTuple):
         return next_opening(policy, self.user, f"https://{self.match.host}/",
                             datetime.fromtimestamp(self.ts, policy.timezone), method=self.method,
                             client_ip=self.client_ip, used_minutes=used)
+
+    def explain_message(self) -> str | None:
+        """The deciding rule's message, its placeholders filled from the rule in force for this person."""
+        if self.rule is None or self.rule.rule.message is None:
+            return None
+        rule, policy = self.rule.rule, self.policy
+        budget = policy.budgets.get(rule.name)
+
+        def opens() -> str:
+            moment = self.explain_opens()
+            now = datetime.fromtimestamp(self.ts, policy.timezone)
+            return friendly_moment(moment, now, policy.timezone) if moment is not None else ""
+        return fill(rule.message, {
+            "minutes": lambda: rule.quota.minutes if rule.quota else "",
+            "per": lambda: rule.quota.per if rule.quota else "",
+            "site": lambda: self.match.label,
+            "budget": lambda: budget.name if budget is not None else self.match.label,
+            "opens": opens})
 
     def explain_alternatives(self) -> tuple[Alternative, ...]:
         return alternatives(self.policy, self.principal, self.ts)

@@ -101,3 +101,29 @@ def test_what_the_proxy_would_refuse_is_an_error_here_too(tmp_path):
         f"{folder}: 2 errors, 0 warnings"]
     (folder / "rules.yaml").write_text("confirm-removal: [rule:block-s]\nrules: []\n")
     assert watercooler("check", str(folder), "--confdir", str(tmp_path / "confdir")).returncode == 0
+
+
+def test_message_placeholders_are_checked_and_fixed_numbers_warned_about(tmp_path):
+    folder = write_rules(tmp_path, main=HEADER + SITE + """rules:
+  - name: budget
+    sites: [s]
+    action: quota
+    quota: {minutes: 30, per: day}
+    adjustable: {minutes: {min: 0, max: 60}}
+    message: "{minuts} minutes a {per}"
+""")
+    main = folder / "main.yaml"
+    result = watercooler("check", str(folder))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{place(main, '\"{minuts}')}: unknown placeholder {{minuts}} in the message of rule 'budget'; "
+        "use one of {minutes}, {per}, {opens}, {site}, {budget}, or write {{ and }} for braces",
+        f"{folder}: 1 error, 0 warnings"]
+    main.write_text(main.read_text().replace('"{minuts} minutes a {per}"', "Thirty minutes a day"))
+    warned = watercooler("check", str(folder))
+    assert warned.returncode == 0
+    assert warned.stdout.splitlines() == [
+        f"{place(main, 'name: budget')}: warning: the message of rule 'budget' states a number, but managers "
+        "can change its minutes, so it may not say what is enforced; write {minutes} where it says the "
+        "minutes, e.g. 'message: {minutes} minutes a day'",
+        f"{folder}: 0 errors, 1 warning (1 file, 1 site, 1 rule)"]

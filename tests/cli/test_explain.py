@@ -30,7 +30,7 @@ def test_a_blocked_request_in_words():
     text = result.stdout
     assert "  Site         X (Twitter) (x, External social media)\n" in text
     assert "  Rule         social-budget (quota, " in text and "rules.yaml:" in text
-    assert "  Message      Thirty minutes a day during work hours; lunch and evenings don't count.\n" in text
+    assert "  Message      30 minutes a day during work hours; lunch and evenings don't count.\n" in text
     assert "  Until        Thu 26 Nov 2026 18:00; the decision changes then\n" in text
     assert ("  Quota        External social media budget: 0 of 30 min left today, shared by Facebook, Instagram,\n"
             "               … (10 sites); 30 minutes used; resets Fri 27 Nov 2026 00:00\n") in text

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from policy.engine import Policy
+from policy.messages import fill
 from policy.model import Adjustable, Rule
 from policy.overrides import Adjustment as PolicyAdjustment
 from policy.principals import Groups
@@ -33,6 +34,16 @@ class Tunable:
     @property
     def key(self) -> str:
         return f"{self.rule.name}/{self.group}"
+
+    @property
+    def message(self) -> str | None:
+        """The rule's message as the group reads it: its minutes in force (policy/messages.py)."""
+        if self.rule.message is None:
+            return None
+        minutes, per = self.value("minutes"), self.rule.quota.per if self.rule.quota else "day"
+        return fill(self.rule.message, {"minutes": lambda: minutes if minutes is not None else "",
+                                        "per": lambda: per, "site": lambda: "the site",
+                                        "budget": lambda: "the budget", "opens": lambda: "when it opens"})
 
     def value(self, field: str):
         """The value in force for the group: adjusted, else as written in the rules."""
