@@ -10,6 +10,8 @@ from storage.accounts import User
 from storage.directory.ldap import DirectoryError
 from storage.directory.settings import from_environ
 from storage.directory.sync import sync_once
+from tests.support.browser import DESKTOP
+from tests.support.live_panel import serve
 from tests.support.slapd import password_of, person_ldif
 from tests.web.conftest import PASSWORD, AuthActions
 from web.auth.views import DIRECTORY_DOWN, WRONG
@@ -66,3 +68,21 @@ def test_a_stopped_directory_says_so_and_break_glass_admins_still_sign_in(direct
     status = auth.client.get("/admin/status").get_data(as_text=True)
     assert "Company directory" in status and "Snapshot in use: 5 groups, 8 people" in status
     assert "failed: cannot reach the directory at " in status and "the snapshot above stays in use" in status
+
+
+@pytest.mark.e2e
+def test_in_a_browser_an_employee_signs_in_with_the_directory_password(directory_app, browser):
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        with serve(directory_app) as panel:
+            page = context.new_page()
+            page.goto(panel + "/")
+            page.get_by_label("Account name").fill("emma.schulz")
+            page.get_by_label("Password").fill(password_of("emma.schulz"))
+            with page.expect_navigation():
+                page.get_by_role("button", name="Sign in").click()
+            assert page.url == panel + "/me/"
+            facebook = page.locator(".site", has_text="facebook")
+            assert "30 of 30 min left today" in facebook.inner_text()   # the sales budget: in sales by the directory
+    finally:
+        context.close()
