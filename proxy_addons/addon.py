@@ -109,6 +109,11 @@ class Watercooler:
     def _log_settings(self) -> None:
         holder = self.parts.holder
         logger.info(options.summary(ctx.options, holder.files if holder.policy is not None else None))
+        directory = self.parts.directory_settings
+        if directory is not None:
+            logger.info("directory groups from %s, %s", directory.describe(),
+                        "snapshots in the database" if ctx.options.watercooler_db else
+                        f"read every {directory.refresh} s (no watercooler_db)")
         if ctx.options.watercooler_fail == "open":
             logger.warning("watercooler_fail=open: requests that cannot be decided are LET THROUGH; "
                            "use 'closed' unless you accept unfiltered traffic during failures")

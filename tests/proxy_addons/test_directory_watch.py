@@ -29,6 +29,7 @@ def test_a_move_between_teams_reaches_the_running_proxy_and_an_outage_keeps_the_
     env = start_env(tmp_path, RULES, {"proxyauth": "any", "watercooler_db": url}, program="watercooler")
     try:
         env.proxy.wait_for_log("directory groups in force", timeout=30)   # synced at start
+        assert f"directory groups from {slapd.url} (starttls)" in env.proxy.log()
         assert facebook(env, "alice.krueger") == 200          # marketing, in the directory
         assert facebook(env, "ivan.horvat") == 200            # marketing-interns, nested in marketing
         assert facebook(env, "carol") == 200                  # listed in the rules

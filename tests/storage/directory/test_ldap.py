@@ -1,6 +1,8 @@
 """Connections: TLS checked against the configured CA, binds as people, clear errors when it cannot."""
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from storage.directory.ldap import DirectoryError, WrongPassword, bound
@@ -31,3 +33,14 @@ def test_nothing_listening_is_a_plain_error(slapd):
     settings = from_environ(slapd.env(URL=f"ldap://localhost:{free_port()}", TIMEOUT="1"))
     with pytest.raises(DirectoryError, match=f"cannot reach the directory at {settings.url}"), bound(settings):
         pass
+
+
+def test_a_directory_that_accepts_but_never_answers_is_an_error_after_the_timeout(slapd):
+    with socket.socket() as silent:          # connections wait in the backlog; nothing ever answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        settings = from_environ(slapd.env(URL=f"ldap://localhost:{port}", TIMEOUT="1"))
+        with pytest.raises(DirectoryError, match=f"cannot reach the directory at ldap://localhost:{port}"), \
+                bound(settings):
+            pass
