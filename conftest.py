@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-# The shared fixtures (databases on SQLite and PostgreSQL, the headless browser) are found by name in
-# every test module, so no test imports a fixture it then receives as a parameter of the same name.
+# The shared fixtures (databases on SQLite and PostgreSQL, the headless browser, a real slapd) are found
+# by name in every test module, so no test imports a fixture it then receives as a parameter of that name.
 pytest_plugins = ("tests.support.databases", "tests.support.browser", "tests.support.slapd")
 
 

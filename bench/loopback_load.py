@@ -42,7 +42,8 @@ def origin_main(count: int, cert: str, key: str, tls: bool, ports) -> None:
     asyncio.run(main())
 
 
-def start_origin(count: int, cert: str = "", key: str = "", tls: bool = False) -> tuple[multiprocessing.Process, list[int]]:
+def start_origin(count: int, cert: str = "", key: str = "",
+                 tls: bool = False) -> tuple[multiprocessing.Process, list[int]]:
     """An origin process answering on `count` loopback ports, and those ports."""
     ports = multiprocessing.Queue()
     origin = multiprocessing.Process(target=origin_main, args=(count, cert, key, tls, ports), daemon=True)

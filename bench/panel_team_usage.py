@@ -39,8 +39,9 @@ TODAY = date(2026, 11, 26)
 
 
 def policy_yaml() -> str:
-    groups = "\n".join(f"  team{g}: {{members: [{', '.join(f'u{u}' for u in range(g * GROUP_SIZE, (g + 1) * GROUP_SIZE))}]}}"
-                       for g in range(USERS // GROUP_SIZE))
+    def members(g: int) -> str:
+        return ", ".join(f"u{u}" for u in range(g * GROUP_SIZE, (g + 1) * GROUP_SIZE))
+    groups = "\n".join(f"  team{g}: {{members: [{members(g)}]}}" for g in range(USERS // GROUP_SIZE))
     sites = "\n".join(f"  {name}: {{category: {'internal-social' if name in ('forum', 'chat') else 'external-social'}, "
                       f"domains: [{name}.example]}}" for name in SITES)
     return (f"version: 1\ntimezone: Europe/Berlin\ncategories:\n  external-social: {{label: External}}\n"
@@ -59,11 +60,13 @@ def fill(url: str, rows: int) -> float:
         conn.execute(text(f"""
             INSERT INTO active_minutes (user_name, site, category, minute, day)
             SELECT 'u' || u, ({sites})[1 + (d + u % 2 + k / 40) % {len(SITES)}],
-                   CASE WHEN (d + u % 2 + k / 40) % {len(SITES)} >= {len(SITES) - 2} THEN 'internal-social' ELSE 'external-social' END,
+                   CASE WHEN (d + u % 2 + k / 40) % {len(SITES)} >= {len(SITES) - 2}
+                        THEN 'internal-social' ELSE 'external-social' END,
                    ts, (ts AT TIME ZONE 'Europe/Berlin')::date
             FROM generate_series(0, {USERS - 1}) AS u, generate_series(0, {DAYS - 1}) AS d,
                  generate_series(0, {per_day - 1}) AS k,
-                 LATERAL (SELECT TIMESTAMPTZ '{first.isoformat()}' + d * INTERVAL '1 day' + k * INTERVAL '1 minute') AS t(ts)
+                 LATERAL (SELECT TIMESTAMPTZ '{first.isoformat()}' + d * INTERVAL '1 day'
+                                 + k * INTERVAL '1 minute') AS t(ts)
         """))
         conn.execute(text(f"""
             INSERT INTO usage_attempts (user_name, site, rule, day, kind, count)

@@ -73,12 +73,13 @@ def main() -> None:
     port = free_port()
     log = workdir / "proxy.log"
     # The idle connections all come from 127.0.0.1: no cap per address, and longer than the run to send a head.
-    proxy = subprocess.Popen([str(WATERCOOLER), "proxy", "--rules", str(workdir / "rules"),
-                              "--listen", f"127.0.0.1:{port}",
-                              "--confdir", str(workdir / "confdir"), "--set", "watercooler_max_per_client=0",
-                              "--set", "watercooler_head_timeout=600"],
-                             stdout=open(log, "wb"), stderr=subprocess.STDOUT, cwd=REPO,
-                             env={**os.environ, "WATERCOOLER_DATA": str(workdir / "data")})
+    with open(log, "wb") as output:      # the proxy writes to its own copy of the descriptor
+        proxy = subprocess.Popen([str(WATERCOOLER), "proxy", "--rules", str(workdir / "rules"),
+                                  "--listen", f"127.0.0.1:{port}",
+                                  "--confdir", str(workdir / "confdir"), "--set", "watercooler_max_per_client=0",
+                                  "--set", "watercooler_head_timeout=600"],
+                                 stdout=output, stderr=subprocess.STDOUT, cwd=REPO,
+                                 env={**os.environ, "WATERCOOLER_DATA": str(workdir / "data")})
     try:
         poll(lambda: port_open(port) and "Watercooler is enforcing" in log.read_text(), timeout=60, what="the proxy")
         print([line for line in log.read_text().splitlines() if "open files:" in line][-1].split("] ", 1)[1])

@@ -150,7 +150,7 @@ def main() -> None:
             for proxy in proxies:
                 proxy.stop()                              # SIGTERM: each flushes its spool first
             proxies = []
-        for name, schema in zip("AB", schemas):
+        for name, schema in zip("AB", schemas, strict=True):
             engine = make_engine(f"{PG}?options=-csearch_path%3D{schema}")
             with engine.connect() as conn:
                 minutes = conn.scalar(select(func.count()).select_from(ActiveMinute))

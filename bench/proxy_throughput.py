@@ -62,8 +62,9 @@ class Proxy:
                     "--set", f"confdir={workdir / 'confdir'}", *common, *args]
         env = {**os.environ, "WATERCOOLER_DATA": str(workdir / f"data-{self.port}")}
         pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
-        self.process = subprocess.Popen(line, stdout=open(self.log, "wb"), stderr=subprocess.STDOUT, cwd=REPO, env=env,
-                                        preexec_fn=pin)
+        with open(self.log, "wb") as output:     # the proxy writes to its own copy of the descriptor
+            self.process = subprocess.Popen(line, stdout=output, stderr=subprocess.STDOUT, cwd=REPO, env=env,
+                                            preexec_fn=pin)
         poll(lambda: port_open(self.port) and (not ready_text or ready_text in self.log.read_text()), timeout=60,
              what="the proxy to start")
 
@@ -72,20 +73,21 @@ class Proxy:
         self.process.wait(timeout=20)
 
 
-def one_round(pair: list[Proxy], targets: list[list[tuple[str, int]]], mode: str, seconds: float) -> list[tuple[float, float]]:
+def one_round(pair: list[Proxy], targets: list[list[tuple[str, int]]], mode: str,
+              seconds: float) -> list[tuple[float, float]]:
     """(requests/s, proxy CPU seconds per request) of each proxy, both loaded in the same window."""
     queues = [multiprocessing.Queue() for _ in pair]
     start = time.time() + 0.5                                  # clients connect (and shake hands) before
     cpu = [cpu_seconds(proxy.process.pid) for proxy in pair]
     workers = [multiprocessing.Process(target=load_main, args=(proxy.port, t, mode, start, start + seconds, q))
-               for proxy, t, q in zip(pair, targets, queues)]
+               for proxy, t, q in zip(pair, targets, queues, strict=True)]
     for worker in workers:
         worker.start()
     answered = [queue.get(timeout=seconds + 120) for queue in queues]
     for worker in workers:
         worker.join(timeout=30)
-    used = [cpu_seconds(proxy.process.pid) - before for proxy, before in zip(pair, cpu)]
-    return [(n / seconds, spent / max(n, 1)) for n, spent in zip(answered, used)]
+    used = [cpu_seconds(proxy.process.pid) - before for proxy, before in zip(pair, cpu, strict=True)]
+    return [(n / seconds, spent / max(n, 1)) for n, spent in zip(answered, used, strict=True)]
 
 
 def compare(name: str, a: Proxy, b: Proxy, targets_a, targets_b, mode: str, args, target: float | None) -> float:
@@ -103,7 +105,8 @@ def compare(name: str, a: Proxy, b: Proxy, targets_a, targets_b, mode: str, args
     rate_a, rate_b = (statistics.median(r[i][0] for r in rounds) for i in (0, 1))
     cpu_a, cpu_b = (statistics.median(r[i][1] for r in rounds) for i in (0, 1))
     verdict = "" if target is None else f"  (target >= {target:.2f}: {'met' if ratio >= target else 'MISSED'})"
-    print(f"{name}:\n   throughput {rate_a:,.0f} vs {rate_b:,.0f} requests/s side by side -> ratio {ratio:.2f}{verdict}\n"
+    print(f"{name}:\n   throughput {rate_a:,.0f} vs {rate_b:,.0f} requests/s side by side "
+          f"-> ratio {ratio:.2f}{verdict}\n"
           f"   rounds: {', '.join(f'{r:.2f}' for r in ratios)}\n"
           f"   proxy CPU per request {cpu_a * 1e6:,.0f} vs {cpu_b * 1e6:,.0f} us -> ratio {cpu_ratio:.2f}",
           flush=True)

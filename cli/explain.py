@@ -28,8 +28,8 @@ def register(subparsers) -> None:
                                    description=__doc__.split("\n\n")[0].split(": ", 1)[1])
     parser.add_argument("--user", help="who asks (omit for an anonymous request)")
     parser.add_argument("--url", help="the address requested, e.g. https://www.facebook.com/")
-    parser.add_argument("--at", metavar="ISO", help="when: ISO 8601, local to the policy's zone unless it has an offset "
-                                     "(default: now)")
+    parser.add_argument("--at", metavar="ISO",
+                        help="when: ISO 8601, local to the policy's zone unless it has an offset (default: now)")
     parser.add_argument("--method", default="GET", metavar="M", help="HTTP method (default GET)")
     parser.add_argument("--ip", metavar="IP", help="the client's IP address (for network: rules)")
     parser.add_argument("--used", metavar="MIN", help="minutes already used in the current quota period "
@@ -119,13 +119,13 @@ def _request(fields: dict, policy) -> req.Request:
 
 
 def _batch(sources: Sources, name: str) -> int:
-    try:
-        stream = sys.stdin.buffer if name == "-" else open(name, "rb")
-    except OSError as exc:
-        print(f"watercooler explain: cannot read {name} ({exc.strerror or exc})", file=sys.stderr)
-        return 1
     failed = False
-    with stream if name != "-" else contextlib.nullcontext(stream):
+    with contextlib.ExitStack() as closing:
+        try:
+            stream = sys.stdin.buffer if name == "-" else closing.enter_context(open(name, "rb"))
+        except OSError as exc:
+            print(f"watercooler explain: cannot read {name} ({exc.strerror or exc})", file=sys.stderr)
+            return 1
         for number, raw in enumerate(stream, start=1):
             if not raw.strip():
                 continue

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {step}: {count}")
     waiting = spool_mentions(data_dir() / "spool", args.name)
     for path, count in waiting.items():
-        print(f"watercooler forget: {path} still holds {count} record{"s" if count != 1 else ""} of {args.name}: they reach the database "
-              f"when the proxy writes them; run this again once the spool is empty (rejected.jsonl: delete the "
-              f"file once you have looked at it)", file=sys.stderr)
+        print(f"watercooler forget: {path} still holds {count} record{"s" if count != 1 else ""} of {args.name}: "
+              "they reach the database when the proxy writes them; run this again once the spool is empty "
+              "(rejected.jsonl: delete the file once you have looked at it)", file=sys.stderr)
     return 3 if waiting else 0

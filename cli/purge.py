@@ -34,7 +34,8 @@ def register(subparsers) -> None:
     for option, field, variable, what in PERIODS:
         fallback = getattr(Retention(), field)
         given = os.environ.get(variable, "")
-        parser.add_argument(option, dest=field, metavar="DAYS", type=_days, default=int(given) if given.isdigit() and int(given) else fallback,
+        default = int(given) if given.isdigit() and int(given) else fallback
+        parser.add_argument(option, dest=field, metavar="DAYS", type=_days, default=default,
                             help=f"{what} (default ${variable} or {fallback})")
     parser.add_argument("--db", metavar="URL", help="database URL (default: $WATERCOOLER_DB, or SQLite in ./data)")
     parser.set_defaults(func=run)

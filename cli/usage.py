@@ -93,7 +93,8 @@ def _print_table(rows, since: date, until: date | None) -> None:
     cells = [[str(getattr(row, c)) if c != "user" else row.user or "(anonymous)" for c in COLUMNS] for row in rows]
     widths = [max(len(c), *(len(line[i]) for line in cells)) for i, c in enumerate(COLUMNS)]
     for line in [[c.upper() for c in COLUMNS], *cells]:
-        print("  ".join(v.rjust(w) if i >= 3 else v.ljust(w) for i, (v, w) in enumerate(zip(line, widths))).rstrip())
+        print("  ".join(v.rjust(w) if i >= 3 else v.ljust(w)
+                        for i, (v, w) in enumerate(zip(line, widths, strict=True))).rstrip())
     totals = [sum(getattr(row, c) for row in rows) for c in COLUMNS[3:]]
     print(f"{len(rows)} rows from {span}: {totals[0]} active minutes, {totals[1]} blocked, "
           f"{totals[2]} warned, {totals[3]} continued")

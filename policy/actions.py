@@ -122,7 +122,8 @@ register(Action(
     "quota", "the site while their minutes of use on the rule's sites this day/week are under the limit; then "
     "blocked until the reset",
     manager="on a budget", status="is on a budget of {minutes} minutes a {per}", settings="quota", generosity=3,
-    stateful=True, notice=Page("notice.html", "Budget", "{remaining} minute{s} left on {budget} {period}", "notice", 200),
+    stateful=True,
+    notice=Page("notice.html", "Budget", "{remaining} minute{s} left on {budget} {period}", "notice", 200),
     outcomes={
         "allow": Outcome("limited", "Open · {left}",
                          "{label} is on a budget of {limit} minutes a {per}{shared}; {remaining} minute{s} left."),

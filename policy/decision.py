@@ -159,7 +159,7 @@ def build(action: str, rule_action: str, rule: Rule | None, match: HostMatch, un
         "action": action, "rule": name, "rule_action": rule_action, "site": match.key,
         "category": match.category, "host": match.host, "bundle": match.bundle,
         "until": until, "quota": quota, "remember": remember, "internal": match.internal, "_why": why})
-    if message is None or "{" not in message and "}" not in message:
+    if message is None or ("{" not in message and "}" not in message):
         decision.__dict__["_message"] = message     # else filled on first read (policy/messages.py)
     return decision
 

@@ -1,7 +1,8 @@
 """Warnings about a policy that loads but probably does not say what its author meant.
 
 A shadowed rule (never reached), names nothing refers to, a site no request can match, and the
-company's own community blocked for everyone, and a message that states minutes managers can change. `watercooler check` prints them; `--strict` fails on them.
+company's own community blocked for everyone, and a message that states minutes managers can change.
+`watercooler check` prints them; `--strict` fails on them.
 """
 from __future__ import annotations
 

@@ -150,8 +150,8 @@ class PolicyDoc:
     rules: tuple[Rule, ...]     # in order: the first that matches decides
     default: str                # "allow" | "block"
     files: tuple[str, ...]      # the files merged into this policy
-    # Not part of what is decided (policy/removals.py): whether any file has a `rules:` key, where `default:` is, and the
-    # removals the admin confirmed with `confirm-removal:` ("rule:NAME", "file:NAME.yaml", ...), and where.
+    # Not part of what is decided (policy/removals.py): whether any file has a `rules:` key, where `default:` is,
+    # and the removals the admin confirmed with `confirm-removal:` ("rule:NAME", "file:NAME.yaml", ...), and where.
     rules_written: bool = True
     confirmed: tuple[str, ...] = ()
     confirmed_at: Source | None = None

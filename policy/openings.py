@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from policy.localtime import instant
@@ -120,7 +121,7 @@ def _days(stretches: list[Stretch], first: date, last: date, zone, merge: bool) 
                 days[day].append((_minute(low, zone), 1440 if finish >= high else _minute(finish, zone), stretch.kind))
             day += timedelta(days=1)
     ordered = sorted(days)
-    for before, after in zip(ordered, ordered[1:]) if merge else ():
+    for before, after in pairwise(ordered) if merge else ():
         head, tail = days[before], days[after]
         if head and tail and head[-1][1] == 1440 and tail[0][0] == 0 and tail[0][1] < 1440 \
                 and head[-1][2] == tail[0][2] and head[-1][0] > 0:

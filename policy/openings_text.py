@@ -19,7 +19,8 @@ def opens_sentence(found: Pattern, lead: str = "Open to you") -> str:
     parts = [f"{_weekdays(days)} {times}" for times, days in _grouped(free)]
     special = [(day, _free(pieces)) for day, pieces in found.exceptions]
     if special:
-        parts.append("also " + "; ".join(f"{_dates(days)} {times or 'closed'}" for times, days in _grouped_dates(special)))
+        parts.append("also " + "; ".join(f"{_dates(days)} {times or 'closed'}"
+                                         for times, days in _grouped_dates(special)))
     others = [kind for kind in ("budget", "asks", "reading") if kind in found.kinds]
     budget = f"{found.budget[0]} minutes a {found.budget[1]}" if found.budget else ""
     other = " and ".join(_OTHER[kind].format(budget=budget) for kind in others)

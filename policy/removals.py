@@ -4,8 +4,8 @@ A rules file cut short while it is written, emptied or deleted often still loads
 simply gone and the default applies instead. So losing a file, a written `default:` or `unnamed:`
 (setting:default, setting:unnamed), or a named entry (rule, site, category, group, network,
 schedule) not defined in another file either, is an error unless the rules confirm it with
-`confirm-removal: [rule:NAME, file:NAME.yaml, ...]` (a confirmed file covers everything it held). A policy whose files have no `rules:` key at all is an error too:
-`rules: []` says "the default alone" on purpose.
+`confirm-removal: [rule:NAME, file:NAME.yaml, ...]` (a confirmed file covers everything it held). A policy
+whose files have no `rules:` key at all is an error too: `rules: []` says "the default alone" on purpose.
 """
 from __future__ import annotations
 

@@ -146,9 +146,10 @@ default: allow
     "default": {"enum": ["allow", "block"], "description": "when no rule matches (default allow)"},
     "confirm-removal": {"type": "array", "description": "KIND:NAME entries whose loss the proxy accepts on reload",
                         "examples": [["rule:video-nudge", "file:legacy.yaml", "site:myspace"]],
-                        "items": {"type": "string", "pattern": r"^(file|setting|rule|site|category|group|network|schedule):\S+$",
-                                  "x-fix": "write KIND:NAME, KIND one of file, setting (setting:default, setting:unnamed), "
-                                           "rule, site, category, group, network, schedule"}},
+                        "items": {"type": "string",
+                                  "pattern": r"^(file|setting|rule|site|category|group|network|schedule):\S+$",
+                                  "x-fix": "write KIND:NAME, KIND one of file, setting (setting:default, "
+                                           "setting:unnamed), rule, site, category, group, network, schedule"}},
     "unnamed": unnamed | {"description": "who may open bare addresses the proxy cannot look inside "
                                          "(default: unrestricted)"},
 }))
@@ -169,7 +170,8 @@ case = element("case", "Test case", "A request and the outcome the admin expects
     "at": {"type": "string", "description": "ISO 8601; without an offset: local to the policy's zone"},
     "used": MINUTES | {"description": "minutes already used in the quota period"},
     "continued": {"type": "boolean", "description": "the user already pressed Continue"},
-    "no_ca": {"type": "boolean", "description": "the proxy runs without its CA: a bare address is decided by `unnamed`"},
+    "no_ca": {"type": "boolean",
+              "description": "the proxy runs without its CA: a bare address is decided by `unnamed`"},
     "grant": {"type": "string", "pattern": r"^[1-9][0-9]{0,2}[hd]$", "examples": ["8h", "3d"],
               "description": "as if a manager had granted the user this site for this long from `at` "
                              "(left out when the rules' adjustable.grant does not allow it)",

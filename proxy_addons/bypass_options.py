@@ -64,6 +64,6 @@ def safe_values(options: Any, updated: set[str]) -> dict[str, Any]:
     changes = {}
     for name, (safe, why) in OVERRIDDEN.items():
         if name in updated and name in options and getattr(options, name) != safe:
-            logger.warning(f"{name}={getattr(options, name)} is switched to {safe}: {why}")
+            logger.warning("%s=%s is switched to %s: %s", name, getattr(options, name), safe, why)
             changes[name] = safe
     return changes

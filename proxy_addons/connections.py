@@ -130,7 +130,7 @@ def close_client(client: connection.Client, why: str, quiet: bool = False) -> bo
     if handler is None or client not in handler.transports:
         return False
     if not quiet:
-        logger.info(f"closing a client connection: {why}")   # never its address (docs/privacy.md)
+        logger.info("closing a client connection: %s", why)   # never its address (docs/privacy.md)
     handler.close_connection(handler.client)
     return True
 

@@ -62,7 +62,7 @@ def handle_continue(flow: http.HTTPFlow, who: Who, decider: Decider, signer: Tok
                     continued: ContinuedState, sink: Any, page: PageContext) -> http.Response:
     form = _read_form(flow.request.raw_content or b"")
     if isinstance(form, tuple):
-        logger.info(f"Continue refused for {who.user or 'an anonymous client'} on {flow.request.host}: {form[1]}")
+        logger.info("Continue refused for %s on %s: %s", who.user or "an anonymous client", flow.request.host, form[1])
         return answers.bad_request(form[0], form[1], flow.request.host)
     token = (form.get("token") or [""])[0]
     next_path = safe_next((form.get("next") or ["/"])[0])
@@ -74,7 +74,7 @@ def handle_continue(flow: http.HTTPFlow, who: Who, decider: Decider, signer: Tok
             raise TokenRefused("This site does not ask for a Continue right now.")
         redeemed = signer.redeem(token, who.key, decision.site, warned_rule, page.now)
     except TokenRefused as refusal:
-        logger.info(f"Continue refused for {who.user or 'an anonymous client'} on {flow.request.host}: {refusal}")
+        logger.info("Continue refused for %s on %s: %s", who.user or "an anonymous client", flow.request.host, refusal)
         return answers.continue_refused(str(refusal), page, next_path)
     continued.remember(who.key, redeemed.rule, redeemed.site, page.now, decision.remember or DEFAULT_REMEMBER,
                        nonce=redeemed.nonce, expires=redeemed.expires)

@@ -52,7 +52,7 @@ class Enforcer:
             return
         problem = check_hosts(flow, state.connect_host if state else None)
         if problem is not None:
-            logger.info(f"refused {method} to {host}: {problem.reason}")
+            logger.info("refused %s to %s: %s", method, host, problem.reason)
             flow.response = answers.host_problem(problem.status, problem.reason, host)
             return
         host = request.host                  # re-aimed at the named host inside a CONNECT to a bare address

@@ -35,7 +35,7 @@ def failsafe(what: str, fail_open: bool) -> Iterator[Failure]:
 def report(what: str, exc: Exception, fail_open: bool) -> bool:
     """Log a failed decision; True when it is to be let through (`watercooler_fail=open`)."""
     if fail_open:
-        logger.warning(f"FAIL-OPEN: letting {what} through undecided: {type(exc).__name__}: {exc}")
+        logger.warning("FAIL-OPEN: letting %s through undecided: %s: %s", what, type(exc).__name__, exc)
     else:
-        logger.error(f"policy unavailable for {what}: {type(exc).__name__}: {exc}")
+        logger.error("policy unavailable for %s: %s: %s", what, type(exc).__name__, exc)
     return fail_open

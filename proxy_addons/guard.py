@@ -53,14 +53,14 @@ class WatercoolerGuard:
 
     async def _restore(self, entry: str) -> None:
         path = os.path.expanduser(entry.strip("'\" "))
-        logger.error(f"the Watercooler script {path} was removed: every request is refused until it is back")
+        logger.error("the Watercooler script %s was removed: every request is refused until it is back", path)
         while not await asyncio.to_thread(os.path.isfile, path):
             await asyncio.sleep(RESTORE_POLL_SECONDS)
         self._restoring = None
         scripts = list(ctx.options.scripts)
         if entry not in scripts:
             scripts.insert(min(self._position, len(scripts)), entry)
-            logger.info(f"the Watercooler script {path} is back: loading it")
+            logger.info("the Watercooler script %s is back: loading it", path)
             ctx.options.update(scripts=scripts)
 
     def _why(self) -> str:
@@ -69,7 +69,7 @@ class WatercoolerGuard:
 
     def http_connect(self, flow: http.HTTPFlow) -> None:
         if flow.response is None and MARK not in flow.metadata:
-            logger.error(f"Watercooler addon is not loaded: refusing CONNECT ({self._why()})")
+            logger.error("Watercooler addon is not loaded: refusing CONNECT (%s)", self._why())
             flow.response = pages.plain_response(503, "Watercooler's policy is unavailable")
 
     def requestheaders(self, flow: http.HTTPFlow) -> None:
@@ -81,7 +81,7 @@ class WatercoolerGuard:
 
     def request(self, flow: http.HTTPFlow) -> None:
         if flow.response is None and MARK not in flow.metadata:
-            logger.error(f"Watercooler addon is not loaded: refusing the request ({self._why()})")
+            logger.error("Watercooler addon is not loaded: refusing the request (%s)", self._why())
             flow.response = answers.unavailable(flow.request.host)
 
     def websocket_message(self, flow: http.HTTPFlow) -> None:

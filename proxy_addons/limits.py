@@ -106,13 +106,13 @@ class ConnectionLimits:
     def _refuse(self, client: connection.Client, address: str, why: str, answer: str) -> None:
         if len(self._refused) >= REFUSAL_ROOM:
             client.error = f"refused at accept: {why}"       # mitmproxy closes it right after this hook
-            logger.warning("closing a new connection from %s at once, no room to answer it: " + _template(why),
+            logger.warning(_template("closing a new connection from %s at once, no room to answer it: ", why),
                            shown(address), extra=SUMMARISE)
             return
         wait = min(REFUSED_WAIT, self.deadlines.head_timeout)
         timer = asyncio.get_running_loop().call_later(wait, self._unanswered, client, address)
         self._refused[client.id] = (answer, timer)
-        logger.warning("answering a connection from %s with 503: " + _template(why), shown(address), extra=SUMMARISE)
+        logger.warning(_template("answering a connection from %s with 503: ", why), shown(address), extra=SUMMARISE)
 
     def _unanswered(self, client: connection.Client, address: str) -> None:
         if self._refused.pop(client.id, None) is not None:
@@ -120,7 +120,7 @@ class ConnectionLimits:
 
     def _close(self, client: connection.Client, address: str, why: str) -> None:
         if close_client(client, why, quiet=True):
-            logger.info("closed a connection from %s: " + _template(why), shown(address), extra=SUMMARISE)
+            logger.info(_template("closed a connection from %s: ", why), shown(address), extra=SUMMARISE)
 
     def _uncount(self, address: str) -> None:
         self._per_address[address] -= 1
@@ -128,6 +128,6 @@ class ConnectionLimits:
             del self._per_address[address]
 
 
-def _template(why: str) -> str:
+def _template(message: str, why: str) -> str:
     # The reason is part of the message template, the address is not: `log_summary` counts per reason.
-    return why.replace("%", "%%")
+    return message + why.replace("%", "%%")

@@ -14,6 +14,7 @@ mitmproxy's per-connection notices listed in `PER_CONNECTION` (by their fixed be
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
@@ -82,10 +83,9 @@ class Summariser(logging.Filter):
         if loop is None or loop.is_closed():
             return
         delay = max(0.0, window.ends - self.clock())
-        try:
+        # RuntimeError: the loop is shutting down; the next record or flush() reports it.
+        with contextlib.suppress(RuntimeError):
             loop.call_soon_threadsafe(loop.call_later, delay, self._report, kind, window)
-        except RuntimeError:         # the loop is shutting down: the next record or flush() reports it
-            pass
 
     def _report(self, kind: tuple, window: _Window) -> None:
         with self._lock:

@@ -7,7 +7,7 @@ silently; the one-line summary at start shows what is actually in force.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Optional
+from typing import Any
 
 # (name, type, default, help, choices)
 OPTIONS: list[tuple[str, Any, Any, str, Sequence[str] | None]] = [
@@ -15,7 +15,7 @@ OPTIONS: list[tuple[str, Any, Any, str, Sequence[str] | None]] = [
      "Folder of policy files (*.yaml). Reloaded once its files have been left alone for 2 s; a file with "
      "errors, or rules that lost a file or entries without 'confirm-removal', keep the last good policy "
      "running and log why with file:line.", None),
-    ("watercooler_db", Optional[str], None,
+    ("watercooler_db", str | None, None,
      "Usage database URL (sqlite:///path or postgresql+psycopg://...). Unset: usage is kept in memory, "
      "so quotas reset when the proxy restarts.", None),
     ("watercooler_db_connect_timeout", int, 3,
@@ -30,13 +30,13 @@ OPTIONS: list[tuple[str, Any, Any, str, Sequence[str] | None]] = [
     ("watercooler_fail", str, "closed",
      "What happens when a request cannot be decided (an internal error): 'closed' shows the 'policy "
      "unavailable' page; 'open' lets the request through and logs a warning for each one.", ("closed", "open")),
-    ("watercooler_users", Optional[str], None,
+    ("watercooler_users", str | None, None,
      "File mapping client addresses to users, one 'IP-OR-CIDR USER' a line, for kiosks and fixed "
      "desktops. Proxy authentication wins when both apply; unknown clients are anonymous.", None),
-    ("watercooler_secret", Optional[str], None,
+    ("watercooler_secret", str | None, None,
      "File with the secret that signs warn-page Continue tokens. Unset: 'watercooler-secret' in the "
      "confdir, created on first start. Share it between proxies behind one load balancer.", None),
-    ("watercooler_panel_url", Optional[str], None,
+    ("watercooler_panel_url", str | None, None,
      "Base URL of the Watercooler panel, for the 'my policy' and 'ask for access' links on the pages "
      "employees see (e.g. https://watercooler.corp.example).", None),
     ("watercooler_no_ca", bool, False,
@@ -101,8 +101,8 @@ SUMMARISED = ["watercooler_rules", "watercooler_db", "watercooler_db_connect_tim
               "watercooler_test_clock", "watercooler_test_fault", "proxyauth", "connection_strategy", "confdir"]
 
 
-# Declared by the panel-login addon itself: it sits before Watercooler's addon in the chain, and
-# mitmproxy may configure it before the next addon has loaded.
+# Declared by the panel-login part (`PanelAuth.load`, panel_auth.py), which the Watercooler addon calls
+# first from its own `load`: the part keeps its options with it.
 PANEL_AUTH_OPTIONS = ("watercooler_auth", "watercooler_auth_cache")
 
 

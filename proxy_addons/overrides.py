@@ -60,7 +60,7 @@ async def watch_overrides(holder: PolicyHolder, reader: Callable[[], OverridesRe
         except Exception as exc:
             if not failing:
                 from storage.health import describe_failure
-                logger.warning(f"cannot read the panel's adjustments and grants ({describe_failure(exc)}); "
-                               "keeping the last ones")
+                logger.warning("cannot read the panel's adjustments and grants (%s); keeping the last ones",
+                               describe_failure(exc))
             failing = True
         await asyncio.sleep(POLL_SECONDS)

@@ -93,7 +93,7 @@ class Parts:
             if self.login_only:         # every client has the TLS terminator's address
                 self.limits.per_client = 0
             if first or self.limits.describe() != said:
-                logger.info(f"{self.open_files.describe()}; {self.limits.describe()}")
+                logger.info("%s; %s", self.open_files.describe(), self.limits.describe())
         if "watercooler_test_clock" in updated:
             self.clock = parse_clock(opts.watercooler_test_clock)
         if "watercooler_users" in updated:
@@ -176,7 +176,7 @@ class Parts:
             return decider.decide_unnamed(who, url) if unnamed else decider.decide(who, url, method)
         closed = self.connections.redecide(again)
         if closed:
-            logger.info(f"policy changed: closed {closed} open connection(s) it no longer allows")
+            logger.info("policy changed: closed %s open connection(s) it no longer allows", closed)
 
     def close(self) -> None:
         self.quota_gate.close()

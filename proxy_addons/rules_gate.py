@@ -41,12 +41,12 @@ def record_good(folder: str, base: Policy, confirmed: list[str], manifest_file: 
     """After a policy is put in force: log the removals it confirmed, and remember it on disk."""
     doc = getattr(base, "doc", None)
     if confirmed and doc is not None:
-        logger.warning(f"rules in {folder}: removal of {', '.join(confirmed)} accepted "
-                       f"(confirm-removal at {doc.confirmed_at})")
+        logger.warning("rules in %s: removal of %s accepted (confirm-removal at %s)", folder, ", ".join(confirmed),
+                       doc.confirmed_at)
     if doc is None or manifest_file is None:
         return
     try:
         manifest.record(manifest_file, folder, removals.inventory(doc))
     except OSError as exc:
-        logger.warning(f"last-good manifest {manifest_file} not written ({exc.strerror or exc}); "
-                       "a file lost while the proxy is stopped will not be noticed at the next start")
+        logger.warning("last-good manifest %s not written (%s); a file lost while the proxy is stopped will not be "
+                       "noticed at the next start", manifest_file, exc.strerror or exc)

@@ -93,7 +93,7 @@ class PolicyHolder:
                 raise
             self._keep(cached)
             for line in self.last_error:
-                logger.error(f"rules not loaded, keeping the last good policy: {line}")
+                logger.error("rules not loaded, keeping the last good policy: %s", line)
 
     def _keep(self, cached: tuple[Fingerprint, Policy]) -> None:
         """Go on with this folder's last good policy (this process enforced it before a script reload)."""
@@ -110,7 +110,7 @@ class PolicyHolder:
                 found = await asyncio.to_thread(snapshot, self.folder)
                 if found is None:
                     if not gone:
-                        logger.warning(f"rules folder {self.folder} is gone; keeping the last good policy")
+                        logger.warning("rules folder %s is gone; keeping the last good policy", self.folder)
                     gone = True
                     continue
                 gone = False
@@ -120,12 +120,12 @@ class PolicyHolder:
                 if self._settle.ready(seen, changed):
                     await self._reload(seen)
                 elif self._settle.first_look:
-                    logger.info(f"rules in {self.folder} changed; reading them once they have been left alone "
-                                f"for {QUIET_SECONDS:g} s")
+                    logger.info("rules in %s changed; reading them once they have been left alone for %g s",
+                                self.folder, QUIET_SECONDS)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:   # the watcher must outlive any surprise
-                logger.error(f"rules watcher: {type(exc).__name__}: {exc}")
+                logger.error("rules watcher: %s: %s", type(exc).__name__, exc)
 
     async def _reload(self, seen: Fingerprint) -> None:
         folder, overrides, directory = self.folder, self.overrides, self.directory
@@ -136,13 +136,13 @@ class PolicyHolder:
             self._seen = seen
             self.last_error = describe_error(exc)
             for line in self.last_error:
-                logger.error(f"rules not reloaded, keeping the last good policy: {line}")
+                logger.error("rules not reloaded, keeping the last good policy: %s", line)
             if self.on_change:
                 self.on_change(self.policy)
             return
         if folder == self.folder and overrides == self.overrides and directory is self.directory:
             self._swap(base, effective, seen)
-            logger.info(f"rules reloaded from {folder} ({self.files} file(s))")
+            logger.info("rules reloaded from %s (%s file(s))", folder, self.files)
             await asyncio.to_thread(self._record, folder, base, confirmed)
         else:
             self._seen = None          # something changed meanwhile: the next poll reloads
@@ -164,7 +164,7 @@ class PolicyHolder:
         effective = await asyncio.to_thread(self._effective, base, wanted, directory)
         if base is self.base and directory is self.directory:
             self.overrides, self.policy = wanted, effective
-            logger.info(f"panel overrides applied: {len(wanted[0])} adjustment(s), {len(wanted[1])} grant(s)")
+            logger.info("panel overrides applied: %s adjustment(s), %s grant(s)", len(wanted[0]), len(wanted[1]))
             if self.on_swap:
                 self.on_swap(effective)
 
@@ -188,7 +188,7 @@ class PolicyHolder:
             base = base.with_directory(directory)
         effective = combine(base, *overrides)
         for line in effective.skipped:
-            overrides_logger.error(f"panel override left out: {line}")
+            overrides_logger.error("panel override left out: %s", line)
         return effective.policy
 
     def _swap(self, base: Policy, effective: Policy, seen: Fingerprint | None) -> None:

@@ -33,9 +33,9 @@ class BodyStreaming:
         self.limit = human.parse_size(value) if value else None
         if value is None:
             return
-        logger.warning(f"stream_large_bodies={value}: Watercooler streams bodies over {value} itself, after "
-                       "each request is decided (mitmproxy's own streaming sends a request body to the site "
-                       "before Watercooler has decided it); mitmproxy's stream_large_bodies is now unset")
+        logger.warning("stream_large_bodies=%s: Watercooler streams bodies over %s itself, after each request is "
+                       "decided (mitmproxy's own streaming sends a request body to the site before Watercooler has "
+                       "decided it); mitmproxy's stream_large_bodies is now unset", value, value)
         self._clearing = True
         try:
             options.update(stream_large_bodies=None)

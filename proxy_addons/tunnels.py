@@ -104,7 +104,7 @@ class TunnelDecider:
         if state is None or state.unavailable or state.connect_host is None:
             return False                            # no CONNECT seen: intercept and decide per request
         if sni and not _same_host(sni, state.connect_host) and not is_address(sni):
-            logger.info(f"SNI {sni!r} differs from CONNECT {state.connect_host!r}: intercepting")
+            logger.info("SNI %r differs from CONNECT %r: intercepting", sni, state.connect_host)
             return False
         unnamed = is_address(state.connect_host)
         if unnamed and not self.no_ca:

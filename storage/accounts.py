@@ -8,6 +8,7 @@ A password an admin set (`must_change_password`) is replaced by its owner at fir
 """
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import datetime
 from functools import cache
@@ -118,10 +119,8 @@ def authenticate(db: Session, name: str, password: str) -> User | None:
     """The active account with this name and password, or None — in about the same time either way."""
     user = find_user(db, name) if len(password) <= MAX_PASSWORD else None
     if user is None:
-        try:
+        with contextlib.suppress(VerificationError):
             _hasher.verify(_dummy_hash(), password[:MAX_PASSWORD])
-        except VerificationError:
-            pass
         return None
     if not user.check_password(password):
         return None

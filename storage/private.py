@@ -8,6 +8,7 @@ and `watercooler proxy`/`panel`/`demo` also narrow the process's umask for what 
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -38,10 +39,8 @@ def private_folder(path: Path) -> Path:
 
 def private_file(path: Path) -> Path:
     """Create `path` empty and 0600 unless it exists (for files a library opens, like SQLite's)."""
-    try:
+    with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
-    except FileExistsError:
-        pass
     return path
 
 

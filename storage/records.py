@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Union
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +35,7 @@ class AttemptRecord:
     count: int = 1
 
 
-Record = Union[MinuteRecord, ChargeRecord, AttemptRecord]
+Record = MinuteRecord | ChargeRecord | AttemptRecord
 
 
 def to_line(batch: str, record: Record) -> dict:

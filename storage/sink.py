@@ -29,6 +29,7 @@ from storage.writer import UsageWriter
 
 log = logging.getLogger("watercooler.storage")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+DEFAULT_TIMEOUTS = DbTimeouts()     # frozen: one instance serves every sink
 SEEN_MINUTES = 5   # remember recent minutes, so a busy page does not queue the same minute 100 times
 
 
@@ -37,7 +38,7 @@ class DatabaseUsageSink:
 
     def __init__(self, url: str | None = None, *, data: Path | None = None, node: str | None = None,
                  zone: str | tzinfo | None = None, max_delay: float = 1.0, max_rows: int = 500,
-                 refresh_every: float = 2.0, timeouts: DbTimeouts = DbTimeouts(),
+                 refresh_every: float = 2.0, timeouts: DbTimeouts = DEFAULT_TIMEOUTS,
                  stall_after: float = STALL_AFTER) -> None:
         self.engine = make_engine(url, timeouts)
         self.spool = Spool((data or data_dir()) / "spool", node or socket.gethostname())

@@ -23,7 +23,6 @@ from storage.quota_cache import QuotaCache
 from storage.quota_reads import used_minutes
 from storage.usage import QuotaCharge
 from tests.support.cli_run import RULES, watercooler
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 from web import create_app
 from web.db import db
 from web.me.overview import overview
@@ -92,7 +91,7 @@ def _explain(url: str, names: list[tuple[str, str]], domains: dict) -> dict:
                       for user, site in names)
     result = watercooler("explain", "--batch", "-", "--db", url, str(RULES), stdin=lines)
     assert result.returncode == 0, result.stderr
-    return {name: json.loads(line) for name, line in zip(names, result.stdout.splitlines())}
+    return {name: json.loads(line) for name, line in zip(names, result.stdout.splitlines(), strict=True)}
 
 
 def test_the_proxy_the_employee_page_and_explain_agree_on_every_site(db_url, tmp_path):

@@ -39,12 +39,14 @@ DEFAULTS: dict[str, Any] = {
     "AUDIT_ADDRESS_DAYS": 90,           # audit addresses, failed sign-in names, request reasons: this long
     "PROXY_ADDRESS": None,              # host:port in /proxy.pac; None: this panel's host, port 8080
     "PAC_DIRECT": [],                   # domains /proxy.pac sends direct, not through the proxy
-    "PROXY_WORKERS": 1,                 # workers per office proxy (`watercooler proxy --workers N`): ports PORT…PORT+N-1
+    # workers per office proxy (`watercooler proxy --workers N`): ports PORT…PORT+N-1
+    "PROXY_WORKERS": 1,
     "PROXY_FALLBACK": None,             # host:port of a second office proxy, tried after the first
     "REMOTE_PROXY": None,               # host:port of the remote endpoint (TLS); None: everyone uses the office proxy
     "REMOTE_FALLBACK": None,            # host:port of a second remote endpoint
     "PAC_OFFICE_NETWORKS": None,        # names of the rules' networks that are the office; None: all of them
-    "DEVICE_WIFI_SSID": None,           # the office Wi-Fi the Apple profile points at the PAC file (unsupervised devices)
+    # the office Wi-Fi the Apple profile points at the PAC file (unsupervised devices)
+    "DEVICE_WIFI_SSID": None,
     "ORGANISATION": None,               # the name on device profiles; None: "Watercooler"
     "PAC_LAST_RESORT": "closed",        # when every proxy fails: "closed" (community sites only) or "DIRECT"
     "CA_CERT": None,                    # the proxy's CA certificate for /ca.pem; None: DATA/proxy/

@@ -91,5 +91,5 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
-        app.logger.exception("unexpected error")
+        app.logger.error("unexpected error", exc_info=error)
         return _render(500, "Internal error", ADVICE[500])

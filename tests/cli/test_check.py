@@ -48,7 +48,8 @@ def test_every_error_is_printed_with_its_place_and_fix(tmp_path):
 
 
 def test_warnings_pass_unless_strict(tmp_path):
-    folder = write_rules(tmp_path, main=HEADER + SITE + "rules:\n  - {name: r, sites: [domain:x.example], action: block}\n")
+    folder = write_rules(tmp_path,
+                         main=HEADER + SITE + "rules:\n  - {name: r, sites: [domain:x.example], action: block}\n")
     result = watercooler("check", str(folder))
     assert result.returncode == 0
     assert result.stdout.splitlines() == [

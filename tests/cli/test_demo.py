@@ -84,7 +84,7 @@ def tour_pages(lines: list[str]) -> list[tuple[str, str, str]]:
 
 
 def test_every_curl_line_of_the_tour_gets_the_page_it_promises(running_demo):
-    process, lines, proxy_port = running_demo
+    _, lines, proxy_port = running_demo
     pages = tour_pages(lines)
     assert [page for page, _, _ in pages] == [story.page for story in STORIES]
     for page, heading, command in pages:

@@ -14,8 +14,10 @@ POLICY = policy.load(RULES)
 
 
 def test_the_moment_is_the_latest_working_afternoon_the_engine_confirms():
-    assert demo_moment(POLICY, datetime(2026, 11, 26, 16, 0, tzinfo=BERLIN)) == datetime(2026, 11, 26, 14, 0, tzinfo=BERLIN)
-    assert demo_moment(POLICY, datetime(2026, 11, 26, 9, 0, tzinfo=BERLIN)) == datetime(2026, 11, 25, 14, 0, tzinfo=BERLIN)
+    assert demo_moment(POLICY, datetime(2026, 11, 26, 16, 0, tzinfo=BERLIN)) == \
+        datetime(2026, 11, 26, 14, 0, tzinfo=BERLIN)
+    assert demo_moment(POLICY, datetime(2026, 11, 26, 9, 0, tzinfo=BERLIN)) == \
+        datetime(2026, 11, 25, 14, 0, tzinfo=BERLIN)
     # A Sunday goes back to Friday; Christmas week skips the holidays (24 and 25 Dec are open to all).
     assert demo_moment(POLICY, datetime(2026, 11, 29, 20, 0, tzinfo=BERLIN)).day == 27
     assert demo_moment(POLICY, datetime(2026, 12, 26, 20, 0, tzinfo=BERLIN)).day == 23
@@ -30,7 +32,8 @@ def test_budgets_make_each_story_what_it_says():
     assert all(minute < moment for minute in minutes)
     for story in STORIES:
         used = len(charges[story.user][2]) if story.used else 0
-        assert POLICY.decide(story.user, story.url, moment, method=story.method, used_minutes=used).action == story.action
+        decided = POLICY.decide(story.user, story.url, moment, method=story.method, used_minutes=used)
+        assert decided.action == story.action
 
 
 def test_curl_lines_are_one_shell_command_each():

@@ -6,8 +6,7 @@ import shutil
 
 import pytest
 
-from tests.support.cli_run import RULES
-from tests.support.cli_run import watercooler as _watercooler
+from tests.support.cli_run import RULES, watercooler as _watercooler
 
 NO_DEFAULT_DB = {"WATERCOOLER_DB": "", "WATERCOOLER_DATA": "/nonexistent/watercooler-data"}
 
@@ -150,7 +149,8 @@ def test_batch_one_decision_per_line_and_errors_named_by_line(tmp_path):
     assert len(out) == 6
     assert (out[0]["action"], out[0]["rule"]) == ("block", "social-budget")
     assert out[1]["line"] == 2 and out[1]["error"].startswith("not JSON")
-    assert out[2] == {"line": 3, "error": "unknown key 'when'; the keys are user, url, at, method, ip, used, continued, no_ca"}
+    assert out[2] == {"line": 3,
+                      "error": "unknown key 'when'; the keys are user, url, at, method, ip, used, continued, no_ca"}
     assert (out[3]["action"], out[3]["rule"]) == ("warn", "video-nudge")
     assert out[4]["line"] == 6 and out[4]["error"].startswith("at: not a date and time: 'later'")
     assert out[5]["line"] == 7 and out[5]["error"].startswith("each line is one JSON object")

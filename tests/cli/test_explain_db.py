@@ -12,7 +12,6 @@ from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.usage import QuotaCharge
 from tests.support.cli_run import RULES, watercooler
-from tests.support.databases import db_url, pg_database  # noqa: F401  (fixtures)
 
 THURSDAY = date(2026, 11, 26)
 AT_UTC = datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc)     # 11:00 in Berlin: work time

@@ -24,9 +24,9 @@ class Running:
         data.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "WATERCOOLER_DATA": str(data)}
         env.pop("WATERCOOLER_RULES", None)
-        self.handle = open(self.output, "wb")
-        self.process = subprocess.Popen([str(WATERCOOLER), *args], cwd=ROOT, env=env, stdout=self.handle,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        with open(self.output, "wb") as output:     # the command writes to its own copy of the descriptor
+            self.process = subprocess.Popen([str(WATERCOOLER), *args], cwd=ROOT, env=env, stdout=output,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
 
     def text(self) -> str:
         return self.output.read_text(errors="replace")
@@ -35,12 +35,11 @@ class Running:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         code = self.process.wait(timeout=20)
-        self.handle.close()
         return code
 
 
 def try_line(running: Running) -> list[str]:
-    line = poll(lambda: next((l for l in running.text().splitlines() if l.startswith("Try it:")), None),
+    line = poll(lambda: next((ln for ln in running.text().splitlines() if ln.startswith("Try it:")), None),
                 timeout=60, what="the 'Try it' line")
     return shlex.split(line.removeprefix("Try it:"))
 

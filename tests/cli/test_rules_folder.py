@@ -28,8 +28,8 @@ def test_loading_the_sample_company():
 
 
 def test_problems_are_printed_like_check_on_stderr(tmp_path, capsys):
-    (tmp_path / "rules.yaml").write_text("version: 1\ntimezone: Europe/Berlin\nrules:\n  - name: x\n    sites: [nowhere]\n"
-                                         "    action: allow\n")
+    (tmp_path / "rules.yaml").write_text("version: 1\ntimezone: Europe/Berlin\nrules:\n"
+                                         "  - name: x\n    sites: [nowhere]\n    action: allow\n")
     assert rules_folder.load(args_for(str(tmp_path)), "explain") is None
     out, err = capsys.readouterr()
     assert out == ""

@@ -7,7 +7,8 @@ from policy.overrides import Adjustment, Grant
 from tests.support.proxy_env import TEST_RULES, write_rules
 
 AT = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
-RULES = TEST_RULES.replace("  comms: {members: [carol]}\n", "  comms: {members: [carol]}\n  staff: {members: [dave]}\n") \
+RULES = TEST_RULES.replace("  comms: {members: [carol]}\n",
+                           "  comms: {members: [carol]}\n  staff: {members: [dave]}\n") \
     .replace("  - name: video-nudge\n", "  - name: staff-video\n    who: [group:staff]\n    sites: [youtube]\n"
              "    action: warn\n    adjustable: {action: [warn, block]}\n  - name: video-nudge\n")
 LATER = datetime(2026, 11, 26, 11, 0, tzinfo=timezone.utc)

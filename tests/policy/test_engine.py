@@ -247,7 +247,8 @@ default: allow
 people = st.sampled_from([None, "alice", "bob", "cleo", "dave", "erin", "zed"])
 urls = st.sampled_from([FB, "https://static.fbcdn.net/x.js", "https://www.linkedin.com/", "https://youtube.com/",
                         "https://vimeo.com/", "https://forum.corp.example/", "https://example.org/"])
-moments = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(timezone.utc))
+moments = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31),
+                       timezones=st.just(timezone.utc))
 
 
 @settings(max_examples=150, deadline=None)

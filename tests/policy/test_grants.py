@@ -76,5 +76,5 @@ def test_narrowing_the_bound_leaves_a_longer_running_grant_out_of_the_effective_
 def test_a_default_block_with_no_rule_is_nothing_a_manager_may_open(tmp_path):
     strict = policy.load(write_rules(tmp_path, main=with_header(CATALOGUE + RULES.replace(
         "  - {name: everyone-else, sites: [category:social], action: block}\n", "default: block\n"))))
-    with pytest.raises(ValueError, match="no rule lets managers grant facebook to zed: .* default blocks it"):
+    with pytest.raises(ValueError, match=r"no rule lets managers grant facebook to zed: .* default blocks it"):
         strict.grant_bound("zed", "facebook")

@@ -46,7 +46,7 @@ def test_conditional_or_narrower_earlier_rules_do_not_shadow(tmp_path):
 
 
 def test_group_members_and_includes_are_covered(tmp_path):
-    found, main = lint(tmp_path, "rules:" + USE_ALL + """
+    found, _ = lint(tmp_path, "rules:" + USE_ALL + """
   - {name: staff-li, who: [group:staff], sites: [linkedin], action: block}
   - {name: bob-li, who: [user:bob, group:marketing], sites: [domain:www.linkedin.com], action: allow}
 """)

@@ -88,7 +88,8 @@ def claims(sentence: str, today: date, exceptions: set[date]) -> list[datetime]:
         if part.startswith("at other times"):
             continue
         part = part.replace("every day ", "Mon–Sun ", 1) if part.startswith("every day ") else part
-        weekdays = re.match(r"^((?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)(?:(?:–|, )(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun))*) (.*)$", part)
+        day = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+        weekdays = re.match(rf"^({day}(?:(?:–|, ){day})*) (.*)$", part)
         if weekdays:
             names, times = weekdays.groups()
             if "–" in names:
@@ -146,11 +147,12 @@ def generated(windows_of, shapes, default) -> Policy:
                           quota=20 if action == "quota" else None, per=per,
                           remember=30 if action == "warn" else None))
     return Policy.from_doc(doc(sites=[site("facebook", "facebook.com")], groups=[group("mine", ["alice"])],
-                               schedules=[schedule(name, *ws) for name, ws in zip(names, windows_of)],
+                               schedules=[schedule(name, *ws) for name, ws in zip(names, windows_of, strict=True)],
                                rules=rules, default=default))
 
 
-@settings(max_examples=int(__import__('os').environ.get('OPENINGS_EXAMPLES', 60)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(__import__('os').environ.get('OPENINGS_EXAMPLES', 60)), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(schedule_sets, rule_shapes, st.sampled_from(["allow", "block"]), st.sampled_from(["alice", "bob", None]),
        st.datetimes(datetime(2026, 11, 20), datetime(2026, 12, 31)), st.sampled_from(["GET", "POST"]))
 def test_every_named_opening_is_confirmed_by_the_engine(windows_of, shapes, default, user, moment, method):

@@ -11,7 +11,8 @@ def test_error_and_warning_lines():
     warning = Problem.at(Source("r.yaml", 3, 1), "site 'x' is not used by any rule", severity="warning")
     assert str(warning) == "r.yaml:3:1: warning: site 'x' is not used by any rule"
     assert error.is_error and not warning.is_error
-    assert str(Problem("rules", 0, 0, "no such file or folder", "check the path")) == "rules: no such file or folder; check the path"
+    assert str(Problem("rules", 0, 0, "no such file or folder", "check the path")) == \
+        "rules: no such file or folder; check the path"
 
 
 def test_policy_error_sorts_and_deduplicates():

@@ -30,8 +30,10 @@ def test_sentences_per_action():
         "LinkedIn is read-only for you: reading is fine")
     assert reason("warn", rule("r", ["x"], "warn"), "YouTube", True, "allow", "") == \
         "YouTube is best in small doses at work; continue if you need it."
-    assert reason("allow", rule("r", ["x"], "warn"), "YouTube", True, "allow", "") == "You chose to continue to YouTube."
-    assert reason("allow", None, "example.org", False, "allow", "") == "example.org is not a social site, so it is not limited."
+    assert reason("allow", rule("r", ["x"], "warn"), "YouTube", True, "allow", "") == \
+        "You chose to continue to YouTube."
+    assert reason("allow", None, "example.org", False, "allow", "") == \
+        "example.org is not a social site, so it is not limited."
     assert reason("block", None, "Facebook", True, "block", "") == "Facebook is closed to you now."
 
 

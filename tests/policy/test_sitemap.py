@@ -24,7 +24,8 @@ def test_a_domain_matches_itself_and_its_subdomains_only():
 
 def test_the_most_specific_domain_names_the_site():
     match = MAP.match("x.work.facebook.com")
-    assert (match.key, match.label, match.internal, match.category) == ("workplace", "Workplace", True, "internal-social")
+    assert (match.key, match.label, match.internal, match.category) == \
+        ("workplace", "Workplace", True, "internal-social")
     assert match.mask == 0b10 | 0b10000          # the workplace rules, and the `domain:facebook.com` rules
 
 

@@ -42,7 +42,7 @@ def test_day_specs(spec, days):
 
 @pytest.mark.parametrize("spec", ["", [], " ", [""]])
 def test_empty_days(spec):
-    with pytest.raises(Invalid, match="^empty days$"):
+    with pytest.raises(Invalid, match=r"^empty days$"):
         parse_days(spec)
 
 

@@ -38,7 +38,8 @@ def test_except_and_read_only_words():
 
 
 def test_warn_words():
-    assert SAMPLE.decide("zed", "https://youtube.com/", AFTERNOON).trace[-1].why.endswith("warn: not continued yet → warn")
+    assert SAMPLE.decide("zed", "https://youtube.com/", AFTERNOON).trace[-1].why.endswith(
+        "warn: not continued yet → warn")
     assert SAMPLE.decide("zed", "https://youtube.com/", AFTERNOON, continued=True).trace[-1].why.endswith(
         "warn: continued → allow")
 

@@ -110,7 +110,8 @@ def test_check_warns_when_everyone_may_open_addresses_that_some_rule_limits(tmp_
 
     folder = write_rules(tmp_path, main=with_header(RULES + "unnamed: allow\n"))
     assert [w for w in warnings(folder) if "unnamed" in w] == [
-        f"{place(folder / 'main.yaml', 'unnamed: allow')[:-2]}:10: warning: 'unnamed' lets everyone open bare addresses, so without "
+        f"{place(folder / 'main.yaml', 'unnamed: allow')[:-2]}:10: warning: "
+        "'unnamed' lets everyone open bare addresses, so without "
         "the CA people reach by address what rule 'social-budget' closes to them; use 'unnamed: unrestricted' "
         "(the default), or list who may: {allow: [group:NAME]}"]
 

@@ -32,7 +32,7 @@ def plain_flow(host: str, method: str = "GET"):
 
 
 def test_requests_are_decided_on_their_headers(tctx):
-    context, addon = tctx
+    _, addon = tctx
     blocked = plain_flow("www.facebook.com")
     addon.requestheaders(blocked)
     assert blocked.response.status_code == 403 and blocked.metadata["watercooler"] == "block"

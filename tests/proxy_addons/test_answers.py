@@ -46,8 +46,8 @@ def test_a_pages_own_request_gets_json_and_a_navigation_a_page():
     decision = SimpleNamespace(site="facebook", rule="r", rule_action="block", action="block", reason="Closed.",
                                message=None, until=None, opens=datetime(2026, 11, 26, 11, tzinfo=timezone.utc),
                                quota=None, alternatives=(), bundle=False)
-    page = PageContext(SimpleNamespace(timezone="Europe/Berlin", sites={}), datetime(2026, 11, 26, 9, tzinfo=timezone.utc),
-                       None, "www.facebook.com")
+    page = PageContext(SimpleNamespace(timezone="Europe/Berlin", sites={}),
+                       datetime(2026, 11, 26, 9, tzinfo=timezone.utc), None, "www.facebook.com")
     for headers in ({"sec-fetch-mode": "cors", "sec-fetch-dest": "empty", "accept": "*/*"},
                     {"sec-fetch-mode": "same-origin", "accept": "text/html"},
                     {"accept": "application/json"}):

@@ -17,7 +17,8 @@ PROXY_OPTIONS = {"watercooler_test_clock": "2026-11-26T12:59:00+01:00x15"}
 
 
 def test_tunnels_and_websockets_allowed_until_a_boundary_are_closed_at_it(env):
-    tunnel = keep_alive_tunnel(env.port, "www.facebook.com", env.pki.ca_pem)   # lunch: tunnelled, the origin's certificate
+    # lunch: tunnelled, with the origin's certificate
+    tunnel = keep_alive_tunnel(env.port, "www.facebook.com", env.pki.ca_pem)
     websocket = WsClient(env.port, "www.instagram.com")
     assert websocket.status == 101
     websocket.send("still lunch?")
@@ -38,7 +39,8 @@ def test_tightened_rules_close_the_tunnels_and_websockets_they_no_longer_allow(t
 
     env = start_env(tmp_path)                                       # Thursday 10:00: Instagram is allowed
     try:
-        tunnel = keep_alive_tunnel(env.port, "www.instagram.com", env.pki.ca_pem)        # a plain tunnel, the origin's certificate
+        # a plain tunnel, with the origin's certificate
+        tunnel = keep_alive_tunnel(env.port, "www.instagram.com", env.pki.ca_pem)
         websocket = WsClient(env.port, "www.instagram.com")
         assert websocket.status == 101
         untouched = keep_alive_tunnel(env.port, "www.example.org", env.pki.ca_pem)

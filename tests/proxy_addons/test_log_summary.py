@@ -74,11 +74,11 @@ def test_on_the_proxy_loop_the_count_arrives_when_the_interval_ends_without_anot
         handler = Lines()
         root.addHandler(handler)
         try:
-            (summariser,) = [s for s in install(interval=0.2) if s.handler is handler]
+            (_summariser,) = [s for s in install(interval=0.2) if s.handler is handler]
             logger = logging.getLogger("test.log_summary.mitmproxy")      # as mitmproxy.proxy.server logs it
             logger.setLevel(logging.INFO)
             for port in range(20):
-                logger.info(f"Client closed connection before completing request headers: b'GET /{port}'")
+                logger.info(f"Client closed connection before completing request headers: b'GET /{port}'")  # noqa: G004  (as mitmproxy logs it)
             assert len(handler.lines) == 1
             for _ in range(100):
                 if len(handler.lines) == 2:

@@ -115,8 +115,8 @@ def test_read_only_refusal_leads_back_to_the_page_and_answers_scripts_in_json(en
 
 def test_a_foreign_referer_is_not_a_way_back():
     policy = SimpleNamespace(timezone="Europe/Berlin", sites={"linkedin": SimpleNamespace(label="LinkedIn")},
-                             site_for_host=lambda host: SimpleNamespace(name="linkedin") if host.endswith("linkedin.com")
-                             else None)
+                             site_for_host=lambda host: (SimpleNamespace(name="linkedin")
+                                                         if host.endswith("linkedin.com") else None))
     page = PageContext(policy, datetime(2026, 11, 26, 9, tzinfo=timezone.utc), None, "www.linkedin.com")
     decision = SimpleNamespace(site="linkedin", rule="r", rule_action="read-only", action="block", reason="r",
                                message=None, until=None, opens=None, quota=None, alternatives=(), bundle=False)

@@ -41,7 +41,7 @@ def test_at_start_the_wait_ends_when_the_files_settle_or_fails_when_they_keep_ch
     assert wait_until_settled(str(folder)) == fingerprint(str(folder))
     assert time.monotonic() - started < 3 and settled_now(str(folder))
     (folder / "policy.yaml").write_text("version: 1\n")
-    with pytest.raises(PolicyError, match="files kept changing for 0.3 s"):
+    with pytest.raises(PolicyError, match=r"files kept changing for 0\.3 s"):
         wait_until_settled(str(folder), limit=0.3)
 
 

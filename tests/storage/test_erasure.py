@@ -39,9 +39,9 @@ def test_inside_an_erasure_who_and_where_change_and_records_go(usage_engine):
                                     {"id": 999}])
 def test_even_an_erasure_cannot_rewrite_what_happened_or_when(usage_engine, change):
     _add(usage_engine)
-    with pytest.raises(DBAPIError, match="append-only"):
-        with write_connection(usage_engine) as conn, conn.begin(), erasing_audit(conn, "test"):
-            conn.execute(update(AuditRecord).values(**change))
+    with pytest.raises(DBAPIError, match="append-only"), write_connection(usage_engine) as conn, conn.begin(), \
+            erasing_audit(conn, "test"):
+        conn.execute(update(AuditRecord).values(**change))
     with usage_engine.connect() as conn:
         assert conn.execute(select(AuditRecord.action, AuditRecord.at)).one() == ("adjustment changed", AT)
 
@@ -61,11 +61,11 @@ def test_another_transaction_never_sees_the_door_open(pg_url):
     upgrade(engine)
     _add(engine)
     try:
-        with write_connection(engine) as conn, conn.begin(), erasing_audit(conn, "test"):
-            with engine.connect() as other, other.begin():
-                assert other.scalar(select(func.count()).select_from(AuditErasure)) == 0
-                with pytest.raises(DBAPIError, match="append-only"):
-                    other.execute(delete(AuditRecord))
+        with write_connection(engine) as conn, conn.begin(), erasing_audit(conn, "test"), \
+                engine.connect() as other, other.begin():
+            assert other.scalar(select(func.count()).select_from(AuditErasure)) == 0
+            with pytest.raises(DBAPIError, match="append-only"):
+                other.execute(delete(AuditRecord))
     finally:
         engine.dispose()
 

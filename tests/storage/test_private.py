@@ -72,7 +72,8 @@ def test_every_file_the_proxy_and_panel_create_is_owner_only(tmp_path):
         poll(lambda: port_open(proxy_port) or proxy.poll() is not None, timeout=60, what="the proxy to listen")
         assert proxy.poll() is None
         with socket.create_connection(("127.0.0.1", proxy_port), timeout=10) as conn:
-            conn.sendall(b"GET http://www.facebook.com/ HTTP/1.1\r\nHost: www.facebook.com\r\nConnection: close\r\n\r\n")
+            conn.sendall(b"GET http://www.facebook.com/ HTTP/1.1\r\nHost: www.facebook.com\r\n"
+                         b"Connection: close\r\n\r\n")
             assert conn.recv(65536).startswith(b"HTTP/1.1 ")
         poll(lambda: _migrated(data / "watercooler.db") and list(data.glob("spool/*/health.json")), timeout=30,
              what="the database and the spool's health report")

@@ -2,6 +2,8 @@
 count and one quota, and a database outage under steady traffic loses and doubles nothing."""
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from sqlalchemy import func, select
 
@@ -96,7 +98,7 @@ def test_a_database_outage_under_steady_traffic_loses_and_doubles_nothing(db_url
             env.stop()                        # SIGTERM: whatever is still spooled goes in now
     minutes = [m for (m,) in sorted_rows(db_url, ActiveMinute.minute)]
     assert len(minutes) >= 3
-    assert [(b - a).total_seconds() for a, b in zip(minutes, minutes[1:])] == [60.0] * (len(minutes) - 1)
+    assert [(b - a).total_seconds() for a, b in pairwise(minutes)] == [60.0] * (len(minutes) - 1)
     engine = make_engine(db_url)
     with engine.connect() as conn:
         assert conn.scalar(select(func.sum(Attempt.count))) == blocked[0]       # every block, exactly once

@@ -5,9 +5,6 @@ import socket
 import ssl
 import time
 from collections.abc import Callable
-from typing import TypeVar
-
-T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -35,7 +32,7 @@ def _bindable(port: int) -> bool:
         return True
 
 
-def poll(condition: Callable[[], T], timeout: float = 10.0, interval: float = 0.02,
+def poll[T](condition: Callable[[], T], timeout: float = 10.0, interval: float = 0.02,
          what: str = "the condition") -> T:
     """Call `condition` until it returns something truthy; fail with `what` after `timeout` seconds."""
     deadline = time.monotonic() + timeout

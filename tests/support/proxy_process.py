@@ -48,15 +48,15 @@ class ProxyProcess:
                 continue
             for one in (value if isinstance(value, list) else [value]):
                 args += ["--set", f"{name}={one}"]
-        self._log = open(self.log_path, "wb")
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_PROXY": "", "no_proxy": ""}
         if program == "watercooler":      # usage in SQLite in the test's own folder, unless told otherwise
             env.setdefault("WATERCOOLER_DATA", str(workdir / "data"))
 
         def lower_open_files() -> None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
-        self.process = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, cwd=REPO, env=env,
-                                        start_new_session=True, preexec_fn=lower_open_files if open_files else None)
+        with open(self.log_path, "wb") as log:     # mitmdump writes to its own copy of the descriptor
+            self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env,
+                                            start_new_session=True, preexec_fn=lower_open_files if open_files else None)
         try:
             poll(lambda: self.process.poll() is not None or (port_open(self.port) and ready_line in self.log()),
                  timeout=30, what=f"mitmdump on port {self.port} to be ready")
@@ -92,4 +92,3 @@ class ProxyProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self._log.close()

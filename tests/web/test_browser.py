@@ -128,7 +128,8 @@ def test_the_browser_runs_no_inline_script(context, panel):
     """The CSP blocks inline script: a page that carried one would report a violation."""
     page = context.new_page()
     violations: list[str] = []
-    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on("console", lambda message: (violations.append(message.text)
+                                        if "Content Security Policy" in message.text else None))
     sign_in(page, panel, "ada")
     page.goto(panel + "/admin/accounts")
     assert violations == []
@@ -189,10 +190,12 @@ def test_team_usage_on_a_phone_and_a_desktop(app, browser, panel):
     from web.db import db
     app.config["MIN_GROUP_SIZE"] = 1   # the layout with every cell shown; hidden cells: tests/web/manager
     with app.app_context():
+        def at(date: int, hour: int, minute: int) -> datetime:
+            return datetime(2026, 11, date, hour, minute, tzinfo=timezone.utc)
         for day in range(3):
-            db().add_all(minutes("erin", "facebook", "external-social", datetime(2026, 11, 23 + day, 11, 5, tzinfo=timezone.utc), 25)
-                         + minutes("bob", "forum", "internal-social", datetime(2026, 11, 16 + day, 7, 30, tzinfo=timezone.utc), 20)
-                         + minutes("bob", "forum", "internal-social", datetime(2026, 11, 23 + day, 7, 30, tzinfo=timezone.utc), 35))
+            db().add_all(minutes("erin", "facebook", "external-social", at(23 + day, 11, 5), 25)
+                         + minutes("bob", "forum", "internal-social", at(16 + day, 7, 30), 20)
+                         + minutes("bob", "forum", "internal-social", at(23 + day, 7, 30), 35))
         db().commit()
     for name, viewport in (("team-usage", DESKTOP), ("team-usage-phone", PHONE)):
         context = browser.new_context(viewport=viewport)

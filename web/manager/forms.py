@@ -38,7 +38,8 @@ def adjust_form(tunable: Tunable, formdata=None, values: dict | None = None) -> 
     form.when.choices = [(name, name) for name in bounds.when or ()]
     if bounds.minutes:
         low, high = bounds.minutes
-        form.minutes.label.text = f"Minutes a {tunable.rule.quota.per if tunable.rule.quota else 'day'} ({low} to {high})"
+        per = tunable.rule.quota.per if tunable.rule.quota else "day"
+        form.minutes.label.text = f"Minutes a {per} ({low} to {high})"
         form.minutes.render_kw = {"inputmode": "numeric"}
     return form
 

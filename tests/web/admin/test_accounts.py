@@ -77,9 +77,12 @@ def test_role_and_access_changes_take_effect_and_are_audited(app, client, auth):
     assert other.get("/me/account").status_code == 302  # ...for good: re-enabling revives no old cookie
     history = [a for a in _audit(app) if a[1] == "account changed"]
     assert history == [
-        ("ada", "account changed", "account:erin", {"role": "employee", "active": True}, {"role": "manager", "active": True}),
-        ("ada", "account changed", "account:erin", {"role": "manager", "active": True}, {"role": "manager", "active": False}),
-        ("ada", "account changed", "account:erin", {"role": "manager", "active": False}, {"role": "employee", "active": True}),
+        ("ada", "account changed", "account:erin",
+         {"role": "employee", "active": True}, {"role": "manager", "active": True}),
+        ("ada", "account changed", "account:erin",
+         {"role": "manager", "active": True}, {"role": "manager", "active": False}),
+        ("ada", "account changed", "account:erin",
+         {"role": "manager", "active": False}, {"role": "employee", "active": True}),
     ]
 
 
@@ -118,7 +121,8 @@ def test_an_admin_lifts_a_throttle_strangers_caused_and_it_is_audited(app, clien
     page = client.get(f"/admin/accounts/{erin}").get_data(as_text=True)
     assert "10.0.0.66" in page and "Lift sign-in throttle" in page
     assert client.post(f"/admin/accounts/{erin}/throttle").status_code == 400   # no form token: nothing lifted
-    assert post_form(client, f"/admin/accounts/{erin}", {}, action=f"/admin/accounts/{erin}/throttle").status_code == 302
+    lifted = post_form(client, f"/admin/accounts/{erin}", {}, action=f"/admin/accounts/{erin}/throttle")
+    assert lifted.status_code == 302
     assert "None counted now." in client.get(f"/admin/accounts/{erin}").get_data(as_text=True)
     lifted = [a for a in _audit(app) if a[1] == "sign-in throttle lifted"]
     assert lifted == [("ada", "sign-in throttle lifted", "account:erin",

@@ -33,7 +33,8 @@ def test_admins_see_who_changed_what_from_where(app, client, auth):
     auth.login("ada")
     page = _text(client.get("/admin/audit"))
     assert re.search(r"\(not signed in\) sign-in failed account:erin — → why: wrong name or password; "
-                     r"more in this burst are counted until: 20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00 127\.0\.0\.1", page), page
+                     r"more in this burst are counted until: 20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00 127\.0\.0\.1",
+                     page), page
 
 
 def test_an_adjustment_rolls_back_to_its_previous_value_and_that_is_recorded(app, client, auth):

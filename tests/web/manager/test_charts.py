@@ -18,7 +18,8 @@ def test_heat_cells_shade_by_value():
     heat = [[0] * 24 for _ in range(7)]
     heat[0][12] = 10
     heat[1][9] = 5
-    cells = {cell.title: round(cell.opacity, 2) for cell in heat_cells(heat, ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])}
+    days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    cells = {cell.title: round(cell.opacity, 2) for cell in heat_cells(heat, days)}
     assert len(cells) == 168
     assert cells["Mon 12:00–12:59: 10 min"] == 1.0 and cells["Tue 09:00–09:59: 5 min"] == 0.54
     assert cells["Wed 03:00–03:59: 0 min"] == 0.04

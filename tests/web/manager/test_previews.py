@@ -44,7 +44,7 @@ def _audited(app, action: str) -> list[AuditRecord]:
 
 
 def test_a_count_under_the_minimum_says_fewer_than_five(team_app, team_auth, team_client):
-    _peaks(team_app, dict(zip(SIX, (3, 8, 12, 20, 25, 29))))
+    _peaks(team_app, dict(zip(SIX, (3, 8, 12, 20, 25, 29), strict=True)))
     team_auth.login("carol")
     assert "would have affected 6 people in marketing" in _text(_preview(team_client, 0))
     assert "would have affected 5 people in marketing" in _text(_preview(team_client, 5))
@@ -53,7 +53,7 @@ def test_a_count_under_the_minimum_says_fewer_than_five(team_app, team_auth, tea
 
 
 def test_thirty_previews_meet_the_limit_and_each_is_audited(team_app, team_auth, team_client):
-    _peaks(team_app, dict(zip(SIX, (3, 8, 12, 20, 25, 29))))
+    _peaks(team_app, dict(zip(SIX, (3, 8, 12, 20, 25, 29), strict=True)))
     team_auth.login("carol")
     answers = [_preview(team_client, minutes) for minutes in range(30)]
     assert [a.status_code for a in answers] == [200] * 10 + [429] * 20
@@ -70,7 +70,7 @@ def test_thirty_previews_meet_the_limit_and_each_is_audited(team_app, team_auth,
 
 
 def test_a_preview_of_last_week_does_not_change_when_the_group_does(team_app, team_rules, team_auth, team_client):
-    _peaks(team_app, dict(zip(SIX, (3, 8, 12, 20, 25, 29))) | {"frank": 60})
+    _peaks(team_app, dict(zip(SIX, (3, 8, 12, 20, 25, 29), strict=True)) | {"frank": 60})
     team_auth.login("carol")
     before = _text(_preview(team_client, 4))
     change_marketing(team_app, team_client, team_rules, [person for person in SIX if person != "paul"] + ["frank"])

@@ -74,7 +74,7 @@ def test_two_managers_saving_one_limit_at_once_while_a_proxy_writes_usage(db_url
                 pages = {"carol": carol.get("/team/").text, "ada": ada.get("/team/").text}
                 start, answers = threading.Barrier(2), {}
 
-                def save(name, client, minutes):
+                def save(name, client, minutes, pages=pages, start=start, answers=answers):   # this round's
                     data = _form_data(pages[name], BUDGET, {"minutes": str(minutes)})
                     start.wait(timeout=10)
                     answers[name] = client.post("/team/apply", data=data)

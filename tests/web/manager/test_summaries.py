@@ -61,7 +61,7 @@ def test_a_week_sums_the_group_only_by_site_category_and_local_hour(session):
 def test_a_site_day_from_four_people_of_six_is_hidden_and_left_out_of_every_total(session):
     record_groups(session, {"marketing": set(SIX)}, LONG_AGO)
     tuesday_10 = utc(2026, 11, 24, 9, 0)
-    for person, used in zip(SIX[:4], (7, 11, 13, 17)):   # 48 minutes of Facebook from 4 people
+    for person, used in zip(SIX[:4], (7, 11, 13, 17), strict=True):   # 48 minutes of Facebook from 4 people
         session.add_all(minutes(person, "facebook", "external-social", tuesday_10 + timedelta(hours=3), used))
     for person in SIX[1:]:                                 # and on Wednesday 5 people, 6 minutes each
         session.add_all(minutes(person, "facebook", "external-social", tuesday_10 + timedelta(days=1), 6))

@@ -23,7 +23,6 @@ def _text(response) -> str:
 def _post(client, step: str, key: str, **fields):
     """Post one tunable's form as the /team/ page shows it now (its CSRF token and version), with `fields`."""
     page = client.get("/team/").get_data(as_text=True)
-    prefix = key.replace("/", "_")
     return client.post(f"/team/{step}", data=_form_data(page, key, fields))
 
 

@@ -253,7 +253,7 @@ def test_two_managers_deciding_one_request_at_once_decide_it_once(db_url, tmp_pa
             request_id = max(int(found) for found in re.findall(r'action="/requests/(\d+)"', inbox))
             start, answers = threading.Barrier(2), {}
 
-            def decide(name, client, button):
+            def decide(name, client, button, request_id=request_id, start=start, answers=answers):   # this round's
                 token = form_token(client.get("/requests/").text)
                 start.wait(timeout=10)
                 answers[name] = client.post(f"/requests/{request_id}", data={
