@@ -1,1 +1,1 @@
-"""mitmproxy addons that enforce the policy at the network edge."""
+"""The Watercooler mitmproxy addon (addon.py, one addon on purpose) and the parts it enforces the policy with."""

@@ -1,4 +1,4 @@
-"""Admins' pages: accounts (and, as it grows, policy status and audit)."""
+"""Admins' pages: accounts, the audit trail (with rollback of an adjustment) and the status page."""
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -1,4 +1,4 @@
-"""The signed-in person's own pages: their account (and, as it grows, their policy and usage)."""
+"""The signed-in person's own pages: what they may use now, their week's usage and requests; their account."""
 from flask import Blueprint
 
 bp = Blueprint("me", __name__, url_prefix="/me")
