@@ -14,6 +14,8 @@ from typing import Any
 
 from mitmproxy.proxy.mode_specs import ProxyMode, RegularMode
 
+from proxy_addons.log_summary import DISTINCT
+
 logger = logging.getLogger("watercooler")
 
 # option -> why it is refused and what to do instead (only when set to a non-empty value)
@@ -64,6 +66,6 @@ def safe_values(options: Any, updated: set[str]) -> dict[str, Any]:
     changes = {}
     for name, (safe, why) in OVERRIDDEN.items():
         if name in updated and name in options and getattr(options, name) != safe:
-            logger.warning("%s=%s is switched to %s: %s", name, getattr(options, name), safe, why)
+            logger.warning("%s=%s is switched to %s: %s", name, getattr(options, name), safe, why, extra=DISTINCT)
             changes[name] = safe
     return changes

@@ -11,6 +11,8 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from proxy_addons.log_summary import DISTINCT
+
 logger = logging.getLogger("watercooler")
 
 
@@ -35,7 +37,8 @@ def failsafe(what: str, fail_open: bool) -> Iterator[Failure]:
 def report(what: str, exc: Exception, fail_open: bool) -> bool:
     """Log a failed decision; True when it is to be let through (`watercooler_fail=open`)."""
     if fail_open:
-        logger.warning("FAIL-OPEN: letting %s through undecided: %s: %s", what, type(exc).__name__, exc)
+        logger.warning("FAIL-OPEN: letting %s through undecided: %s: %s", what, type(exc).__name__, exc,
+                       extra=DISTINCT)
     else:
-        logger.error("policy unavailable for %s: %s: %s", what, type(exc).__name__, exc)
+        logger.error("policy unavailable for %s: %s: %s", what, type(exc).__name__, exc, extra=DISTINCT)
     return fail_open

@@ -22,6 +22,7 @@ from mitmproxy import ctx, http
 from mitmproxy.utils import asyncio_utils
 
 from proxy_addons import answers, pages
+from proxy_addons.log_summary import DISTINCT
 
 MARK = "watercooler"
 RESTORE_POLL_SECONDS = 1.0
@@ -69,7 +70,7 @@ class WatercoolerGuard:
 
     def http_connect(self, flow: http.HTTPFlow) -> None:
         if flow.response is None and MARK not in flow.metadata:
-            logger.error("Watercooler addon is not loaded: refusing CONNECT (%s)", self._why())
+            logger.error("Watercooler addon is not loaded: refusing CONNECT (%s)", self._why(), extra=DISTINCT)
             flow.response = pages.plain_response(503, "Watercooler's policy is unavailable")
 
     def requestheaders(self, flow: http.HTTPFlow) -> None:
@@ -81,7 +82,7 @@ class WatercoolerGuard:
 
     def request(self, flow: http.HTTPFlow) -> None:
         if flow.response is None and MARK not in flow.metadata:
-            logger.error("Watercooler addon is not loaded: refusing the request (%s)", self._why())
+            logger.error("Watercooler addon is not loaded: refusing the request (%s)", self._why(), extra=DISTINCT)
             flow.response = answers.unavailable(flow.request.host)
 
     def websocket_message(self, flow: http.HTTPFlow) -> None:

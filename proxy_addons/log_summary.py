@@ -7,9 +7,11 @@ interval goes out in full, traceback included; repeats within the interval are c
 ends one line says how many there were ("… and 1,234 more like it in the last 10 s: …").
 
 A kind is the logger, the level, the message template (before its % arguments) and, for exceptions,
-their type and errno. The filter applies to warnings, errors and records with a traceback, to records
-logged with `extra={"summarise": True}` (per-connection notices such as refused connections), and to
-mitmproxy's per-connection notices listed in `PER_CONNECTION` (by their fixed beginning).
+their type and errno; a record logged with `extra=DISTINCT` is a kind by its whole message, for lines
+whose arguments are the trouble itself (each line of a rules error, each switched option). The filter
+applies to warnings, errors and records with a traceback, to records logged with
+`extra={"summarise": True}` (per-connection notices such as refused connections), and to mitmproxy's
+per-connection notices listed in `PER_CONNECTION` (by their fixed beginning).
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from mitmproxy.log import MitmLogHandler
 INTERVAL = 10.0
 # mitmproxy logs these once per connection, with the connection's bytes in them: a flood of
 # half-sent requests (each closed at its deadline) would otherwise print one line each.
+DISTINCT = {"distinct": True}
 PER_CONNECTION = ("Client closed connection before completing request headers",)
 
 
@@ -122,7 +125,7 @@ def install(interval: float = INTERVAL) -> list[Summariser]:
 
 def _kind(record: logging.LogRecord) -> tuple:
     exc = record.exc_info[1] if record.exc_info else None
-    template = str(record.msg)
+    template = record.getMessage() if getattr(record, "distinct", False) else str(record.msg)
     template = next((start for start in PER_CONNECTION if template.startswith(start)), template)
     return (record.name, record.levelno, template, type(exc).__name__ if exc else None, getattr(exc, "errno", None))
 

@@ -21,6 +21,7 @@ from typing import Any
 from policy import manifest
 from policy.effective import combine
 from policy.engine import Policy
+from proxy_addons.log_summary import DISTINCT
 from proxy_addons.rules_gate import load_checked, record_good
 from proxy_addons.rules_settle import (
     QUIET_SECONDS,
@@ -93,7 +94,7 @@ class PolicyHolder:
                 raise
             self._keep(cached)
             for line in self.last_error:
-                logger.error("rules not loaded, keeping the last good policy: %s", line)
+                logger.error("rules not loaded, keeping the last good policy: %s", line, extra=DISTINCT)
 
     def _keep(self, cached: tuple[Fingerprint, Policy]) -> None:
         """Go on with this folder's last good policy (this process enforced it before a script reload)."""
@@ -136,7 +137,7 @@ class PolicyHolder:
             self._seen = seen
             self.last_error = describe_error(exc)
             for line in self.last_error:
-                logger.error("rules not reloaded, keeping the last good policy: %s", line)
+                logger.error("rules not reloaded, keeping the last good policy: %s", line, extra=DISTINCT)
             if self.on_change:
                 self.on_change(self.policy)
             return
@@ -188,7 +189,7 @@ class PolicyHolder:
             base = base.with_directory(directory)
         effective = combine(base, *overrides)
         for line in effective.skipped:
-            overrides_logger.error("panel override left out: %s", line)
+            overrides_logger.error("panel override left out: %s", line, extra=DISTINCT)
         return effective.policy
 
     def _swap(self, base: Policy, effective: Policy, seen: Fingerprint | None) -> None:

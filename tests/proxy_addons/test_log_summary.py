@@ -7,7 +7,7 @@ import logging
 
 from mitmproxy.log import MitmLogHandler
 
-from proxy_addons.log_summary import Summariser, install
+from proxy_addons.log_summary import DISTINCT, Summariser, install
 
 
 class Lines(MitmLogHandler):      # a handler of mitmproxy's, as its terminal log is
@@ -39,6 +39,24 @@ def test_repeated_accept_failures_are_one_traceback_and_one_count():
         assert handler.lines[2] == ("ERROR … and 999 more like it in the last 10 s: Unhandled error in task. "
                                     "(OSError: [Errno 24] Too many open files)")
         assert handler.lines[3].startswith("ERROR Unhandled error in task.\nOSError")
+    finally:
+        logger.removeHandler(handler)
+
+
+def test_lines_whose_arguments_are_the_trouble_each_go_out_in_full():
+    handler = Lines()
+    handler.addFilter(Summariser(handler, interval=10, clock=lambda: 0.0))
+    logger = logging.getLogger("test.log_summary.rules")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        for line in ("rules.yaml: is gone", "no file has a 'rules:' list", "rules.yaml: is gone"):
+            logger.error("rules not reloaded: %s", line, extra=DISTINCT)
+        logger.error("database down: %s", "timeout")
+        logger.error("database down: %s", "refused")      # same template: a repeat of the same trouble
+        assert handler.lines == ["ERROR rules not reloaded: rules.yaml: is gone",
+                                 "ERROR rules not reloaded: no file has a 'rules:' list",
+                                 "ERROR database down: timeout"]
     finally:
         logger.removeHandler(handler)
 
