@@ -1,4 +1,4 @@
-"""The engine decides as the issue's example policy says, and says why."""
+"""The engine decides as the example policy (tests/support/policies.py) says, says why, and agrees with the oracle."""
 from __future__ import annotations
 
 import json
