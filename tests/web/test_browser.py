@@ -62,8 +62,11 @@ def test_an_admin_creates_an_account_in_the_browser(context, panel):
     page.get_by_label("Role").select_option("manager")
     page.get_by_label("First password").fill("a long enough passphrase")
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("status").inner_text() == "Account hugo created."
+    created, warning = page.get_by_role("status").all_inner_texts()
+    assert created == "Account hugo created."
+    assert warning.startswith("The rules name hugo in no group, so only the rules for everyone apply to them")
     assert page.get_by_role("link", name="hugo").is_visible()
+    assert "Not in the rules" in page.get_by_role("row", name="hugo").inner_text()
     screenshot(page, "admin-accounts")
 
 
