@@ -2,7 +2,8 @@
 
 Removed: their usage (minutes, charges, attempts), their group membership history, their access
 requests and grants, messages waiting in the outbox that are to them or name them, adjustments made
-for them alone (a group named as they are), the sign-in counters of their name and addresses.
+for them alone (a group named as they are), their entries in the directory snapshots, the sign-in
+counters of their name and addresses.
 Pseudonymised: their account (kept, so its id is never given to someone else, but renamed,
 deactivated and without a password, which ends every session), what they decided or set for others,
 and the audit trail — which keeps that something happened, not who: their name becomes one random
@@ -22,6 +23,7 @@ from storage.accounts import User
 from storage.adjustments import Adjustment
 from storage.audit import AuditRecord
 from storage.db import write_connection
+from storage.directory.snapshots import DirectoryMember
 from storage.erasure import erasing_audit, is_address, name_pattern, replace_name
 from storage.membership import GroupMember
 from storage.outbox import OutboxMessage
@@ -68,6 +70,9 @@ def forget(engine: Engine, name: str, source: str, pseudonym: str | None = None)
             delete(AccessRequest).where(AccessRequest.id.in_(request_ids))).rowcount
         counts["outbox"] = _forget_messages(conn, name)
         counts["adjustments"] = conn.execute(delete(Adjustment).where(Adjustment.group_name == name)).rowcount
+        # Back at the next sync while the directory still lists them: that is the directory's to forget.
+        counts["directory_members"] = conn.execute(delete(DirectoryMember).where(
+            DirectoryMember.member == name, DirectoryMember.kind == "person")).rowcount
         counts["accounts"] = conn.execute(update(User).where(User.name == name).values(
             name=pseudonym, active=False, password_hash="", session_generation=User.session_generation + 1)).rowcount
         counts["decisions by them"] = _pseudonymise_others(conn, name, pseudonym)

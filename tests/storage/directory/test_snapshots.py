@@ -46,3 +46,13 @@ def test_a_failure_is_recorded_beside_the_snapshot_in_use(db):
     assert (status.taken_at, status.attempted_at, status.error) == (
         T0, T0 + timedelta(minutes=5), "cannot reach the directory at ldap://dc1: timed out")
     assert set(snapshots.load(db).people_of(MARKETING)) == {"alice", "ivan"}
+
+
+def test_forgetting_a_person_removes_them_from_the_snapshots(db, usage_engine):
+    from storage.forget import forget
+    snapshots.store(db, directory("alice", "bob"), T0)
+    db.commit()
+    _, counts = forget(usage_engine, "alice", source="test")
+    assert counts["directory_members"] == 1
+    db.expire_all()
+    assert set(snapshots.load(db).people_of(MARKETING)) == {"bob", "ivan"}
