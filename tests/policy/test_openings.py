@@ -166,3 +166,15 @@ def test_every_named_opening_is_confirmed_by_the_engine(windows_of, shapes, defa
     opens = next_opening(policy, user, "https://facebook.com/", now, method=method)
     if opens is not None:
         assert opens > now and policy.decide(user, "https://facebook.com/", opens, method=method).action != "block"
+
+
+@pytest.mark.parametrize("user, url, today", [
+    ("emma.schulz", X, date(2026, 12, 3)), ("ivan.horvat", X, date(2026, 12, 21)), ("zed", X, date(2026, 11, 2)),
+    ("alice.krueger", "https://www.youtube.com/", date(2026, 12, 30)), ("lena.hoffmann", X, date(2026, 12, 3))])
+def test_every_named_opening_on_the_sample_company_is_confirmed(company, user, url, today):
+    found = pattern(company, user, url, today)
+    sentence = opens_sentence(found)
+    moments = claims(sentence, today, {day for day, _ in found.exceptions})
+    assert moments or user == "lena.hoffmann"          # communications: always open, nothing to name
+    for claimed in moments:
+        assert kind_of(company.decide(user, url, claimed)) == "free", (sentence, claimed)
