@@ -30,6 +30,8 @@ class ForkedWorker:
                 code = run()
             except KeyboardInterrupt:
                 code = 130
+            except SystemExit as exit_:     # mitmproxy exits this way when it cannot listen
+                code = exit_.code if isinstance(exit_.code, int) else 1
             except BaseException as exc:   # a sentence, never a traceback
                 print(f"watercooler proxy: worker failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             finally:

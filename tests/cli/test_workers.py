@@ -197,3 +197,21 @@ def test_a_worker_killed_under_load_is_replaced_and_no_minute_is_lost_or_doubled
     assert len(stored) == len(set(stored)) and charged == stored
     assert len(surely) >= 3                                  # the load spanned minutes before, at and after the kill
     assert surely <= {minute.replace(tzinfo=timezone.utc) for minute in stored} <= maybe
+
+
+def test_a_worker_that_cannot_start_stops_the_set_with_its_reason(tmp_path):
+    import socket
+    import subprocess
+
+    from tests.support.proxy_process import WATERCOOLER
+    first = free_ports(2)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", first + 1))            # the second worker's port
+        taken.listen()
+        ended = subprocess.run([str(WATERCOOLER), "proxy", "--rules", str(write_rules(tmp_path / "rules")),
+                                "--listen", f"127.0.0.1:{first}", "--workers", "2"], capture_output=True, text=True,
+                               timeout=120, env={**os.environ, "WATERCOOLER_DATA": str(tmp_path / "data")})
+    assert ended.returncode != 0
+    assert "address already in use" in ended.stdout + ended.stderr
+    assert "worker 2 did not start (exit code 1); stopping" in ended.stderr and "Traceback" not in ended.stderr
+    assert not port_open(first)                          # the first worker stopped too
