@@ -25,8 +25,6 @@ EXCEPTIONS: dict[str, str] = {
     "policy/schema_elements.py": "the schema's parts; tests/policy/test_schema.py and test_schemadoc.py check them",
     "storage/access.py": "requests and grants; tests/web/requests/test_views.py and tests/storage/test_overrides.py",
     "storage/adjustments.py": "adjustments; tests/web/manager/test_saving.py and tests/storage/test_overrides.py",
-    "storage/nodes.py": "heartbeats; tests/storage/test_sink.py and tests/web/admin/test_status.py",
-    "storage/quota_reads.py": "quota charges read back; tests/storage/test_quota_cache.py and tests/test_one_truth.py",
     "storage/spool_segments.py": "segment files; tests/storage/test_spool.py covers them through the spool",
     "storage/summary.py": "usage per day; tests/cli/test_usage.py and tests/web/manager/test_summaries.py",
     "storage/writer_db.py": "the writer's database thread; tests/storage/test_writer.py",
