@@ -21,7 +21,6 @@ EXCEPTIONS: dict[str, str] = {
     "proxy_addons/parts.py": "the addon's wiring; tests/proxy_addons/test_addon.py and the e2e tests drive it",
     "cli/explain_text.py": "the layout of `explain`; tests/cli/test_explain.py reads its output",
     "policy/model.py": "the validated values; every tests/policy test builds and reads them",
-    "policy/openings_text.py": "the words of openings; tests/policy/test_openings.py checks them",
     "policy/schema_elements.py": "the schema's parts; tests/policy/test_schema.py and test_schemadoc.py check them",
     "storage/access.py": "requests and grants; tests/web/requests/test_views.py and tests/storage/test_overrides.py",
     "storage/adjustments.py": "adjustments; tests/web/manager/test_saving.py and tests/storage/test_overrides.py",
