@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from policy.localtime import instant
 
 if TYPE_CHECKING:
+    from policy.decision import Decision
     from policy.engine import Policy
 
 WEEKS = 6                           # the usual week is what most of the next six weeks look like
@@ -40,7 +41,7 @@ class Pattern:
     kinds: frozenset[str]           # every kind met, closed included
 
 
-def kind_of(decision) -> str:
+def kind_of(decision: Decision) -> str:
     if decision.action == "block":
         return "closed"
     if decision.action == "warn":
@@ -70,7 +71,7 @@ def walk(policy: Policy, user: str | None, url: str, start: datetime, end: datet
     return stretches
 
 
-def next_opening(policy: Policy, user: str | None, url: str, now: datetime, **options) -> datetime | None:
+def next_opening(policy: Policy, user: str | None, url: str, now: datetime, **options: Any) -> datetime | None:
     """The first moment after `now` at which the engine lets this request through; None within SOON."""
     for stretch in walk(policy, user, url, now, now + SOON, **options):
         if stretch.kind != "closed" and stretch.start > now:
@@ -100,7 +101,7 @@ def pattern(policy: Policy, user: str | None, url: str, today: date, *, method: 
     return Pattern(week, exceptions, budget, frozenset(stretch.kind for stretch in stretches))
 
 
-def _days(stretches: list[Stretch], first: date, last: date, zone, merge: bool) -> dict[date, Day]:
+def _days(stretches: list[Stretch], first: date, last: date, zone: tzinfo, merge: bool) -> dict[date, Day]:
     """Each date's open pieces in local minutes, from `first`'s successor to `last`. With `merge`, a
     piece that runs on past midnight into the next day's morning is written once, on the day it
     starts (18:00–07:00), as schedules are."""
@@ -134,18 +135,20 @@ def _runs_on(usual: Day, morning: Day | None) -> bool:
     """Whether the next day's actual morning holds what the usual day's last piece says runs into it."""
     if not usual or usual[-1][1] >= usual[-1][0]:
         return True
-    return bool(morning) and morning[0][0] == 0 and morning[0][1] >= usual[-1][1] and morning[0][2] == usual[-1][2]
+    if not morning:
+        return False
+    return morning[0][0] == 0 and morning[0][1] >= usual[-1][1] and morning[0][2] == usual[-1][2]
 
 
 def _usual(days: dict[date, Day]) -> dict[int, Day]:
     """Per weekday, what most of its dates look like."""
-    usual = {}
+    usual: dict[int, Day] = {}
     for weekday in range(7):
         seen = Counter(pieces for day, pieces in days.items() if day.weekday() == weekday)
         usual[weekday] = seen.most_common(1)[0][0] if seen else ()
     return usual
 
 
-def _minute(ts: float, zone) -> int:
+def _minute(ts: float, zone: tzinfo) -> int:
     local = datetime.fromtimestamp(ts, zone)
     return local.hour * 60 + local.minute

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from policy.compiler import CompiledRule
 from policy.decision import Alternative, QuotaStatus, build_quota
 from policy.localtime import HORIZON
+from policy.model import Rule
 from policy.openings import pattern
 from policy.openings_text import never_sentence, opens_sentence
 from policy.reading import reads
@@ -61,7 +62,8 @@ def reason_for(policy: Policy, timeline: Timeline, rule: CompiledRule | None, ac
                match: HostMatch, quota: QuotaStatus | None, today: date, asker: Asker) -> str:
     """The employee's sentence; the same for every request alike on a day but for quota figures, so cached."""
     networks = tuple(sorted(policy.networks_of(asker.client_ip))) if asker.client_ip is not None else ()
-    key = (rule, action, match, today, reads(asker.method), asker.granted, networks, asker.user is None)
+    key: tuple[object, ...] = (rule, action, match, today, reads(asker.method), asker.granted, networks,
+                               asker.user is None)
     if quota is not None:
         key += (quota.used, quota.limit, quota.resets_at)
     found = timeline.reasons.get(key)
@@ -89,7 +91,7 @@ def reason_for(policy: Policy, timeline: Timeline, rule: CompiledRule | None, ac
     return found
 
 
-def _named(rule, prefix: str, names: tuple[str, ...]) -> tuple[str, ...]:
+def _named(rule: Rule | None, prefix: str, names: tuple[str, ...]) -> tuple[str, ...]:
     """The names (e.g. the asker's networks) that the rule's `who` names with `prefix`."""
     if rule is None:
         return ()

@@ -32,8 +32,8 @@ def describe(tunable: Tunable, new: dict) -> list[str]:
                          f"{own['minutes']}")
     if "action" in after and after["action"] != tunable.value("action"):
         old, now = tunable.value("action"), after["action"]
-        sentences.append(f"{group}: {rule} {action_word(old)} → {action_word(now)}{own['action']}")
-    if "when" in after and list(after["when"]) != list(tunable.value("when")):
+        sentences.append(f"{group}: {rule} {action_word(str(old))} → {action_word(str(now))}{own['action']}")
+    if "when" in after and list(after["when"] or []) != list(tunable.value("when")):
         sentences.append(f"{group}: {rule} applies during {_schedules(tunable.value('when'))} → "
                          f"{_schedules(after['when'])}{own['when']}")
     return sentences
