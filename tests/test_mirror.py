@@ -25,7 +25,6 @@ EXCEPTIONS: dict[str, str] = {
     "storage/access.py": "requests and grants; tests/web/requests/test_views.py and tests/storage/test_overrides.py",
     "storage/adjustments.py": "adjustments; tests/web/manager/test_saving.py and tests/storage/test_overrides.py",
     "storage/spool_segments.py": "segment files; tests/storage/test_spool.py covers them through the spool",
-    "storage/summary.py": "usage per day; tests/cli/test_usage.py and tests/web/manager/test_summaries.py",
     "storage/writer_db.py": "the writer's database thread; tests/storage/test_writer.py",
     "web/admin/forms.py": "forms; tests/web/admin/test_accounts.py posts them",
     "web/auth/forms.py": "forms; tests/web/auth/test_views.py posts them",
@@ -37,7 +36,6 @@ EXCEPTIONS: dict[str, str] = {
     "web/manager/trend.py": "the community trend; tests/web/manager/test_summaries.py",
     "web/me/requests.py": "one's own requests; tests/web/requests/test_views.py reads the page",
     "web/requests/forms.py": "forms; tests/web/requests/test_views.py posts them",
-    "web/roles.py": "the role check; tests/web/test_errors.py and every area's view tests are refused by it",
 }
 
 
