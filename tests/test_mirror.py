@@ -19,7 +19,6 @@ EXCEPTIONS: dict[str, str] = {
     "storage/usage_indexes.py": "index definitions; tests/storage/test_migrate.py checks them against the migrations",
     "proxy_addons/usage_sink.py": "a Protocol; tests/proxy_addons/test_sinks.py runs both sinks against it",
     "proxy_addons/parts.py": "the addon's wiring; tests/proxy_addons/test_addon.py and the e2e tests drive it",
-    "cli/explain_text.py": "the layout of `explain`; tests/cli/test_explain.py reads its output",
     "policy/model.py": "the validated values; every tests/policy test builds and reads them",
     "policy/schema_elements.py": "the schema's parts; tests/policy/test_schema.py and test_schemadoc.py check them",
     "storage/access.py": "requests and grants; tests/web/requests/test_views.py and tests/storage/test_overrides.py",
