@@ -84,3 +84,16 @@ def test_a_budget_shared_by_many_sites_is_shown_once(tmp_path, password_hash):
     assert "Instagram Open · on the External social media budget" in page
     assert "<meter" in client.get("/me/").get_data(as_text=True)
     assert client.get("/me/").get_data(as_text=True).count("<meter min=\"0\" max=\"30\"") == 1
+
+
+def test_a_used_up_budget_says_when_the_site_next_opens_to_this_person(app, client, auth):
+    start = datetime(2026, 11, 26, 7, 0, tzinfo=timezone.utc)
+    with app.app_context():
+        db().add_all(QuotaCharge(user_name="erin", rule="social-budget", minute=start + timedelta(minutes=i),
+                                 day=date(2026, 11, 26)) for i in range(30))
+        db().commit()
+    auth.login("erin")
+    page = _text(client.get("/me/"))
+    assert "Facebook Closed opens today at 12:00 30 of 30 You have used your 30 minutes of Facebook for today" in page
+    assert "Open to you: Mon–Fri 12:00–13:00; at other times within your budget of 30 minutes a day." in page
+    assert "Thirty minutes a day; lunch doesn't count." in page.replace("&#39;", "'")
