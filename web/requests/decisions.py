@@ -57,7 +57,7 @@ def approve(db: Session, policy: Policy, actor: Actor, request_id: int, hours: i
                   after={"status": "approved", "site": asked.site, "user": asked.user_name, "minutes": minutes,
                          "until": grant.expires_at.isoformat(), "note": note})
     tell(db, Event("request.approved", asked.user_name, asked.site, label_of(policy, asked.site),
-                   (asked.user_name,), "/me/", policy.timezone, by=actor.name, note=note,
+                   (asked.user_name,), f"/me/#request-{asked.id}", policy.timezone, by=actor.name, note=note,
                    until=grant.expires_at, hours=hours, minutes=minutes, request_id=asked.id))
     return grant
 
@@ -69,7 +69,8 @@ def decline(db: Session, policy: Policy, actor: Actor, request_id: int, note: st
     audit_request(db, actor, "request declined", asked, before={"status": "pending"},
                   after={"status": "declined", "note": note})
     tell(db, Event("request.declined", asked.user_name, asked.site, label_of(policy, asked.site),
-                   (asked.user_name,), "/me/", policy.timezone, by=actor.name, note=note, request_id=asked.id))
+                   (asked.user_name,), f"/me/#request-{asked.id}", policy.timezone, by=actor.name, note=note,
+                   request_id=asked.id))
     return asked
 
 

@@ -54,8 +54,8 @@ def expire_overdue(db: Session, policy: Policy, moment: datetime, after: timedel
         audit.record(db, actor=None, action="request expired", target=f"request:{asked.id}",
                      before={"status": "pending"}, after={"status": "expired"})
         tell(db, Event("request.expired", asked.user_name, asked.site, label_of(policy, asked.site),
-                       (asked.user_name,), "/me/", policy.timezone, hours=asked.hours, minutes=asked.minutes,
-                       request_id=asked.id))
+                       (asked.user_name,), f"/me/#request-{asked.id}", policy.timezone, hours=asked.hours,
+                       minutes=asked.minutes, request_id=asked.id))
     return expired
 
 

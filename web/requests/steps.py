@@ -75,9 +75,9 @@ def ask(db: Session, policy: Policy, actor: Actor, site: str, reason: str, hours
     db.add(asked)
     db.flush()
     audit_request(db, actor, "access requested", asked, after={"site": site, "hours": hours, "reason": asked.reason})
-    tell(db, Event("request.created", actor.name, site, label_of(policy, site),
-                   recipients_of(db, policy, actor.name), "/requests/", policy.timezone, reason=asked.reason,
-                   hours=hours, request_id=asked.id))
+    tell(db, Event("request.created", actor.name, site, label_of(policy, site), recipients_of(db, policy, actor.name),
+                   f"/requests/#request-{asked.id}", policy.timezone, reason=asked.reason, hours=hours,
+                   request_id=asked.id))
     return asked
 
 
@@ -95,9 +95,8 @@ def ask_more(db: Session, policy: Policy, actor: Actor, site: str, minutes: int,
     db.add(asked)
     db.flush()
     audit_request(db, actor, "access requested", asked, after={"site": site, "minutes": minutes})
-    tell(db, Event("request.created", actor.name, site, label_of(policy, site),
-                   recipients_of(db, policy, actor.name), "/requests/", policy.timezone, minutes=minutes,
-                   request_id=asked.id))
+    tell(db, Event("request.created", actor.name, site, label_of(policy, site), recipients_of(db, policy, actor.name),
+                   f"/requests/#request-{asked.id}", policy.timezone, minutes=minutes, request_id=asked.id))
     return asked
 
 

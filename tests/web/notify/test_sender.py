@@ -41,7 +41,8 @@ def test_the_manager_gets_the_reason_and_the_person_the_decision_each_with_a_lin
         _ask(erin)
         assert deliver_due(app) == (1, 0)
         [to_carol] = mail.inbox.wait_for(1)
-        request_id = re.search(r'action="/requests/(\d+)"', carol.get("/requests/").text).group(1)
+        inbox = carol.get("/requests/").text
+        request_id = re.search(r'action="/requests/(\d+)"', inbox).group(1)
         carol.post(f"/requests/{request_id}", data={"csrf_token": form_token(carol.get("/requests/").text),
                                                    f"r{request_id}-hours": "4", f"r{request_id}-note": "Good luck",
                                                    f"r{request_id}-approve": "y"})
@@ -49,12 +50,16 @@ def test_the_manager_gets_the_reason_and_the_person_the_decision_each_with_a_lin
         to_erin = mail.inbox.wait_for(2)[1]
     assert (to_carol["To"], to_carol["Subject"]) == ("carol@corp.example", "Watercooler: erin asks for Facebook")
     plain = to_carol.get_body(("plain",)).get_content()
-    assert "Posting our job ads this week" in plain and "https://panel.corp.example/requests/" in plain
-    assert 'href="https://panel.corp.example/requests/"' in to_carol.get_body(("html",)).get_content()
+    assert "Posting our job ads this week" in plain
+    assert f"https://panel.corp.example/requests/#request-{request_id}" in plain     # the very request
+    html = to_carol.get_body(("html",)).get_content()
+    assert f'href="https://panel.corp.example/requests/#request-{request_id}"' in html
+    assert f'id="request-{request_id}"' in inbox
     assert (to_erin["To"], to_erin["Subject"]) == ("erin@corp.example",
                                                    "Watercooler: Your request for Facebook is approved")
     erins = to_erin.get_body(("plain",)).get_content()
-    assert "until Thu 26 Nov 14:00" in erins and "Good luck" in erins and "https://panel.corp.example/me/" in erins
+    assert "until Thu 26 Nov 14:00" in erins and "Good luck" in erins
+    assert f"https://panel.corp.example/me/#request-{request_id}" in erins
     assert "job ads" not in erins.lower()      # the person's own reason went to the deciders only
 
 

@@ -43,4 +43,5 @@ def test_a_request_posts_one_message_to_the_webhook(tmp_path, password_hash):
         erin.post("/requests/new", data={"site": "facebook", "reason": "Job ads", "hours": "8",
                                          "csrf_token": form_token(erin.get("/requests/new").text)})
         assert deliver_due(app) == (1, 0)
-    assert received == [("application/json", {"text": f"erin asks for Facebook. <{LINK}|Open in Watercooler>"})]
+    assert received == [("application/json",
+                         {"text": f"erin asks for Facebook. <{LINK}#request-1|Open in Watercooler>"})]
