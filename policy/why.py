@@ -13,6 +13,7 @@ from policy.friendly_time import friendly_moment
 from policy.messages import fill
 from policy.openings import next_opening
 from policy.outcomes import Asker, alternatives, reason_for
+from policy.reading import reads
 from policy.trace import trace_steps
 
 if TYPE_CHECKING:
@@ -46,13 +47,22 @@ class Why(NamedTuple):
         return reason_for(policy, timeline, self.rule, self.action, self.match, self.quota, today, asker)
 
     def explain_opens(self) -> datetime | None:
-        if self.action != "block":
+        if self.action != "block" or self.timeline is None:
             return None
-        policy = self.policy
-        used = self.quota.used if self.quota is not None else 0
-        return next_opening(policy, self.user, f"https://{self.match.host}/",
-                            datetime.fromtimestamp(self.ts, policy.timezone), method=self.method,
-                            client_ip=self.client_ip, used_minutes=used)
+        policy, timeline, quota = self.policy, self.timeline, self.quota
+        # Every moment of one piece of the timeline, refused alike, opens at the same moment: cached per piece.
+        key = ("opens", self.rule, self.match, timeline.at(self.ts)[1], reads(self.method),
+               self.user if policy.grants else None, self.client_ip if policy.doc.networks else None,
+               self.user is None, quota and (quota.used, quota.period_start))
+        if key in timeline.reasons:
+            return timeline.reasons[key]
+        found = next_opening(policy, self.user, f"https://{self.match.host}/",
+                             datetime.fromtimestamp(self.ts, policy.timezone), method=self.method,
+                             client_ip=self.client_ip, used_minutes=quota.used if quota is not None else 0)
+        if len(timeline.reasons) > 4096:
+            timeline.reasons.clear()
+        timeline.reasons[key] = found
+        return found
 
     def explain_message(self) -> str | None:
         """The deciding rule's message, its placeholders filled from the rule in force for this person."""
