@@ -178,3 +178,16 @@ def test_every_named_opening_on_the_sample_company_is_confirmed(company, user, u
     assert moments or user == "lena.hoffmann"          # communications: always open, nothing to name
     for claimed in moments:
         assert kind_of(company.decide(user, url, claimed)) == "free", (sentence, claimed)
+
+
+def test_the_next_opening_is_remembered_per_piece_and_never_shared_wrongly(company):
+    thursday = datetime(2026, 12, 3, 15, 0, tzinfo=BERLIN)
+    first = company.decide("emma.schulz", X, thursday, used_minutes=30).opens
+    later = company.decide("emma.schulz", X, thursday + timedelta(hours=2, minutes=59), used_minutes=30).opens
+    assert first == later == datetime(2026, 12, 3, 18, 0, tzinfo=BERLIN)
+    guest = company.decide("emma.schulz", X, thursday, used_minutes=30, client_ip="10.20.0.5")
+    assert guest.opens is None                                  # the same person on the guest network: never
+    zed = company.decide("zed", X, datetime(2026, 12, 4, 14, 0, tzinfo=BERLIN)).opens   # a Friday afternoon
+    assert zed == datetime(2026, 12, 4, 18, 0, tzinfo=BERLIN)
+    monday_night = company.decide("zed", X, datetime(2026, 12, 7, 3, 0, tzinfo=BERLIN)).opens
+    assert monday_night == datetime(2026, 12, 7, 12, 0, tzinfo=BERLIN)
