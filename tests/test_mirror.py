@@ -27,7 +27,6 @@ EXCEPTIONS: dict[str, str] = {
     "web/admin/forms.py": "forms; tests/web/admin/test_accounts.py posts them",
     "web/auth/forms.py": "forms; tests/web/auth/test_views.py posts them",
     "web/auth/sessions.py": "Flask-Login wiring; tests/web/auth/test_views.py signs in and out",
-    "web/db.py": "the session per request; every tests/web test goes through it",
     "web/demo_notice.py": "one query; tests/web/test_demo.py sees the notice",
     "web/manager/forms.py": "forms; tests/web/manager/test_views.py and test_saving.py post them",
     "web/manager/impact.py": "previews' counts; tests/web/manager/test_previews.py",
