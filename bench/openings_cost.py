@@ -5,8 +5,9 @@
 For refused requests of many people at times across two weeks: the median time of `decide` alone,
 of `decide` and reading its `reason` (the usual week, worked out by walking the engine forward; cached
 per kind of request and day, so the first of a day pays it), and of `decide` and its next opening
-(`opens`, walked forward once per piece of the timeline, as every moment of a piece opens alike). A refusal is also a page to render and send,
-so these are the extra costs of a block page, not of a request that is let through.
+(`opens`, walked forward once per piece of the timeline, as every moment of a piece opens alike). A
+refusal is also a page to render and send, so these are the extra costs of a block page, not of a
+request that is let through.
 """
 from __future__ import annotations
 
