@@ -20,8 +20,6 @@ EXCEPTIONS: dict[str, str] = {
     "proxy_addons/usage_sink.py": "a Protocol; tests/proxy_addons/test_sinks.py runs both sinks against it",
     "proxy_addons/parts.py": "the addon's wiring; tests/proxy_addons/test_addon.py and the e2e tests drive it",
     "policy/model.py": "the validated values; every tests/policy test builds and reads them",
-    "storage/access.py": "requests and grants; tests/web/requests/test_views.py and tests/storage/test_overrides.py",
-    "storage/adjustments.py": "adjustments; tests/web/manager/test_saving.py and tests/storage/test_overrides.py",
     "storage/spool_segments.py": "segment files; tests/storage/test_spool.py covers them through the spool",
     "storage/writer_db.py": "the writer's database thread; tests/storage/test_writer.py",
     "web/admin/forms.py": "forms; tests/web/admin/test_accounts.py posts them",
