@@ -12,12 +12,13 @@ from datetime import tzinfo
 
 from policy.grants import grant_bound
 from policy.model import PolicyDoc
+from policy.overrides import Grant
 from policy.principals import Groups
 
 ExtraTable = dict[tuple[str, str], tuple[tuple[float, float, int], ...]]
 
 
-def extra_table(doc: PolicyDoc, grants: Iterable, zone: tzinfo) -> ExtraTable:
+def extra_table(doc: PolicyDoc, grants: Iterable[Grant], zone: tzinfo) -> ExtraTable:
     """(user, site) → ((start ts, end ts, minutes), ...) of the grants that carry minutes; ValueError on a bad one."""
     table: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
     groups = None

@@ -43,7 +43,7 @@ def lines(event: Event) -> list[str]:
         found.append(f"Your request for {event.label} was declined{by}.")
     elif event.kind == "request.expired":
         found.append(f"Nobody decided your request for {event.label} in time, so it expired.")
-    elif event.kind == "grant.ending":
+    elif event.kind == "grant.ending" and event.until is not None:
         found.append(f"Your access to {event.label} ends at {when(event.until, event.zone)}.")
     elif event.kind == "grant.ended":
         found.append(f"Your access to {event.label} was ended{by}.")

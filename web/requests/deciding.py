@@ -29,11 +29,12 @@ def decide(request_id: int):
     asked = db().get(AccessRequest, request_id) or abort(404)
     if not may_decide_for(policy, current_user, asked.user_name):
         refuse(f"request:{request_id}", f"{current_user.name} does not manage a group of {asked.user_name}", code=404)
-    more_time = asked.minutes is not None
-    if more_time:
+    asked_minutes = asked.minutes
+    more_time = asked_minutes is not None
+    if asked_minutes is not None:
         del form.hours      # a request for more time is decided in minutes
         form.minutes.choices = [(str(option.minutes), option.label)
-                                for option in approvable(current_app.config, asked.minutes)]
+                                for option in approvable(current_app.config, asked_minutes)]
     else:
         del form.minutes
     if not form.validate_on_submit() or not (form.approve.data or form.decline.data):

@@ -126,7 +126,7 @@ def decide_once(db: Session, asked: AccessRequest, actor: Actor, status: str, no
     if changed != 1:  # another manager decided it since it was read
         db.rollback()
         db.expire_all()
-        raise AlreadyDecided(db.get(AccessRequest, asked.id))
+        raise AlreadyDecided(db.get(AccessRequest, asked.id) or asked)
     db.expire(asked)
 
 

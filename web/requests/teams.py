@@ -1,11 +1,20 @@
 """Who decides for whom: a manager decides for members of the groups whose `managers:` names them."""
 from __future__ import annotations
 
+from typing import Protocol
+
 from policy.engine import Policy
-from storage.accounts import User
 
 
-def may_decide_for(policy: Policy, account: User, person: str) -> bool:
+class Account(Protocol):
+    """Who acts: a signed-in `storage.accounts.User`, or a step's `Actor`."""
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+
+
+def may_decide_for(policy: Policy, account: Account, person: str) -> bool:
     """Admins decide for everyone; managers for people in a group they manage (at any depth)."""
     if account.role == "admin":
         return True

@@ -112,9 +112,9 @@ def render_inbox(grant: GrantForm, status: int = 200):
     for asked in pending:
         form = forms[asked.id] = DecisionForm(prefix=f"r{asked.id}", hours=str(asked.hours), formdata=None)
         if asked.minutes is not None:
-            offered = approvable(current_app.config, asked.minutes)
-            form.minutes.choices = [(str(option.minutes), option.label) for option in offered]
-            form.minutes.data = str(offered[0].minutes) if offered else None
+            amounts = approvable(current_app.config, asked.minutes)
+            form.minutes.choices = [(str(option.minutes), option.label) for option in amounts]
+            form.minutes.data = str(amounts[0].minutes) if amounts else None
         try:
             bound = policy.grant_bound(asked.user_name, asked.site)[1].hours
             form.hours.choices = with_asked(durations_up_to(bound), min(asked.hours, bound) or 1)
