@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     moment = demo_pages.demo_moment(policy, datetime.now(timezone.utc))
     demo_pages.set_budgets(None, demo_pages.budgets(policy, moment))
-    print("\n".join(demo_pages.tour(moment, demo_accounts(), proxy_at)) + "\n", flush=True)
+    print("\n".join(demo_pages.tour(policy, moment, demo_accounts(), proxy_at)) + "\n", flush=True)
     quiet = [] if args.verbose else ["termlog_verbosity=warn"]
     code = proxy.run(argparse.Namespace(
         rules=str(where), listen=args.listen, db=None, confdir=None, try_it=False,

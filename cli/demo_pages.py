@@ -24,7 +24,7 @@ class Story:
     url: str
     action: str         # what the engine must decide at the demo moment
     status: int         # what the proxy answers
-    heading: str        # the page's heading, as the tour promises it
+    heading: str        # the page's heading, as the tour promises it; {budget}: the budget's name
     used: int | None = None     # minutes of the budget already used that day (None: as simulated)
 
 
@@ -34,8 +34,8 @@ STORIES = (
     Story("read-only page", "alice.krueger", "POST", "http://www.linkedin.com/", "block", 403,
           "Posting on LinkedIn is closed right now"),
     Story("budget notice (once a day)", "alice.krueger", "GET", "http://www.facebook.com/", "allow", 200,
-          "3 minutes left on Facebook today", used=27),
-    Story("used-up page", "carol.schmitt", "GET", "http://x.com/", "block", 403, "You've used your time on X (Twitter)",
+          "3 minutes left on {budget} today", used=27),
+    Story("used-up page", "carol.schmitt", "GET", "http://x.com/", "block", 403, "You've used your time on {budget}",
           used=30),
 )
 
@@ -98,13 +98,21 @@ def curl_line(story: Story, password: str, proxy: str) -> str:
                        f"http://{story.user}:{password}@{proxy}", story.url])
 
 
-def tour(moment: datetime, passwords: dict[str, str], proxy: str) -> list[str]:
+def heading(policy: Policy, story: Story, moment: datetime) -> str:
+    """The story's heading as its page says it: a budget by its name (policy/budgets.py)."""
+    decision = policy.decide(story.user, story.url, moment, method=story.method, used_minutes=story.used or 0)
+    budget = policy.budgets.get(decision.rule or "")
+    label = policy.sites[decision.site].label if decision.site in policy.sites else story.url
+    return story.heading.format(budget=budget.name if budget is not None else label)
+
+
+def tour(policy: Policy, moment: datetime, passwords: dict[str, str], proxy: str) -> list[str]:
     lines = [f"Every page the proxy shows: the demo proxy's clock starts at {moment:%a %d %b %Y %H:%M}, a working",
              "afternoon, so each line below shows its page until 18:00 on that clock (start the demo again for",
              "another afternoon). The demo accounts log in to the proxy with their panel passwords."]
     for story in STORIES:
         password = passwords.get(story.user)
-        lines.append(f"   {story.page}: “{story.heading}”")
+        lines.append(f"   {story.page}: “{heading(policy, story, moment)}”")
         lines.append(f"     {curl_line(story, password, proxy)}" if password
                      else f"     ({story.user}'s password is not in the data folder; set one with "
                           f"`watercooler user passwd {story.user}`)")

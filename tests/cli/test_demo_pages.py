@@ -41,6 +41,7 @@ def test_curl_lines_are_one_shell_command_each():
     line = curl_line(post, "pa ss", "127.0.0.1:8080")
     assert shlex.split(line) == ["curl", "-s", "-H", "Accept: text/html", "-X", "POST", "-d", "hello", "-x",
                                  "http://alice.krueger:pa ss@127.0.0.1:8080", "http://www.linkedin.com/"]
-    lines = tour(datetime(2026, 11, 26, 14, 0, tzinfo=BERLIN), {"admin": "pw"}, "127.0.0.1:8080")
+    lines = tour(POLICY, datetime(2026, 11, 26, 14, 0, tzinfo=BERLIN), {"admin": "pw"}, "127.0.0.1:8080")
+    assert "   used-up page: “You've used your time on External social media”" in lines
     assert "     curl -s -H 'Accept: text/html' -x http://admin:pw@127.0.0.1:8080 http://www.facebook.com/" in lines
     assert any("watercooler user passwd alice.krueger" in line for line in lines)
