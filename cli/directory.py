@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         engine = make_engine(args.db)
         try:
             upgrade(engine)
-            if args.directory_action == "sync":
+            if settings is not None and args.directory_action == "sync":
                 directory = sync_once(settings, engine)
                 people = len({p for group in directory.groups.values() for p in group.people})
                 print(f"{len(directory.groups)} group(s) and {people} person(s) read from {settings.url}.")

@@ -49,7 +49,7 @@ class Directory:
     groups: Mapping[str, DirectoryGroup]
     taken_at: datetime | None = None
     version: str = ""          # which snapshot this is (the database's id), so caches can tell them apart
-    _resolved: dict = field(default_factory=dict, compare=False, repr=False)
+    _resolved: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict, compare=False, repr=False)
 
     def knows(self, dn: str) -> bool:
         return normalise_dn(dn) in self.groups
@@ -68,9 +68,11 @@ class Directory:
 
     def _walk(self, start: str) -> tuple[dict[str, tuple[str, ...]], list[str]]:
         people: dict[str, tuple[str, ...]] = {}
-        seen, level, cut = {start}, [(start, (start,))], []
+        seen: set[str] = {start}
+        level: list[tuple[str, tuple[str, ...]]] = [(start, (start,))]
+        cut: list[str] = []
         for depth in range(MAX_DEPTH + 1):
-            following = []
+            following: list[tuple[str, tuple[str, ...]]] = []
             for dn, path in level:
                 group = self.groups.get(dn)
                 if group is None:
