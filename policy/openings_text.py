@@ -1,4 +1,4 @@
-"""The sentences of `policy.openings`: the usual week in one line, the dates that differ, or never.
+"""The sentences of `policy.openings`: the usual week in one line and the dates that differ.
 
 "Open to you: Mon–Thu 12:00–13:30 and 18:00–07:00; Fri 12:00–13:30 and from 18:00; Sat, Sun all day;
 also 24, 25 and 31 Dec all day; at other times within your budget of 30 minutes a day."
@@ -29,15 +29,6 @@ def opens_sentence(found: Pattern, lead: str = "Open to you") -> str:
     if not parts:
         return f"{lead} {other}."
     return f"{lead}: " + "; ".join(parts) + (f"; at other times {other}" if other else "") + "."
-
-
-def never_sentence(label: str, networks: tuple[str, ...], anonymous: bool) -> str:
-    """For a site the engine keeps closed to this person at every hour of the weeks ahead."""
-    if networks:
-        return f"{label} is not available on the {' or '.join(networks)} network."
-    if anonymous:
-        return f"{label} is not available without a company account."
-    return f"{label} is not open to you at any time in the coming weeks."
 
 
 def _free(day: Day) -> str:

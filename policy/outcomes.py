@@ -13,9 +13,9 @@ from policy.decision import Alternative, QuotaStatus, build_quota
 from policy.localtime import HORIZON
 from policy.model import Rule
 from policy.openings import pattern
-from policy.openings_text import never_sentence, opens_sentence
+from policy.openings_text import opens_sentence
 from policy.reading import reads
-from policy.reasons import reason
+from policy.reasons import never, reason
 from policy.sitemap import HostMatch
 from policy.timeline import Timeline
 
@@ -78,7 +78,7 @@ def reason_for(policy: Policy, timeline: Timeline, rule: CompiledRule | None, ac
             if quota is not None and not found_opens.startswith(f"{lead}:"):
                 found_opens = ""            # only the budget opens it: the sentence says when it resets
             if not found_opens and action == "block" and quota is None and written is not None:
-                found = never_sentence(match.label, _named(written, "network:", networks),
+                found = never(match.label, _named(written, "network:", networks),
                                        asker.user is None and written is not None and "anonymous" in written.who)
             opens = f" {found_opens}" if found_opens else ""
         if found is None:

@@ -1,9 +1,13 @@
-"""The sentence an employee reads: what was decided for this site, and why.
+"""Every sentence an employee reads about a decision: what was decided for this site, and why.
 
-When it opens again follows from `policy.openings` (the engine's own decisions walked forward), e.g.
-"Facebook is closed to you now. Open to you: Mon–Fri 12:00–13:00 and 18:00–07:00."
+The one home of these sentences: the engine's `Decision.reason` (shown by explain, the proxy's pages
+and the panel) is always one of these functions' answers. The words per action live in
+policy/actions.py; when a site opens again follows from `policy.openings` (the engine's own decisions
+walked forward), e.g. "Facebook is closed to you now. Open to you: Mon–Fri 12:00–13:00 and 18:00–07:00."
 """
 from __future__ import annotations
+
+from datetime import datetime
 
 from policy.actions import budget_figures, shown
 from policy.budgets import Budget
@@ -33,3 +37,31 @@ def _names(names: tuple[str, ...]) -> str:
 
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def granted(label: str, until: datetime) -> str:
+    """A manager's running grant decided."""
+    return f"{label} is open to you until {until:%a %d %b %H:%M} (granted by a manager)."
+
+
+def never(label: str, networks: tuple[str, ...], anonymous: bool) -> str:
+    """For a site the engine keeps closed to this person at every hour of the weeks ahead."""
+    if networks:
+        return f"{label} is not available on the {' or '.join(networks)} network."
+    if anonymous:
+        return f"{label} is not available without a company account."
+    return f"{label} is not open to you at any time in the coming weeks."
+
+
+def unnamed(host: str, unrestricted: bool, allowed: bool) -> str:
+    """A bare address decided by the rules' `unnamed` setting (policy/unnamed.py)."""
+    if unrestricted:
+        return f"{host} does not say which site it is; it is open to you, as no rule limits you."
+    if allowed:
+        return f"{host} does not say which site it is; your organisation lets you open such addresses."
+    return f"{host} does not say which site it is, so it is not open to you here; open the site by its name instead."
+
+
+def notice(reason_now: str) -> str:
+    """The budget's one-time notice: the decision's own sentence, and what happens at the end."""
+    return f"{reason_now} When the budget is used up, the site pauses until it resets."

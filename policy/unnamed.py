@@ -23,6 +23,7 @@ from policy.merge import Entry
 from policy.model import UNNAMED_DEFAULT, UNNAMED_WORDS, UNRESTRICTED, Unnamed
 from policy.outcomes import alternatives
 from policy.problems import Invalid, Problem
+from policy.reasons import unnamed as unnamed_reason
 from policy.references import WHO_WORDS, Names, who
 from policy.wording import closest
 
@@ -100,12 +101,7 @@ class UnnamedWhy:
             policy, host, entry, limited, subject, principal, ts
 
     def explain_reason(self) -> str:
-        if self.entry == UNRESTRICTED:
-            return f"{self.host} does not say which site it is; it is open to you, as no rule limits you."
-        if self.entry is not None:
-            return f"{self.host} does not say which site it is; your organisation lets you open such addresses."
-        return (f"{self.host} does not say which site it is, so it is not open to you here; "
-                "open the site by its name instead.")
+        return unnamed_reason(self.host, self.entry == UNRESTRICTED, self.entry is not None)
 
     def explain_alternatives(self) -> tuple:
         return alternatives(self.policy, self.principal, self.ts)

@@ -14,6 +14,7 @@ from policy.messages import fill
 from policy.openings import next_opening
 from policy.outcomes import Asker, alternatives, reason_for
 from policy.reading import reads
+from policy.reasons import granted
 from policy.trace import trace_steps
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class Why(NamedTuple):
 
     def explain_reason(self) -> str:
         if self.grant is not None:
-            return f"{self.match.label} is open to you until {self.grant:%a %d %b %H:%M} (granted by a manager)."
+            return granted(self.match.label, self.grant)
         policy, timeline = self.policy, self.timeline
         assert timeline is not None             # only a grant decides without the rules' timeline
         today = datetime.fromtimestamp(self.ts, policy.timezone).date()

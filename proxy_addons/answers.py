@@ -6,6 +6,7 @@ from datetime import timedelta
 from mitmproxy import http
 
 from policy.actions import REGISTRY, budget_figures, page_for
+from policy import reasons
 from policy.decision import Decision
 from policy.friendly_time import friendly_duration
 from proxy_addons import pages, views
@@ -53,7 +54,7 @@ def notice(decision: Decision, page: PageContext, next_path: str) -> http.Respon
     assert answer is not None and decision.quota is not None     # only a budget's allow has a notice
     values = views.common(decision, page)
     heading = answer.heading.format(**_budget(decision, page, values["label"])).strip()
-    values["reason"] = "Just so you know: when your budget is used up, the site pauses until it resets."
+    values["reason"] = reasons.notice(decision.reason)
     return pages.html_response(answer.status, answer.template, title=heading, heading=heading, tone=answer.tone,
                                badge=answer.badge, quota=views.quota_view(decision, page), next=next_path, **values)
 
