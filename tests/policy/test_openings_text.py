@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from policy.openings import Pattern
-from policy.openings_text import never_sentence, opens_sentence
+from policy.openings_text import opens_sentence
 
 LUNCH = ((720, 810, "free"), (810, 1080, "budget"))
 EVENING = ((0, 420, "free"), (720, 810, "free"), (1080, 1440, "free"))
@@ -25,9 +25,3 @@ def test_only_a_budget_or_nothing_at_all():
     assert opens_sentence(budget_only, lead="Open") == "Open within your budget of 20 minutes a week."
     closed = Pattern({day: ((0, 1440, "closed"),) for day in range(7)}, (), None, frozenset({"closed"}))
     assert opens_sentence(closed) == ""
-
-
-def test_never_says_why_in_the_words_that_fit():
-    assert never_sentence("Facebook", ("guest-wifi",), False) == "Facebook is not available on the guest-wifi network."
-    assert never_sentence("Facebook", (), True) == "Facebook is not available without a company account."
-    assert never_sentence("Facebook", (), False) == "Facebook is not open to you at any time in the coming weeks."

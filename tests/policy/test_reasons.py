@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from policy import reasons
 from policy.decision import QuotaStatus
 from policy.reasons import reason
 from tests.support.policies import rule
@@ -44,3 +45,9 @@ def test_quota_sentences_give_the_numbers():
         "Reddit is on a budget of 60 minutes a week; 40 minutes left."
     assert reason("block", weekly, "Reddit", True, "allow", "", QuotaStatus(60, 61, 0, "week", start, reset)) == \
         "You have used your 60 minutes of Reddit for this week; a new budget starts on Monday at 00:00."
+
+
+def test_never_says_why_in_the_words_that_fit():
+    assert reasons.never("Facebook", ("guest-wifi",), False) == "Facebook is not available on the guest-wifi network."
+    assert reasons.never("Facebook", (), True) == "Facebook is not available without a company account."
+    assert reasons.never("Facebook", (), False) == "Facebook is not open to you at any time in the coming weeks."
