@@ -40,10 +40,34 @@ def read_directory(settings: DirectorySettings, at: datetime) -> Directory:
             elif key not in names.left_out:   # already logged as people without a usable name
                 strangers.append(member)
         groups[dn] = DirectoryGroup(frozenset(people), frozenset(inner))
+    loops = _cycles(groups)
+    if loops:
+        logger.warning("directory: %d group(s) contain themselves through nested groups (followed once): %s",
+                       len(loops), _some([" → ".join(loop) for loop in loops]))
     if strangers:
         logger.warning("directory: %d group member(s) are neither a person under %s nor a group under %s, "
                        "left out: %s", len(strangers), settings.user_base, settings.group_base, _some(strangers))
     return Directory(groups, at)
+
+
+def _cycles(groups: dict[str, DirectoryGroup]) -> list[list[str]]:
+    """One loop of nested groups per cycle found (depth-first, without recursion limits)."""
+    loops, done = [], set()
+    for root in sorted(groups):
+        if root in done:
+            continue
+        path, stack = [root], [iter(sorted(groups[root].groups))]
+        while stack:
+            inner = next(stack[-1], None)
+            if inner is None:
+                done.add(path.pop())
+                stack.pop()
+            elif inner in path:
+                loops.append(path[path.index(inner):] + [inner])
+            elif inner not in done and inner in groups:
+                path.append(inner)
+                stack.append(iter(sorted(groups[inner].groups)))
+    return loops
 
 
 class _Names(dict):

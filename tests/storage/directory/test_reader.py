@@ -44,6 +44,8 @@ def test_cycles_strangers_odd_names_and_case_twins_are_handled_and_logged(slapd,
     assert any("1 group member(s) are neither a person" in line and "cn=printer" in line for line in lines), lines
     assert any("have no usable uid" in line and "has space" in line for line in lines), lines
     assert any("more than one entry apart from case" in line and "'Anna.Weber'" in line for line in lines), lines
+    assert any("1 group(s) contain themselves through nested groups (followed once): 'cn=loop-a" in line
+               for line in lines), lines
 
 
 def test_a_group_of_ten_thousand_people(slapd):
