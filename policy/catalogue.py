@@ -6,6 +6,7 @@ rule written `FaceBook.COM.` matches what a browser sends. A domain belongs to o
 from __future__ import annotations
 
 from ipaddress import ip_network
+from typing import Any
 
 from policy.hosts import canonical_host, host_of
 from policy.merge import Entry
@@ -39,7 +40,7 @@ def build_categories(entries: dict[str, Entry]) -> dict[str, Category]:
 def build_sites(entries: dict[str, Entry], categories: dict[str, Category],
                 problems: list[Problem]) -> dict[str, Site]:
     sites: dict[str, Site] = {}
-    owner: dict[str, tuple] = {}   # canonical domain → (site, entry, key, index) where it first appeared
+    owner: dict[str, tuple[Any, ...]] = {}   # canonical domain → (site, entry, key, index) where it first appeared
     for name, entry in entries.items():
         category = entry.get("category")
         if category not in categories:

@@ -99,15 +99,15 @@ class Decision:
         """True when the proxy must see each request (a page to show, methods or minutes to count)."""
         return self.rule_action != "allow" or self.action != "allow"
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         """Pickle and copy the values, explained, not the engine that could explain them."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
             object.__setattr__(self, name, value)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (datetimes as ISO 8601 with offset)."""
         quota = self.quota
         return {
@@ -123,7 +123,7 @@ class Decision:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> Decision:
+    def from_json(cls, data: dict[str, Any]) -> Decision:
         """The inverse of `to_json`."""
         quota = data.get("quota")
         return cls(

@@ -14,12 +14,12 @@ from typing import Any
 @dataclass(frozen=True)
 class Effective:
     policy: Any                 # policy.engine.Policy
-    adjustments: tuple          # the adjustments in force (those that fit the rules)
-    grants: tuple               # the grants in force
+    adjustments: tuple[Any, ...]          # the adjustments in force (those that fit the rules)
+    grants: tuple[Any, ...]               # the grants in force
     skipped: tuple[str, ...]    # sentences: which overrides no longer fit the rules, and why
 
 
-def combine(base: Any, adjustments: tuple = (), grants: tuple = ()) -> Effective:
+def combine(base: Any, adjustments: tuple[Any, ...] = (), grants: tuple[Any, ...] = ()) -> Effective:
     """`base` with the overrides that fit it (compiles: a couple of milliseconds, off an event loop)."""
     adjustments, grants = tuple(adjustments), tuple(grants)
     if not adjustments and not grants:
@@ -45,7 +45,7 @@ def combine(base: Any, adjustments: tuple = (), grants: tuple = ()) -> Effective
                      tuple(kept_grants), tuple(skipped))
 
 
-def _problem(base: Any, adjustments: tuple, grants: tuple) -> str | None:
+def _problem(base: Any, adjustments: tuple[Any, ...], grants: tuple[Any, ...]) -> str | None:
     try:
         base.with_overrides(adjustments, grants)
         return None
@@ -58,10 +58,10 @@ class EffectiveCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._key: tuple | None = None
+        self._key: tuple[Any, ...] | None = None
         self._value: Effective | None = None
 
-    def get(self, base: Any, adjustments: tuple, grants: tuple) -> Effective:
+    def get(self, base: Any, adjustments: tuple[Any, ...], grants: tuple[Any, ...]) -> Effective:
         adjustments, grants = tuple(adjustments), tuple(grants)
         if not adjustments and not grants:
             return Effective(base, (), (), ())

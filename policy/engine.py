@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from policy.budgets import Budget, budgets_of
@@ -48,7 +49,7 @@ class Policy:
         self._matches: dict[str, HostMatch] = {}     # authority as written → what the policy knows of it
         self._anonymous = self._compiled.everyone | self._compiled.anonymous
         self._restrictions: dict[int, str | None] = {}
-        self.alternatives_seen: dict[int, tuple[float, float, tuple]] = {}
+        self.alternatives_seen: dict[int, tuple[float, float, tuple[Any, ...]]] = {}
         self.version = doc_version(doc)
         self.budgets: dict[str, Budget] = budgets_of(doc)     # per rule: the budget a quota of it is
         self.internal_sites = [
@@ -108,7 +109,7 @@ class Policy:
     def host_masks(self) -> set[int]:
         return self._compiled.sitemap.masks()
 
-    def rules(self) -> tuple:
+    def rules(self) -> tuple[Any, ...]:
         return self._compiled.rules
 
     def networks_of(self, client_ip: object) -> frozenset[str]:

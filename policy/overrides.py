@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
+from typing import Any
 
 from policy.actions import GENEROSITY
 from policy.compiler import Variant
@@ -67,7 +68,7 @@ def variants(doc: PolicyDoc, adjustments: tuple[Adjustment, ...]) -> dict[str, t
     return {name: tuple(found) for name, found in result.items()}
 
 
-def grant_table(doc: PolicyDoc, grants: tuple[Grant, ...], zone: tzinfo) -> dict:
+def grant_table(doc: PolicyDoc, grants: tuple[Grant, ...], zone: tzinfo) -> dict[Any, Any]:
     """(user, site) → (expiry in epoch seconds, expiry) — the latest grant wins."""
     table: dict[tuple[str, str], tuple[float, datetime]] = {}
     groups = Groups(doc.groups) if grants else None
@@ -125,7 +126,7 @@ def _combine(rule: Rule, adjustments: Iterable[Adjustment]) -> Rule:
     minutes = [a.minutes for a in adjustments if a.minutes is not None]
     actions = [a.action for a in adjustments if a.action is not None]
     whens = [a.when for a in adjustments if a.when is not None]
-    changes: dict = {}
+    changes: dict[str, Any] = {}
     if actions:
         changes["action"] = min(actions, key=GENEROSITY.index)
     if minutes:

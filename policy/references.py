@@ -7,6 +7,7 @@ the caller adds the place.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from policy.catalogue import canonical_domain
 from policy.problems import Invalid
@@ -20,11 +21,11 @@ SITE_KINDS = ("category", "domain")
 @dataclass(frozen=True)
 class Names:
     """What a rule may refer to."""
-    sites: dict
-    categories: dict
-    groups: dict
-    networks: dict
-    schedules: dict
+    sites: dict[str, Any]
+    categories: dict[str, Any]
+    groups: dict[str, Any]
+    networks: dict[str, Any]
+    schedules: dict[str, Any]
 
 
 def who(text: str, names: Names) -> str:

@@ -26,22 +26,22 @@ class Element:
 REGISTRY: dict[str, Element] = {}
 
 
-def element(name: str, title: str, description: str, example: str, schema: dict[str, Any]) -> dict:
+def element(name: str, title: str, description: str, example: str, schema: dict[str, Any]) -> dict[str, Any]:
     """Register an element; returns a `$ref` to it for use inside other elements."""
     REGISTRY[name] = Element(name, title, description, example.strip("\n"), schema)
     return ref(name)
 
 
-def ref(name: str) -> dict:
+def ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/$defs/{name}"}
 
 
-def name_string(what: str) -> dict:
+def name_string(what: str) -> dict[str, Any]:
     return {"type": "string", "pattern": NAME_PATTERN, "description": f"the name of a {what}",
             "x-fix": "names use letters, digits, '.', '_' and '-', and start with a letter or digit"}
 
 
-def strict(properties: dict, required: tuple[str, ...] = (), **extra) -> dict:
+def strict(properties: dict[str, Any], required: tuple[str, ...] = (), **extra: Any) -> dict[str, Any]:
     """An object that accepts only the listed keys (so a misspelt key is an error, not ignored)."""
     schema = {"type": "object", "additionalProperties": False, "properties": properties, **extra}
     if required:
@@ -49,13 +49,13 @@ def strict(properties: dict, required: tuple[str, ...] = (), **extra) -> dict:
     return schema
 
 
-def named_map(what: str, value: dict, description: str) -> dict:
+def named_map(what: str, value: dict[str, Any], description: str) -> dict[str, Any]:
     """A mapping from names to elements, e.g. `sites: {facebook: {...}}`."""
     return {"type": "object", "description": description, "propertyNames": name_string(what),
             "additionalProperties": value}
 
 
-def _document(root: str, schema_id: str) -> dict:
+def _document(root: str, schema_id: str) -> dict[str, Any]:
     top = REGISTRY[root]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": schema_id,
             "title": top.title, "description": top.description, **top.schema,
@@ -65,12 +65,12 @@ def _document(root: str, schema_id: str) -> dict:
                       for name, e in REGISTRY.items() if name not in ("policy-file", "case-file")}}
 
 
-def policy_schema() -> dict:
+def policy_schema() -> dict[str, Any]:
     """The schema of one rules file (any subset of the top-level keys; files are merged)."""
     return _document("policy-file", SCHEMA_ID)
 
 
-def cases_schema() -> dict:
+def cases_schema() -> dict[str, Any]:
     """The schema of one test-case file in `rules/tests/`."""
     return _document("case-file", SCHEMA_ID.replace("rules.json", "cases.json"))
 

@@ -4,6 +4,8 @@
 """
 from __future__ import annotations
 
+from typing import Any
+
 from policy.schema import REGISTRY
 
 ORDER = ("policy-file", "category", "site", "group", "network", "schedule", "window", "rule", "quota",
@@ -30,7 +32,7 @@ def element_reference() -> str:
     return "\n".join(parts + [END]) + "\n"
 
 
-def _kind(schema: dict) -> str:
+def _kind(schema: dict[str, Any]) -> str:
     if "$ref" in schema:
         name = schema["$ref"].rsplit("/", 1)[1]
         return f"[{REGISTRY[name].title.lower()}](#{REGISTRY[name].title.lower().replace(' ', '-')})"

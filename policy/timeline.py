@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import datetime, tzinfo
+from typing import Any
 
 from policy.compiler import CompiledRule
 from policy.localtime import CHUNK, CHUNKS_KEPT, HORIZON, chunk_of
@@ -27,7 +28,7 @@ class Timeline:
         self.fixed = self.relevant[0] if cut == 0 else None
         self.constant = not rules or cut == 0
         self._chunks: dict[int, _Chunk] = {}
-        self.reasons: dict[tuple, str] = {}     # sentences for this chain (see policy.outcomes)
+        self.reasons: dict[tuple[Any, ...], str] = {}     # sentences for this chain (see policy.outcomes)
 
     def at(self, ts: float) -> tuple[CompiledRule | None, float, float | None, datetime | None]:
         """(deciding rule or None for the default, piece start, piece end, piece end as datetime).

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from policy.problems import Invalid
 from policy.wording import closest
@@ -35,7 +36,7 @@ def parse_time(text: str, *, end: bool = False) -> int:
     return hours * 60 + minutes
 
 
-def parse_days(spec: str | list) -> frozenset[int]:
+def parse_days(spec: str | list[Any]) -> frozenset[int]:
     """`mon-fri`, `sat,sun`, `daily`, `weekdays`, `weekends`, one day, or a list of any of these."""
     parts = spec if isinstance(spec, list) else [spec]
     words = [w.strip().lower() for part in parts for w in str(part).split(",")]

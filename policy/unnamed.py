@@ -16,7 +16,7 @@ the default is allow: such a person reaches nothing by an address that they coul
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from policy.decision import Decision, TraceStep, build
 from policy.merge import Entry
@@ -103,10 +103,10 @@ class UnnamedWhy:
     def explain_reason(self) -> str:
         return unnamed_reason(self.host, self.entry == UNRESTRICTED, self.entry is not None)
 
-    def explain_alternatives(self) -> tuple:
+    def explain_alternatives(self) -> tuple[Any, ...]:
         return alternatives(self.policy, self.principal, self.ts)
 
-    def explain_trace(self) -> list:
+    def explain_trace(self) -> list[Any]:
         allowed = self.policy.doc.unnamed.allow
         listed = f"unnamed allows {', '.join(allowed)}" if allowed else "unnamed allows nobody"
         if self.entry == UNRESTRICTED:

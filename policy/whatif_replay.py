@@ -63,7 +63,7 @@ class Replayer:
         out = PersonReplay()
         append = out.outcomes.append
         used, runouts, limits = out.used, out.runouts, out.limits
-        cache: dict[str, tuple] = {}
+        cache: dict[str, tuple[Any, ...]] = {}
         last: dict[str, float] = {}         # rule → the last minute charged to it
         grants = self.grants
         for minute in minutes:
@@ -112,7 +112,7 @@ class Replayer:
             ts = end if end > ts else ts + 60
         return found
 
-    def _decide(self, who: str | None, site: str, ts: float) -> tuple:
+    def _decide(self, who: str | None, site: str, ts: float) -> tuple[Any, ...]:
         """(valid from, valid to, outcome, quota) for `site` at `ts`. `quota` is None, or (rule, limit,
         period start, (rule, period start), charged, paid, blocked): the outcomes ready-made."""
         url = self.hosts.get(site)

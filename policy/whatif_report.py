@@ -7,6 +7,7 @@ never says whether anyone is behind it. The verdict's company-wide totals name n
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Any
 
 from policy.model import PolicyDoc
 from policy.whatif_figures import (
@@ -87,8 +88,8 @@ def render(report: Report, draft: PolicyDoc, minimum: int, names: tuple[str, str
     return "\n".join(lines)
 
 
-def to_json(report: Report, draft: PolicyDoc, minimum: int) -> dict:
-    def bucket(b: Bucket) -> dict:
+def to_json(report: Report, draft: PolicyDoc, minimum: int) -> dict[str, Any]:
+    def bucket(b: Bucket) -> dict[str, Any]:
         return {change: shown(b.cells[change], minimum) for change in CHANGES}
     return {
         "verdict": verdict(report, minimum), "limits": LIMITS, "since": str(report.since),

@@ -30,7 +30,7 @@ def one_of(choices: Iterable[Any]) -> str:
     return ", ".join(str(c) for c in choices)
 
 
-def element(path: tuple, data: Any) -> tuple[str | None, tuple]:
+def element(path: tuple[Any, ...], data: Any) -> tuple[str | None, tuple[Any, ...]]:
     """The element holding `path` ("rule 'x'", "window 2 of schedule 'lunch'") and the path inside it."""
     if len(path) >= 2 and path[0] in ("rules", "cases") and isinstance(path[1], int):
         item = _get(data, path[:2])
@@ -46,7 +46,7 @@ def element(path: tuple, data: Any) -> tuple[str | None, tuple]:
     return None, path
 
 
-def field(rest: tuple) -> str:
+def field(rest: tuple[Any, ...]) -> str:
     """A path inside an element: "'quota.minutes'" or "entry 2 of 'who'"."""
     keys = ".".join(str(p) for p in rest if isinstance(p, str))
     if rest and isinstance(rest[-1], int):
@@ -54,7 +54,7 @@ def field(rest: tuple) -> str:
     return f"'{keys}'"
 
 
-def place(path: tuple, data: Any) -> str:
+def place(path: tuple[Any, ...], data: Any) -> str:
     """The whole phrase for a value: "'quota.minutes' of rule 'x'", "rule 'x'", "'rules'"."""
     label, rest = element(tuple(path), data)
     if label is None:
@@ -77,7 +77,7 @@ def found(value: Any) -> str:
     return "a mapping"
 
 
-def _get(data: Any, path: tuple) -> Any:
+def _get(data: Any, path: tuple[Any, ...]) -> Any:
     for step in path:
         try:
             data = data[step]

@@ -7,7 +7,7 @@ floats are resolved; everything else stays text for the later stages to read.
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from yaml.resolver import BaseResolver
 
@@ -15,7 +15,7 @@ CORE = "tag:yaml.org,2002:"
 
 
 class CoreResolver(BaseResolver):
-    yaml_implicit_resolvers: ClassVar[dict] = {}     # its own, not BaseResolver's: filled below
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}     # its own, not BaseResolver's: filled below
 
 
 for _tag, _pattern, _first in [

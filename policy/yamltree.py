@@ -121,7 +121,7 @@ class _Builder:
                                               "remove the tag or fix the value"))
         return text
 
-    def mapping(self, node: MappingNode, path: Path) -> dict:
+    def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:    # `<<: *base` first, so the mapping's own keys win
             if key_node.tag == CORE + "merge":
