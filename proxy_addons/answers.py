@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from mitmproxy import http
 
-from policy.actions import REGISTRY, budget_figures, page_for
 from policy import reasons
+from policy.actions import REGISTRY, budget_figures, page_for
 from policy.decision import Decision
 from policy.friendly_time import friendly_duration
 from proxy_addons import pages, views
