@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from policy.reading import READING
+
 if TYPE_CHECKING:
     from policy.budgets import Budget
     from policy.decision import QuotaStatus
@@ -131,7 +133,7 @@ register(Action(
                          "You have used your {limit} minutes of {budget} for {period}{shared}; {fresh}.{opens}",
                          Page("block.html", "Paused", "You've used your time on {budget}"))}))
 register(Action(
-    "read-only", "reading (GET, HEAD, OPTIONS that name no other method and carry no body) passes; posting, "
+    "read-only", f"reading ({', '.join(READING)} that name no other method and carry no body) passes; posting, "
     "uploading and editing are blocked",
     manager="reading only", status="is reading only (no posting, uploading or editing)", generosity=2, outcomes={
         "allow": Outcome("read-only", "Reading only",

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+READING = ("GET", "HEAD", "OPTIONS")          # the read methods, in the order words list them
+READ_METHODS = frozenset(READING)
+PAGE_LOADS = frozenset({"GET", "HEAD"})       # the reads that can load a page (OPTIONS never does)
 WEBSOCKET_MESSAGE = "WebSocket message"      # a message from the client: it writes to the site
 OVERRIDE_HEADERS = ("x-http-method-override", "x-http-method", "x-method-override")
 OVERRIDE_PARAMETER = "_method"

@@ -25,6 +25,7 @@ from typing import Any
 from mitmproxy import http
 
 from policy.decision import Decision
+from policy.reading import PAGE_LOADS
 from proxy_addons.memory_sink import minute_of
 from proxy_addons.usage_sink import UsageSink
 
@@ -33,7 +34,7 @@ BUSY = 5     # requests and client messages in one minute that make it active wi
 
 
 def is_page_load(request: http.Request) -> bool:
-    if request.method not in ("GET", "HEAD"):
+    if request.method not in PAGE_LOADS:
         return False
     dest = request.headers.get("sec-fetch-dest")
     if dest is not None:
