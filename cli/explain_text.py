@@ -25,7 +25,8 @@ def render(policy, request: Request, decision: Decision, using: str | None = Non
     rule = _unnamed(policy) if unnamed(request) else _rule(policy, decision)
     facts = [("Groups", _groups(policy, request.user)), ("Site", _site(policy, decision)), ("Rule", rule),
              ("Reason", decision.reason), ("Message", decision.message),
-             ("Until", _until(decision, zone)), ("Quota", _quota(policy, decision, zone))]
+             ("Until", _until(decision, zone)), ("Opens", _opens(decision, zone)),
+             ("Quota", _quota(policy, decision, zone))]
     for label, text in facts:
         if text:
             lines += textwrap.wrap(text, WIDTH, initial_indent=f"  {label:<13}", subsequent_indent=" " * 15,
@@ -90,6 +91,17 @@ def _until(decision: Decision, zone) -> str | None:
     if decision.until is None:
         return None
     return f"{_when(decision.until.astimezone(zone))}; the decision changes then"
+
+
+def _opens(decision: Decision, zone) -> str | None:
+    """A refusal's next opening for this person, when it is not simply the next change."""
+    if decision.action != "block":
+        return None
+    if decision.opens is None:
+        return "not within four weeks for this request"
+    if decision.opens == decision.until:
+        return None
+    return f"{_when(decision.opens.astimezone(zone))}; the first moment this request is let through"
 
 
 def _quota(policy, decision: Decision, zone) -> str | None:

@@ -185,3 +185,16 @@ def test_without_the_ca_a_bare_address_is_explained_by_the_unnamed_setting():
     comms = watercooler(*args, "--user", "lena.hoffmann").stdout
     assert comms.startswith("ALLOWED:") and "no rule limits lena.hoffmann → allow" in comms
     assert watercooler(*args[:-2], str(RULES), "--user", "emma.schulz").stdout.startswith("ALLOWED:")   # with the CA
+
+
+def test_a_refusal_says_when_it_first_lets_the_request_through():
+    guest = watercooler("explain", "--url", "https://x.com/", "--at", "2026-11-26T12:15", str(RULES))
+    assert "  Reason       X (Twitter) is not available without a company account.\n" in guest.stdout
+    assert "  Opens        not within four weeks for this request\n" in guest.stdout
+    assert "lunch" not in guest.stdout.split("How it was decided:")[0]
+    # A Monday night: closed until lunch, and that change is the opening, so it is said once.
+    monday = watercooler("explain", "--user", "zed", "--url", "https://x.com/", "--at", "2026-12-07T03:00", str(RULES))
+    assert "  Until        Mon 07 Dec 2026 12:00; the decision changes then\n" in monday.stdout
+    assert "  Opens" not in monday.stdout
+    used_up = watercooler(*BLOCKED, "--json")
+    assert json.loads(used_up.stdout)["opens"] == "2026-11-26T18:00:00+01:00"
