@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta, tzinfo
 from difflib import get_close_matches
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from policy import request as req
@@ -66,7 +67,7 @@ def load_cases(path: Path, zone: tzinfo, rule_names: Iterable[str] = ()) -> list
     return cases
 
 
-def _cases(doc: YamlDoc, zone, rule_names, problems) -> list[Case]:
+def _cases(doc: YamlDoc, zone: tzinfo, rule_names: Iterable[str], problems: list[Problem]) -> list[Case]:
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list) or not data["cases"]:
         problems.append(Problem.at(doc.at(("cases",)), "a test file holds a non-empty `cases:` list",
@@ -83,7 +84,8 @@ def _cases(doc: YamlDoc, zone, rule_names, problems) -> list[Case]:
     return cases
 
 
-def _case(raw, path, doc: YamlDoc, zone, rule_names, problems) -> Case | None:
+def _case(raw: Any, path: tuple[Any, ...], doc: YamlDoc, zone: tzinfo, rule_names: Iterable[str],
+          problems: list[Problem]) -> Case | None:
     where = doc.at(path)
     if not isinstance(raw, dict):
         problems.append(Problem.at(where, f"a case is a mapping of fields (found {raw!r})",
@@ -117,7 +119,7 @@ def _case(raw, path, doc: YamlDoc, zone, rule_names, problems) -> Case | None:
     return Case(name, request, action, rule, where, grant_hours)
 
 
-def _grant_hours(value, user) -> int:
+def _grant_hours(value: Any, user: Any) -> int:
     match = _DURATION.fullmatch(str(value).strip())
     if not match:
         raise ValueError(f"a grant lasts hours or days, like 8h or 3d (found {value!r})")
@@ -126,14 +128,14 @@ def _grant_hours(value, user) -> int:
     return int(match[1]) * (24 if match[2] == "d" else 1)
 
 
-def _unknown(doc: YamlDoc, path, valid) -> Problem:
+def _unknown(doc: YamlDoc, path: tuple[Any, ...], valid: Iterable[str]) -> Problem:
     key = str(path[-1])
     close = get_close_matches(key, valid, n=1)
     fix = f"did you mean `{close[0]}`?" if close else f"the keys here are {', '.join(valid)}"
     return Problem.at(doc.key_at(path), f"unknown key `{key}`", fix)
 
 
-def _expect(value, rule_names) -> tuple[str, str | None]:
+def _expect(value: Any, rule_names: Iterable[str]) -> tuple[str, str | None]:
     if isinstance(value, dict):
         if set(value) - {"action", "rule"} or "action" not in value:
             raise ValueError(f"`expect` is an action or {{action, rule}} (found keys {sorted(value)})")
@@ -155,7 +157,7 @@ class Report:
     unexercised: list[str]      # rules that decided no case, in policy order; DEFAULT if it never decided
 
 
-def run_folder(policy, folder: Path, zone: tzinfo, rule_names: list[str]) -> Report:
+def run_folder(policy: Any, folder: Path, zone: tzinfo, rule_names: list[str]) -> Report:
     """Every case in `folder/*.yaml`, run against `policy`."""
     results, problems = [], []
     for path in sorted(folder.glob("*.yaml")):
@@ -171,7 +173,7 @@ def run_folder(policy, folder: Path, zone: tzinfo, rule_names: list[str]) -> Rep
     return Report(results, problems, unexercised)
 
 
-def run_case(policy, case: Case) -> CaseResult:
+def run_case(policy: Any, case: Case) -> CaseResult:
     try:
         decision = req.decide(_granted(policy, case), case.request)
     except ValueError as exc:
@@ -183,7 +185,7 @@ def run_case(policy, case: Case) -> CaseResult:
     return CaseResult(case, decision, f"expected {want}, got {got} ({decision.reason})")
 
 
-def _granted(policy, case: Case):
+def _granted(policy: Any, case: Case) -> Any:
     """The policy with the case's grant, when the rules allow it; as it is otherwise (as the proxy does)."""
     site = policy.site_for_host(urlsplit(case.request.url).hostname or "") if case.grant_hours else None
     if site is None:

@@ -46,7 +46,7 @@ def build_sites(entries: dict[str, Entry], categories: dict[str, Category],
         if category not in categories:
             problems.append(Problem.at(entry.at("category"), f"site '{name}' names unknown category '{category}'",
                                        suggest(category, categories, "define it under 'categories:'")))
-        lists = {}
+        lists: dict[str, list[str]] = {}
         for key in ("domains", "bundle"):
             lists[key] = []
             for index, text in enumerate(entry.get(key) or []):

@@ -1,6 +1,7 @@
 """What the engine answers, and why: the contract between the engine, the proxy and the panel."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -44,7 +45,7 @@ class _Explained:
     `build` stores `_why`, the facts it decided on, whose `explain_<field>()` method gives the value
     (`policy.why.Why`); a Decision made the ordinary way holds its values like any dataclass."""
 
-    def __init__(self, make=None, default: Any = AttributeError) -> None:
+    def __init__(self, make: Callable[[Any], Any] | None = None, default: Any = AttributeError) -> None:
         self.make = make            # turns what is given or explained into the stored value
         self.default = default      # AttributeError: the field has no default
 

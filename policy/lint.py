@@ -6,6 +6,8 @@ company's own community blocked for everyone, and a message that states minutes 
 """
 from __future__ import annotations
 
+from typing import Any
+
 from policy import messages
 from policy.coverage import Coverage, under
 from policy.model import PolicyDoc, Rule
@@ -18,7 +20,7 @@ def lint(doc: PolicyDoc) -> list[Problem]:
             *_unnamed_open(doc), *_fixed_numbers(doc)]
 
 
-def _warn(source, message: str, fix: str) -> Problem:
+def _warn(source: Any, message: str, fix: str) -> Problem:
     return Problem.at(source, message, fix, severity="warning")
 
 

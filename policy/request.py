@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from ipaddress import ip_address
+from typing import Any
 
 from policy.hosts import authority_of, host_of, is_address
 
@@ -106,7 +107,7 @@ def unnamed(request: Request) -> bool:
     return request.no_ca and is_address(authority_of(request.url))
 
 
-def decide(policy, request: Request):
+def decide(policy: Any, request: Request) -> Any:
     """The policy's decision for this request."""
     if unnamed(request):
         return policy.decide_unnamed(request.user, request.url, request.at, client_ip=request.ip)

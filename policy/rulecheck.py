@@ -5,6 +5,9 @@ a rule never silently means less than it says.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from policy import messages
 from policy.merge import Entry
 from policy.model import Adjustable, GrantBound, Quota, Rule
@@ -13,11 +16,13 @@ from policy.references import Names, schedule, site, who
 from policy.wording import suggest
 
 REMEMBER_DEFAULT = 60
+Fail = Callable[[Any, str, str], None]     # fail(key, message, fix): a problem in the rule being built
 MAX_GRANT_HOURS = 30 * 24
 
 
 def build_rules(entries: list[Entry], names: Names, problems: list[Problem]) -> tuple[Rule, ...]:
-    rules, first_at = [], {}
+    rules: list[Rule] = []
+    first_at: dict[str, Any] = {}     # name -> where it is first defined
     for entry in entries:
         name = str(entry.get("name"))
         if name in first_at:
@@ -29,7 +34,7 @@ def build_rules(entries: list[Entry], names: Names, problems: list[Problem]) -> 
 
 
 def _rule(entry: Entry, name: str, names: Names, problems: list[Problem]) -> Rule:
-    def check(key: str, parse) -> tuple[str, ...]:
+    def check(key: str, parse: Callable[[str, Names], str]) -> tuple[str, ...]:
         out = []
         for index, text in enumerate(entry.get(key) or []):
             try:
@@ -38,7 +43,7 @@ def _rule(entry: Entry, name: str, names: Names, problems: list[Problem]) -> Rul
                 problems.append(Problem.at(entry.at(key, index), f"{exc.message} in rule '{name}'", exc.fix))
         return tuple(out)
 
-    def fail(key: str | tuple, message: str, fix: str) -> None:
+    def fail(key: str | tuple[Any, ...], message: str, fix: str) -> None:
         problems.append(Problem.at(entry.at(*(key if isinstance(key, tuple) else (key,))),
                                    f"{message} in rule '{name}'", fix))
 
@@ -63,7 +68,7 @@ def _rule(entry: Entry, name: str, names: Names, problems: list[Problem]) -> Rul
                 check("except", schedule), str(action), quota, remember, adjustable, message, entry.at())
 
 
-def _adjustable(entry: Entry, quota: Quota | None, names: Names, fail) -> Adjustable | None:
+def _adjustable(entry: Entry, quota: Quota | None, names: Names, fail: Fail) -> Adjustable | None:
     settings = entry.get("adjustable")
     if settings is None:
         return None
@@ -100,7 +105,7 @@ def _adjustable(entry: Entry, quota: Quota | None, names: Names, fail) -> Adjust
     return Adjustable(minutes, actions, when, grant)
 
 
-def _grant(settings: dict | None, names: Names, fail) -> GrantBound | None:
+def _grant(settings: dict[str, Any] | None, names: Names, fail: Fail) -> GrantBound | None:
     """`grant: {max: 8h, to: [GROUP]}`: at most 30 days, to groups that exist."""
     if settings is None:
         return None

@@ -7,6 +7,7 @@ allowed values. The schema is the one editors use, so both agree on what is vali
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
@@ -34,7 +35,7 @@ def check_structure(doc: YamlDoc, kind: str = "policy") -> list[Problem]:
     return sorted(set(problems), key=Problem.sort_key)
 
 
-def _explain(error: ValidationError, doc: YamlDoc, data) -> list[Problem]:
+def _explain(error: ValidationError, doc: YamlDoc, data: Any) -> list[Problem]:
     path, keyword, schema = tuple(error.absolute_path), error.validator, error.schema
     value = error.instance
     if keyword == "additionalProperties":
@@ -80,7 +81,7 @@ def _unknown_key_fix(key: str, allowed: list[str]) -> str:
     return w.suggest(key, allowed, f"valid keys here: {w.one_of(allowed)}")
 
 
-def _type_fix(expected, value) -> str:
+def _type_fix(expected: Any, value: Any) -> str:
     expected = [expected] if isinstance(expected, str) else expected
     if "array" in expected and isinstance(value, str):
         return f"write it as a list: [{value}]"

@@ -122,7 +122,7 @@ def most_changed(report: Report, top: int = 5) -> list[tuple[str, Cell]]:
     return sorted(found, key=lambda item: (-item[1].value, item[0]))[:top]
 
 
-def where_of(source) -> str:
+def where_of(source: Any) -> str:
     return f"{PurePath(source.file).as_posix()}:{source.line}"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from policy.effective import combine
 from policy.engine import Policy
@@ -64,8 +65,8 @@ def hosts(*docs: PolicyDoc) -> dict[str, str]:
     return found
 
 
-def groups_by_day(history: Iterable[tuple[str, str, datetime | None, datetime | None]], zone,
-                  fallback) -> Callable[[str, date], frozenset[str]]:
+def groups_by_day(history: Iterable[tuple[str, str, datetime | None, datetime | None]], zone: Any,
+                  fallback: Callable[[str], frozenset[str]]) -> Callable[[str, date], frozenset[str]]:
     """`groups_of(user, day)`: the groups a person belonged to when the day began, by the recorded
     history (group, user, joined, left) as the panel's summaries count them; `fallback(user)` when
     nothing was recorded."""

@@ -7,6 +7,8 @@ own composer crashes the process on `[[[[...` a few hundred thousand levels deep
 """
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
 from yaml.events import AliasEvent, DocumentEndEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent, StreamEndEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -47,12 +49,12 @@ def compose(name: str, text: str) -> tuple[Node | None, dict[int, str]]:
 
 
 class _Composer:
-    def __init__(self, name: str, events):
+    def __init__(self, name: str, events: Any) -> None:
         self.name, self.events = name, events
         self.anchors: dict[str, Node] = {}
         self.anchor_names: dict[int, str] = {}
 
-    def fail(self, mark, message: str, fix: str) -> PolicyError:
+    def fail(self, mark: Any, message: str, fix: str) -> PolicyError:
         return PolicyError([Problem(self.name, mark.line + 1, mark.column + 1, message, fix)])
 
     def document(self) -> tuple[Node | None, dict[int, str]]:
@@ -69,7 +71,9 @@ class _Composer:
         return root, self.anchor_names
 
     def tree(self) -> Node:
-        root, open_nodes, pending_keys = None, [], []    # collections being filled, and their keys so far
+        root: Node | None = None
+        open_nodes: list[Node] = []      # collections being filled
+        pending_keys: list[Any] = []     # and their keys so far
         while not self.events.check_event(DocumentEndEvent):
             event = self.events.get_event()
             if not isinstance(event, (AliasEvent, ScalarEvent, SequenceStartEvent, MappingStartEvent)):
@@ -97,7 +101,7 @@ class _Composer:
                                     "flatten the structure")
         return root
 
-    def node(self, event, open_nodes: list[Node]) -> Node:
+    def node(self, event: Any, open_nodes: list[Node]) -> Node:
         if isinstance(event, AliasEvent):
             node = self.anchors.get(event.anchor)
             if node is None:
