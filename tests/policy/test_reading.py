@@ -50,5 +50,5 @@ def test_a_read_only_rule_blocks_the_judged_write_and_its_trace_names_it(method)
 def test_the_read_methods_are_defined_once_and_page_loads_are_among_them():
     from policy.actions import REGISTRY
     from policy.reading import PAGE_LOADS, READ_METHODS, READING
-    assert READ_METHODS == frozenset(READING) and PAGE_LOADS < READ_METHODS
+    assert frozenset(READING) == READ_METHODS and PAGE_LOADS < READ_METHODS
     assert "reading (GET, HEAD, OPTIONS that name" in REGISTRY["read-only"].summary
