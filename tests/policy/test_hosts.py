@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 
 import pytest
 from hypothesis import given, strategies as st
@@ -91,7 +92,9 @@ def test_non_text_is_refused():
 
 
 label = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?", fullmatch=True)
-domain = st.lists(label, min_size=1, max_size=5).map(".".join).filter(lambda d: not d.split(".")[-1].isdigit())
+# A last label that is a number ("80", or hex "0x1f", even a bare "0x") makes the whole host an IPv4 address.
+domain = st.lists(label, min_size=1, max_size=5).map(".".join).filter(
+    lambda d: not re.fullmatch(r"0x[0-9a-f]*|[0-9]+", d.split(".")[-1]))
 
 
 @given(domain, st.booleans(), st.booleans(), st.integers(0, 65535) | st.none(), st.booleans())
