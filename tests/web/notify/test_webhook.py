@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.support.live_panel import form_token, serve, signed_in
+from tests.support.net import poll
 from tests.support.webhook_receiver import webhook_receiver
 from tests.web.conftest import PASSWORD, make_app
 from web.notify.events import Event
@@ -45,3 +46,22 @@ def test_a_request_posts_one_message_to_the_webhook(tmp_path, password_hash):
         assert deliver_due(app) == (1, 0)
     assert received == [("application/json",
                          {"text": f"erin asks for Facebook. <{LINK}#request-1|Open in Watercooler>"})]
+
+
+def test_a_refusing_receiver_gets_the_message_once_it_accepts(tmp_path, password_hash):
+    app = make_app(tmp_path, password_hash)
+    with webhook_receiver() as (url, received), serve(app) as panel:
+        app.config.update(WEBHOOK_URL=url, OUTBOX_FIRST_RETRY_SECONDS=0.05)
+        erin = signed_in(panel, "erin", PASSWORD)
+        received.status = 500
+        asked = erin.post("/requests/new", data={"site": "facebook", "reason": "Job ads", "hours": "8",
+                                                 "csrf_token": form_token(erin.get("/requests/new").text)})
+        assert asked.status_code == 302
+        assert deliver_due(app) == (0, 1)
+        ada = signed_in(panel, "ada", PASSWORD)
+        status = ada.get("/admin/status").text
+        assert "1 message waiting to be delivered." in status and "HTTP Error 500" in status
+        received.status = 204
+        poll(lambda: deliver_due(app)[0], timeout=10, what="the retry after the backoff")
+        assert "Nothing waiting to be delivered." in ada.get("/admin/status").text
+    assert [body["event"] for _, body in received] == ["request.created"]
