@@ -97,3 +97,13 @@ def test_undecided_requests_expire_and_the_person_is_told(tmp_path, password_has
     deliver_due(app)
     subjects = [message["Subject"] for message in mail.inbox.wait_for(2)]
     assert subjects[1] == "Watercooler: Your request for Facebook expired undecided"
+
+
+def test_the_status_page_says_what_the_mail_settings_lack(tmp_path, password_hash):
+    app = make_app(tmp_path, password_hash)
+    app.config.update(SMTP_HOST="mail.corp.example")
+    with serve(app) as url:
+        page = signed_in(url, "ada", PASSWORD).get("/admin/status").text
+    assert "E-mail on; webhook off (no WEBHOOK_URL)." in " ".join(page.split())
+    assert "MAIL_DOMAIN is not set: only accounts whose name is an e-mail address get mail." in page
+    assert "PANEL_URL is not set: links in messages point to http://127.0.0.1:8081/" in page
