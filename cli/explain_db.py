@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from policy.effective import Effective, combine
+from policy.effective import Effective, combine, filled
 
 
 class DatabaseUnreadable(Exception):
@@ -83,8 +83,7 @@ def open_sources(base: Any, url: str | None, rules_only: bool) -> Sources:
     if any(group.directory for group in base.doc.groups.values()):
         from storage.directory.snapshots import load
         snapshot = sources._read(lambda: load(sources.session))
-        if snapshot is not None:      # directory groups with their members as the proxy has them
-            sources.base = base.with_directory(snapshot)
+        sources.base = filled(base, snapshot)   # directory groups with their members as the proxy has them
     return sources
 
 

@@ -1,7 +1,8 @@
 """The effective policy: the rules as written plus managers' adjustments plus the grants running now.
 
 The one place where the three are combined; the proxy, the panel and `watercooler explain` all call
-`combine`, so they enforce and show the same thing. An override the rules no longer allow (an admin
+`combine` (after `filled`, which takes directory groups' members from a snapshot), so they enforce
+and show the same thing. An override the rules no longer allow (an admin
 narrowed a bound, removed a site) is left out, never fatal, and named in `skipped`: the rest still apply.
 """
 from __future__ import annotations
@@ -17,6 +18,13 @@ class Effective:
     adjustments: tuple[Any, ...]          # the adjustments in force (those that fit the rules)
     grants: tuple[Any, ...]               # the grants in force
     skipped: tuple[str, ...]    # sentences: which overrides no longer fit the rules, and why
+
+
+def filled(base: Any, directory: Any) -> Any:
+    """`base` with its directory groups' members taken from `directory` (a snapshot; None: none yet)."""
+    if directory is None or not any(group.directory for group in base.doc.groups.values()):
+        return base
+    return base.with_directory(directory)
 
 
 def combine(base: Any, adjustments: tuple[Any, ...] = (), grants: tuple[Any, ...] = ()) -> Effective:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from policy import manifest
-from policy.effective import combine
+from policy.effective import combine, filled
 from policy.engine import Policy
 from proxy_addons.log_summary import DISTINCT
 from proxy_addons.rules_gate import load_checked, record_good
@@ -185,9 +185,7 @@ class PolicyHolder:
 
     @staticmethod
     def _effective(base: Policy, overrides: tuple[tuple, tuple], directory: Any = None) -> Policy:
-        if directory is not None and any(group.directory for group in base.doc.groups.values()):
-            base = base.with_directory(directory)
-        effective = combine(base, *overrides)
+        effective = combine(filled(base, directory), *overrides)
         for line in effective.skipped:
             overrides_logger.error("panel override left out: %s", line, extra=DISTINCT)
         return effective.policy

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 import policy
 from policy.directory import Directory
+from policy.effective import filled
 from policy.engine import Policy
 from policy.folder_state import fingerprint as folder_fingerprint
 from policy.principals import Groups
@@ -92,9 +93,7 @@ class PolicySource:
         self.policy = self._filled(self.written)
 
     def _filled(self, written: Policy) -> Policy:
-        if self.directory is None or not any(group.directory for group in written.doc.groups.values()):
-            return written
-        return written.with_directory(self.directory)
+        return filled(written, self.directory)
 
 
 def init_app(app: Flask) -> None:

@@ -38,3 +38,9 @@ def test_the_cache_rebuilds_only_when_the_rules_or_the_overrides_change(tmp_path
     assert cache.get(base, (), ()).policy is base
     other = (Grant("bob", "facebook", LATER),)
     assert cache.get(base, (), other) is not first and cache.get(base, (), other).grants == other
+
+
+def test_rules_without_directory_groups_are_filled_by_nothing(tmp_path):
+    from policy.effective import filled
+    base = policy.load(write_rules(tmp_path / "rules", RULES))
+    assert filled(base, None) is base and filled(base, object()) is base
