@@ -19,8 +19,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from policy import request as req
+from policy.actions import OUTCOMES
 from policy.decision import Decision
-from policy.model import OUTCOMES, Source
+from policy.model import Source
 from policy.overrides import Grant
 from policy.problems import PolicyError, Problem
 from policy.request import Request

@@ -6,6 +6,7 @@ never claims a rule is dead when it is not (some dead rules may go unreported).
 from __future__ import annotations
 
 from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network
 
 from policy.model import PolicyDoc
 
@@ -53,7 +54,7 @@ class Coverage:
             return later_name in self.groups_in[name]
         if kind == "network" and later_kind == "network":
             outer, inner = self.doc.networks[name].cidrs, self.doc.networks[later_name].cidrs
-            return all(any(i.version == o.version and i.subnet_of(o) for o in outer) for i in inner)
+            return all(any(_within(i, o) for o in outer) for i in inner)
         return False
 
     def hosts(self, site: str) -> tuple[str, ...]:
@@ -87,3 +88,12 @@ class Coverage:
             owns = [s for s in involved if any(under(domain, h) for h in self.hosts(s))]
             return bool(owns) and all(self.site_in(s, earlier) for s in involved)
         return self.site_in(entry, earlier)
+
+
+def _within(inner: IPv4Network | IPv6Network, outer: IPv4Network | IPv6Network) -> bool:
+    """`inner` lies inside `outer` (addresses of different versions never do)."""
+    if isinstance(inner, IPv4Network) and isinstance(outer, IPv4Network):
+        return inner.subnet_of(outer)
+    if isinstance(inner, IPv6Network) and isinstance(outer, IPv6Network):
+        return inner.subnet_of(outer)
+    return False

@@ -52,6 +52,8 @@ def authority_of(url: str) -> str:
         found = _authority(url)
     except TypeError:
         raise ValueError(f"a URL must be text, not {type(url).__name__}") from None
+    if found is None or found.lastindex is None:      # the pattern matches any text; never taken
+        raise ValueError(f"not a URL: {url!r}")
     return found[found.lastindex]
 
 

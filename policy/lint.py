@@ -55,10 +55,10 @@ def _unused(doc: PolicyDoc, cover: Coverage) -> list[Problem]:
         if not used and not internal:   # internal sites serve as alternatives even without a rule
             problems.append(_warn(site.source, f"site '{name}' is not used by any rule",
                                   "name it or its category in a rule's sites, or remove it"))
-    for kind, names, used in (("schedule", doc.schedules, schedules), ("group", doc.groups, groups),
-                              ("network", doc.networks, {w[8:] for w in who if w.startswith("network:")})):
+    for kind, names, named in (("schedule", doc.schedules, schedules), ("group", doc.groups, groups),
+                               ("network", doc.networks, {w[8:] for w in who if w.startswith("network:")})):
         for name, thing in names.items():
-            if name not in used:
+            if name not in named:
                 hint = "a rule's when or except" if kind == "schedule" else f"a rule's who as {kind}:{name}"
                 problems.append(_warn(thing.source, f"{kind} '{name}' is not used by any rule",
                                       f"use it in {hint}, or remove it"))

@@ -35,11 +35,11 @@ def load_doc(path: str | Path) -> PolicyDoc:
     _stop_on_errors(problems)
     merged, problems = merge(docs)
     try:
-        doc = build_doc(merged, str(path))
+        built = build_doc(merged, str(path))
     except PolicyError as exc:
         problems += exc.problems
     _stop_on_errors(problems)
-    return doc
+    return built
 
 
 def check_policy(path: str | Path, last_good: Inventory | None = None) -> tuple[PolicyDoc | None, list[Problem]]:

@@ -5,7 +5,8 @@ checked by policy/semantics.py, with messages that can suggest the closest valid
 """
 from __future__ import annotations
 
-from policy.model import ACTIONS, OUTCOMES, UNNAMED_WORDS
+from policy.actions import NAMES as ACTIONS, OUTCOMES
+from policy.model import UNNAMED_WORDS
 from policy.schema import element, name_string, named_map, strict
 
 TIME = {"type": "string", "pattern": r"^\d{1,2}:\d{2}$", "examples": ["09:00", "17:30", "24:00"],

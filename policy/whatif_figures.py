@@ -70,7 +70,7 @@ class Report:
     daily: dict[tuple[date, str], Cell] = field(default_factory=dict)   # (day, group) → minutes blocked more
 
     def bucket(self, kind: str, name: str) -> Bucket:
-        table = getattr(self, kind)
+        table: dict[str, Bucket] = getattr(self, kind)
         found = table.get(name)
         if found is None:
             found = table[name] = Bucket()

@@ -66,7 +66,7 @@ def hosts(*docs: PolicyDoc) -> dict[str, str]:
 
 
 def groups_by_day(history: Iterable[tuple[str, str, datetime | None, datetime | None]], zone: Any,
-                  fallback: Callable[[str], frozenset[str]]) -> Callable[[str, date], frozenset[str]]:
+                  fallback: Callable[[str | None], frozenset[str]]) -> Callable[[str, date], frozenset[str]]:
     """`groups_of(user, day)`: the groups a person belonged to when the day began, by the recorded
     history (group, user, joined, left) as the panel's summaries count them; `fallback(user)` when
     nothing was recorded."""

@@ -15,7 +15,8 @@ CORE = "tag:yaml.org,2002:"
 
 
 class CoreResolver(BaseResolver):
-    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}     # its own, not BaseResolver's: filled below
+    # Its own table, not BaseResolver's, filled below. PyYAML's stubs declare it per instance; it is a class table.
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}  # type: ignore[misc]
 
 
 for _tag, _pattern, _first in [

@@ -6,7 +6,6 @@ because PyYAML's wording ("cannot start any token") does not say what to do.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import yaml
@@ -102,7 +101,7 @@ def _tab_problems(name: str, text: str) -> list[Problem]:
     """Every line indented with a tab: each one stops the parser, so report them all at once."""
     problems = []
     for number, line in enumerate(text.splitlines(), start=1):
-        indent = re.match(r"[ \t]*", line).group()
+        indent = line[:len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
             problems.append(Problem(name, number, indent.index("\t") + 1, "tab in indentation",
                                     "YAML indents with spaces only; replace the tab with spaces"))
