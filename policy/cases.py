@@ -96,7 +96,7 @@ def _case(raw: Any, path: tuple[Any, ...], doc: YamlDoc, zone: tzinfo, rule_name
     for key in ("url", "at", "expect"):
         if key not in raw:
             problems.append(Problem.at(where, f"this case has no `{key}`", f"add `{key}:` to the case"))
-    values = {}
+    values: dict[str, Any] = {}
     for key, value in raw.items():
         try:
             if key in _PARSERS:
@@ -188,13 +188,13 @@ def run_case(policy: Any, case: Case) -> CaseResult:
 
 def _granted(policy: Any, case: Case) -> Any:
     """The policy with the case's grant, when the rules allow it; as it is otherwise (as the proxy does)."""
-    site = policy.site_for_host(urlsplit(case.request.url).hostname or "") if case.grant_hours else None
-    if site is None:
+    hours, user = case.grant_hours, case.request.user      # a case with a grant names its user (_grant_hours)
+    site = policy.site_for_host(urlsplit(case.request.url).hostname or "") if hours and user else None
+    if site is None or hours is None or user is None:
         return policy
     at = case.request.at
     try:
-        return policy.with_overrides(grants=[Grant(case.request.user, site.name,
-                                                   at + timedelta(hours=case.grant_hours), at)])
+        return policy.with_overrides(grants=[Grant(user, site.name, at + timedelta(hours=hours), at)])
     except ValueError:
         return policy
 

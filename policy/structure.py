@@ -6,6 +6,7 @@ allowed values. The schema is the one editors use, so both agree on what is vali
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -36,8 +37,10 @@ def check_structure(doc: YamlDoc, kind: str = "policy") -> list[Problem]:
 
 
 def _explain(error: ValidationError, doc: YamlDoc, data: Any) -> list[Problem]:
-    path, keyword, schema = tuple(error.absolute_path), error.validator, error.schema
-    value = error.instance
+    path, keyword = tuple(error.absolute_path), error.validator
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}   # ours are all objects
+    value: Any = error.instance
+    expected: Any = error.validator_value
     if keyword == "additionalProperties":
         allowed = list(schema.get("properties", {}))
         where = f"in {w.place(path, data)}" if path else "at the top level"
@@ -48,12 +51,11 @@ def _explain(error: ValidationError, doc: YamlDoc, data: Any) -> list[Problem]:
                            schema.get("x-fix", ""))]
     where, at = w.place(path, data), doc.at(path)
     if keyword == "type":
-        expected = [TYPE_WORDS[t] for t in ([error.validator_value] if isinstance(error.validator_value, str)
-                                            else error.validator_value)]
-        return [Problem.at(at, f"{where} must be {' or '.join(expected)} (found {w.found(value)})",
-                           _type_fix(error.validator_value, value))]
+        words = [TYPE_WORDS[t] for t in ([expected] if isinstance(expected, str) else expected)]
+        return [Problem.at(at, f"{where} must be {' or '.join(words)} (found {w.found(value)})",
+                           _type_fix(expected, value))]
     if keyword == "enum":
-        choices = error.validator_value
+        choices = expected
         hint = w.suggest(value, choices) if isinstance(value, str) else ""
         fix = f"{hint} (choices: {w.one_of(choices)})" if hint else f"use one of: {w.one_of(choices)}"
         return [Problem.at(at, f"invalid value {value!r} for {where}", fix)]
@@ -62,7 +64,7 @@ def _explain(error: ValidationError, doc: YamlDoc, data: Any) -> list[Problem]:
         misspelt = {w.closest(key, described) for key in value if key not in described}  # said already
         return [Problem.at(at, f"{where} has no '{key}'",
                            f"add '{key}:' ({described.get(key, {}).get('description', 'required')})")
-                for key in error.validator_value if key not in value and key not in misspelt]
+                for key in expected if key not in value and key not in misspelt]
     if keyword == "pattern":
         return [Problem.at(at, f"invalid value {value!r} for {where}", schema.get("x-fix", ""))]
     if keyword == "minItems":
@@ -70,7 +72,7 @@ def _explain(error: ValidationError, doc: YamlDoc, data: Any) -> list[Problem]:
     if keyword in ("minimum", "maximum"):
         size = "small" if keyword == "minimum" else "large"
         bound = "or more" if keyword == "minimum" else "or less"
-        return [Problem.at(at, f"{where} is too {size} (found {value})", f"use {error.validator_value} {bound}")]
+        return [Problem.at(at, f"{where} is too {size} (found {value})", f"use {expected} {bound}")]
     return [Problem.at(at, f"{where} is not valid ({w.found(value)})",
                        schema.get("description") or error.message)]
 
