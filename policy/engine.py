@@ -45,7 +45,7 @@ class Policy:
         self._extra = extra_table(doc, self.grants, self.timezone)
         self.periods = Periods(self.timezone)
         self._timelines: dict[int, Timeline] = {}
-        self._ip_masks: dict[str, int] = {}
+        self._ip_masks: dict[object, int] = {}
         self._matches: dict[str, HostMatch] = {}     # authority as written → what the policy knows of it
         self._anonymous = self._compiled.everyone | self._compiled.anonymous
         self._restrictions: dict[int, str | None] = {}

@@ -71,13 +71,14 @@ def variants(doc: PolicyDoc, adjustments: tuple[Adjustment, ...]) -> dict[str, t
 def grant_table(doc: PolicyDoc, grants: tuple[Grant, ...], zone: tzinfo) -> dict[Any, Any]:
     """(user, site) → (expiry in epoch seconds, expiry) — the latest grant wins."""
     table: dict[tuple[str, str], tuple[float, datetime]] = {}
-    groups = Groups(doc.groups) if grants else None
+    groups: Groups | None = None      # compiled once, for the first grant of a site
     for grant in grants:
         if grant.minutes is not None:
             continue    # extra budget minutes: policy/extra_minutes.py
         known = grant.site in doc.sites or any(grant.site in rule.sites for rule in doc.rules)
         if not known:
             raise ValueError(f"cannot grant {grant.site!r} to {grant.user}: there is no such site")
+        groups = groups or Groups(doc.groups)
         check_grant(doc, groups, grant.user, grant.site, grant.starts_at, grant.expires_at, grant.granted_by)
         expires = grant.expires_at if grant.expires_at.tzinfo else grant.expires_at.replace(tzinfo=zone)
         expires = expires.astimezone(zone)

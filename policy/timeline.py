@@ -28,7 +28,7 @@ class Timeline:
         self.fixed = self.relevant[0] if cut == 0 else None
         self.constant = not rules or cut == 0
         self._chunks: dict[int, _Chunk] = {}
-        self.reasons: dict[tuple[Any, ...], str] = {}     # sentences for this chain (see policy.outcomes)
+        self.reasons: dict[tuple[Any, ...], Any] = {}     # sentences for this chain (see policy.outcomes)
 
     def at(self, ts: float) -> tuple[CompiledRule | None, float, float | None, datetime | None]:
         """(deciding rule or None for the default, piece start, piece end, piece end as datetime).
@@ -60,7 +60,7 @@ class Timeline:
         low, high = chunk * CHUNK, (chunk + 1) * CHUNK + HORIZON
         points = sorted(flip for flip in flips if low < flip <= high)
         bounds: list[float] = []
-        deciding = [self._decider(low)]
+        deciding: list[CompiledRule | None] = [self._decider(low)]
         for point in points:
             rule = self._decider(point)
             if rule is not deciding[-1]:

@@ -67,7 +67,8 @@ def restriction(policy: Policy, principal: int) -> str | None:
             bit = chain & -chain
             rule = rules[bit.bit_length() - 1]
             if rule.rule.action != "allow":
-                return rule.name
+                name: str = rule.name
+                return name
             if rule.always:
                 break
             chain ^= bit

@@ -56,7 +56,8 @@ class Why(NamedTuple):
                self.user if policy.grants else None, self.client_ip if policy.doc.networks else None,
                self.user is None, quota and (quota.used, quota.period_start))
         if key in timeline.reasons:
-            return timeline.reasons[key]
+            cached: datetime | None = timeline.reasons[key]
+            return cached
         found = next_opening(policy, self.user, f"https://{self.match.host}/",
                              datetime.fromtimestamp(self.ts, policy.timezone), method=self.method,
                              client_ip=self.client_ip, used_minutes=quota.used if quota is not None else 0)
@@ -67,7 +68,8 @@ class Why(NamedTuple):
 
     def explain_message(self) -> str | None:
         """The deciding rule's message, its placeholders filled from the rule in force for this person."""
-        if self.rule is None or self.rule.rule.message is None:
+        message = None if self.rule is None else self.rule.rule.message
+        if self.rule is None or message is None:
             return None
         rule, policy = self.rule.rule, self.policy
         budget = policy.budgets.get(rule.name)
@@ -76,7 +78,7 @@ class Why(NamedTuple):
             moment = self.explain_opens()
             now = datetime.fromtimestamp(self.ts, policy.timezone)
             return friendly_moment(moment, now, policy.timezone) if moment is not None else ""
-        return fill(rule.message, {
+        return fill(message, {
             "minutes": lambda: rule.quota.minutes if rule.quota else "",
             "per": lambda: rule.quota.per if rule.quota else "",
             "site": lambda: self.match.label,
