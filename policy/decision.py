@@ -85,8 +85,9 @@ class Decision:
     bundle: bool                # an asset host of the site: decided like it, never counted as use
     reason: str = _Explained()  # type: ignore[assignment]  # a sentence for the employee
     message: str | None = _Explained()  # type: ignore[assignment]  # the rule's own, placeholders filled
-    until: datetime | None      # next moment the decision for this user and site changes (≤ 7 days)
-    quota: QuotaStatus | None
+    # reason and message have no default in fact (_Explained answers AttributeError on the class).
+    until: datetime | None  # type: ignore[misc]  # next moment the decision here changes (≤ 7 days)
+    quota: QuotaStatus | None  # type: ignore[misc]
     alternatives: tuple[Alternative, ...] = _Explained(tuple, ())  # type: ignore[assignment]
     trace: tuple[TraceStep, ...] = _Explained(tuple, ())  # type: ignore[assignment]
     remember: int | None = None  # warn: minutes a Continue lasts
@@ -133,7 +134,7 @@ class Decision:
             reason=data["reason"], message=data["message"], until=_time(data["until"]),
             quota=None if quota is None else QuotaStatus(
                 quota["limit"], quota["used"], quota["remaining"], quota["per"],
-                _time(quota["period_start"]), _time(quota["resets_at"])),
+                datetime.fromisoformat(quota["period_start"]), datetime.fromisoformat(quota["resets_at"])),
             alternatives=tuple(Alternative(**a) for a in data.get("alternatives", ())),
             trace=tuple(TraceStep(**s) for s in data.get("trace", ())),
             remember=data.get("remember"), internal=data.get("internal", False),

@@ -157,7 +157,7 @@ class Policy:
             action = rule_action = written.action
             quota = None
             if action != "allow" and action != "block":
-                extra = extra_at(self._extra, user, match.key, ts) if self._extra else 0
+                extra = extra_at(self._extra, user, match.key, ts) if self._extra and match.key is not None else 0
                 action, quota, until = outcome(self, rule, match, ts, method, used_minutes, continued, end, until,
                                                extra)
         return build(action, rule_action, written, match, until, quota,

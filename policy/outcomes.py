@@ -39,7 +39,10 @@ def outcome(policy: Policy, rule: CompiledRule | None, match: HostMatch, ts: flo
         return ("allow" if shown else "warn"), None, until
     if kind != "quota":
         return kind, None, until
-    limit, per = written.quota.minutes + extra, written.quota.per
+    settings = written.quota
+    if settings is None:        # policy/rulecheck.py gives every quota rule its settings
+        raise ValueError(f"rule {written.name!r} is a quota without quota settings")
+    limit, per = settings.minutes + extra, settings.per
     start, resets_at, resets_ts = policy.periods.period(ts, per)
     used = int(used_minutes(written.name, start) if callable(used_minutes) else used_minutes)
     quota = build_quota(limit, used, max(0, limit - used), per, start, resets_at)

@@ -39,7 +39,7 @@ def build_doc(merged: Merged, origin: str) -> PolicyDoc:
     names = Names(sites, categories, groups, networks, schedules)
     rules = build_rules(merged.rules, names, problems)
     unnamed = build_unnamed(settings.get("unnamed"), names, problems)
-    if any(p.is_error for p in problems):
+    if any(p.is_error for p in problems) or zone is None:   # no zone is one of the problems
         raise PolicyError(problems)
     default, confirmed = settings.get("default"), settings.get("confirm-removal")
     return PolicyDoc(version=int(settings["version"].value), timezone=str(zone.value).strip(),

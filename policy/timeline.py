@@ -62,10 +62,10 @@ class Timeline:
         bounds: list[float] = []
         deciding: list[CompiledRule | None] = [self._decider(low)]
         for point in points:
-            rule = self._decider(point)
-            if rule is not deciding[-1]:
+            then = self._decider(point)
+            if then is not deciding[-1]:
                 bounds.append(point)
-                deciding.append(rule)
+                deciding.append(then)
         ends = [datetime.fromtimestamp(bound, self.zone) for bound in bounds]
         return bounds, deciding, ends
 

@@ -63,7 +63,7 @@ def _window(entry: Entry, label: str, problems: list[Problem]) -> Window | None:
         if end == start:
             fail("to", f"'from' and 'to' are both {entry.value.get('from', '00:00')}",
                  "for the whole day leave out from and to; otherwise make them differ")
-    if problems:
+    if problems or start is None or end is None:    # a bound that did not parse is one of the problems
         return None
     return Window(frozenset(days) if days is not None else None, frozenset(dates) if dates is not None else None,
                   start, end, entry.at())

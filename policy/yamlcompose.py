@@ -32,9 +32,10 @@ class _PythonEvents(Reader, Scanner, Parser, CoreResolver):
 
 
 if _CParser is not None:
-    class _LibyamlEvents(_CParser, CoreResolver):
-        def __init__(self, text: str):
-            _CParser.__init__(self, text)
+    # PyYAML's stubs give the C parser, imported only where libyaml is built, no class type.
+    class _LibyamlEvents(_CParser, CoreResolver):  # type: ignore[misc,valid-type]
+        def __init__(self, text: str) -> None:
+            _CParser.__init__(self, text)  # type: ignore[misc]
             CoreResolver.__init__(self)
 
 
@@ -99,14 +100,16 @@ class _Composer:
                 if len(open_nodes) > MAX_DEPTH:
                     raise self.fail(event.start_mark, f"values nested more than {MAX_DEPTH} levels deep",
                                     "flatten the structure")
+        if root is None:        # never: a document holds a node, an empty one an empty scalar
+            raise ValueError("a YAML document without a value")
         return root
 
     def node(self, event: Any, open_nodes: list[Node]) -> Node:
         if isinstance(event, AliasEvent):
-            node = self.anchors.get(event.anchor)
+            node = self.anchors.get(event.anchor) if event.anchor is not None else None
             if node is None:
                 raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}",
-                                                  event.start_mark)
+                                                  event.start_mark)  # type: ignore[arg-type]  # libyaml's Mark too
             if any(node is open_node for open_node in open_nodes):
                 raise self.fail(event.start_mark, f"recursive anchor '&{event.anchor}': the value contains itself",
                                 f"an alias (*{event.anchor}) cannot be used inside the anchor it refers to")
@@ -116,8 +119,8 @@ class _Composer:
         if tag is None or tag == "!":
             tag = self.events.resolve(kind, event.value if kind is ScalarNode else None, event.implicit)
         value = event.value if kind is ScalarNode else []
-        node = kind(tag, value, event.start_mark, event.end_mark)
+        made: Node = kind(tag, value, event.start_mark, event.end_mark)
         if event.anchor is not None:
-            self.anchors[event.anchor] = node
-            self.anchor_names[id(node)] = event.anchor
-        return node
+            self.anchors[event.anchor] = made
+            self.anchor_names[id(made)] = event.anchor
+        return made

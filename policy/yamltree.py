@@ -8,7 +8,7 @@ Aliases are expanded with a budget, so "billion laughs" files and self-containin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -100,7 +100,7 @@ class _Builder:
         try:
             if isinstance(node, SequenceNode):
                 return [self.value(item, path + (i,)) for i, item in enumerate(node.value)]
-            return self.mapping(node, path)
+            return self.mapping(cast(MappingNode, node), path)      # scalars and sequences are handled above
         finally:
             self.open.discard(id(node))
 
