@@ -28,7 +28,6 @@ EXCEPTIONS: dict[str, str] = {
     "web/manager/forms.py": "forms; tests/web/manager/test_views.py and test_saving.py post them",
     "web/manager/impact.py": "previews' counts; tests/web/manager/test_previews.py",
     "web/manager/trend.py": "the community trend; tests/web/manager/test_summaries.py",
-    "web/requests/forms.py": "forms; tests/web/requests/test_views.py posts them",
 }
 
 
