@@ -23,7 +23,6 @@ EXCEPTIONS: dict[str, str] = {
     "storage/spool_segments.py": "segment files; tests/storage/test_spool.py covers them through the spool",
     "storage/writer_db.py": "the writer's database thread; tests/storage/test_writer.py",
     "web/admin/forms.py": "forms; tests/web/admin/test_accounts.py posts them",
-    "web/auth/forms.py": "forms; tests/web/auth/test_views.py posts them",
     "web/auth/sessions.py": "Flask-Login wiring; tests/web/auth/test_views.py signs in and out",
     "web/manager/forms.py": "forms; tests/web/manager/test_views.py and test_saving.py post them",
     "web/manager/impact.py": "previews' counts; tests/web/manager/test_previews.py",
