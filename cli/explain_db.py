@@ -71,7 +71,7 @@ def open_sources(base: Any, url: str | None, rules_only: bool) -> Sources:
     except StorageError as exc:
         raise DatabaseUnreadable(str(exc)) from None
     where = describe(resolved)
-    if resolved.get_backend_name() == "sqlite" and not Path(resolved.database).exists():
+    if resolved.get_backend_name() == "sqlite" and not Path(resolved.database or "").exists():
         if url:
             raise DatabaseUnreadable(f"no database at {resolved.database}: give the database the proxy and "
                                      "the panel use, or --rules-only")
