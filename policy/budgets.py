@@ -41,17 +41,18 @@ class Budget:
 
 def budgets_of(doc: PolicyDoc) -> dict[str, Budget]:
     """Per rule name, the budget its quota (as written or as an adjustment makes it) would be."""
+    catalogue = _Catalogue(doc)
     found: dict[str, Budget] = {}
     shadowed: set[str] = set()      # sites an earlier rule decides for everyone, always
     for rule in doc.rules:
-        found[rule.name] = budget_of(doc, rule, shadowed)
+        covered = catalogue.covered(rule)
+        found[rule.name] = _budget(doc, rule, [site for site in covered if site not in shadowed])
         if (not rule.who or "everyone" in rule.who) and not rule.when and not rule.except_:
-            shadowed |= set(_covered(doc, rule))
+            shadowed.update(covered)
     return found
 
 
-def budget_of(doc: PolicyDoc, rule: Rule, shadowed: set[str] | frozenset[str] = frozenset()) -> Budget:
-    """`shadowed`: sites that never reach this rule (an earlier rule decides them for everyone)."""
+def _budget(doc: PolicyDoc, rule: Rule, sites: list[str]) -> Budget:
     names: list[str] = []
     for entry in rule.sites:
         kind, _, name = entry.partition(":")
@@ -61,23 +62,30 @@ def budget_of(doc: PolicyDoc, rule: Rule, shadowed: set[str] | frozenset[str] = 
             names.append(name)
         elif entry in doc.sites:
             names.append(doc.sites[entry].label)
-    labels = [doc.sites[site].label if site in doc.sites else site
-              for site in _covered(doc, rule) if site not in shadowed]
-    name = _join(names) if names else rule.name
-    return Budget(rule.name, name, tuple(labels))
+    labels = tuple(doc.sites[site].label if site in doc.sites else site for site in sites)
+    return Budget(rule.name, _join(names) if names else rule.name, labels)
 
 
-def _covered(doc: PolicyDoc, rule: Rule) -> list[str]:
-    """The sites (names; 'domain:D' as written) a rule's `sites` cover, in catalogue order."""
-    found: list[str] = []
-    for entry in rule.sites:
-        kind, _, name = entry.partition(":")
-        if kind == "category":
-            found += [site.name for site in doc.sites.values() if site.category == name]
-        else:
-            found.append(entry)
-    order = {name: index for index, name in enumerate(doc.sites)}
-    return sorted(dict.fromkeys(found), key=lambda site: order.get(site, len(order)))
+class _Catalogue:
+    """The sites per category and their catalogue order, worked out once for all the rules."""
+
+    def __init__(self, doc: PolicyDoc) -> None:
+        self.order = {name: index for index, name in enumerate(doc.sites)}
+        self.by_category: dict[str, list[str]] = {}
+        for site in doc.sites.values():
+            self.by_category.setdefault(site.category, []).append(site.name)
+
+    def covered(self, rule: Rule) -> list[str]:
+        """The sites (names; 'domain:D' as written) a rule's `sites` cover, in catalogue order."""
+        found: list[str] = []
+        for entry in rule.sites:
+            kind, _, name = entry.partition(":")
+            found += self.by_category.get(name, []) if kind == "category" else [entry]
+        unique = dict.fromkeys(found)
+        if len(rule.sites) == 1:
+            return list(unique)                 # one entry: already in catalogue order
+        last = len(self.order)
+        return sorted(unique, key=lambda site: self.order.get(site, last))
 
 
 def _join(items: list[str]) -> str:

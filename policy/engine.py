@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -51,7 +52,6 @@ class Policy:
         self._restrictions: dict[int, str | None] = {}
         self.alternatives_seen: dict[int, tuple[float, float, tuple[Any, ...]]] = {}
         self.version = doc_version(doc)
-        self.budgets: dict[str, Budget] = budgets_of(doc)     # per rule: the budget a quota of it is
         self.internal_sites = [
             (site, self._compiled.sitemap.match(site.domains[0])) for site in doc.sites.values()
             if site.domains and doc.categories.get(site.category) and doc.categories[site.category].internal]
@@ -73,6 +73,11 @@ class Policy:
     def membership_sources(self, user: str) -> dict[str, str]:
         """Where each of `user`'s direct group memberships comes from: the rules, or a directory group."""
         return membership_sources(self.doc, self.directory, user)
+
+    @cached_property
+    def budgets(self) -> dict[str, Budget]:
+        """Per rule: the budget a quota of it is (policy/budgets.py); worked out when first asked."""
+        return budgets_of(self.doc)
 
     @property
     def sites(self) -> Mapping[str, Site]:
