@@ -4,6 +4,7 @@ The same database (adjustments, a grant, minutes charged, the current minute amo
 the proxy's parts (the policy holder fed by the overrides reader, the quota cache), by the panel (its
 effective policy and the employee page's overview) and by `watercooler explain --db`, on SQLite and on
 PostgreSQL; for every person and site, all three must tell the same outcome, budget and sentence.
+Then a real proxy on such a database blocks with the very sentence `explain --db` gives.
 """
 from __future__ import annotations
 
@@ -113,3 +114,55 @@ def test_the_proxy_the_employee_page_and_explain_agree_on_every_site(db_url, tmp
     assert proxy["emma.schulz", "facebook"].action == "block" and panel["emma.schulz", "facebook"].state == "closed"
     assert proxy["bob.hartmann", "facebook"].action == "allow" and proxy["bob.hartmann", "facebook"].rule is None
     assert proxy["ivan.horvat", "reddit"].quota.limit == 25 and panel["ivan.horvat", "reddit"].quota.limit == 25
+
+
+PROXY_RULES_EDITS = (("groups:\n  comms: {members: [carol]}\n",
+                      "groups:\n  comms: {members: [carol]}\n  team: {members: [alice]}\n"),
+                     ("  - name: reddit-budget\n    sites: [reddit]\n",
+                      "  - name: reddit-budget\n    who: [group:team]\n    sites: [reddit]\n"
+                      "    adjustable: {minutes: {min: 0, max: 10}}\n"))
+
+
+def test_a_real_proxy_blocks_with_the_sentence_explain_gives(tmp_path):
+    """The bug this kills: explain said minutes were left while the proxy, with the adjustment, blocked."""
+    import html
+    import re
+
+    from tests.support.net import poll
+    from tests.support.proxy_clients import NAVIGATION, HttpsTab
+    from tests.support.proxy_env import TEST_RULES, start_env
+
+    rules = TEST_RULES
+    for old, new in PROXY_RULES_EDITS:
+        assert old in rules
+        rules = rules.replace(old, new)
+    url = f"sqlite:///{tmp_path / 'watercooler.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with Session(engine) as session:
+        session.add(Adjustment(rule="reddit-budget", group_name="team", minutes=3, set_by="carol", set_at=NOW))
+        session.add_all(QuotaCharge(user_name="alice", rule="reddit-budget", day=date(2026, 11, 26),
+                                    minute=datetime(2026, 11, 26, 7, i, tzinfo=timezone.utc)) for i in range(3))
+        session.commit()
+    engine.dispose()
+    env = start_env(tmp_path / "proxy", rules, {"proxyauth": "any", "watercooler_db": url})
+    try:
+        env.proxy.wait_for_log("panel overrides applied: 1 adjustment(s)", timeout=30)
+        tab = HttpsTab(env.port, "www.reddit.com", cafiles=[env.pki.ca_pem, env.proxy.ca_pem], auth=("alice", "pw"))
+        seen = []
+        poll(lambda: seen.append(tab.request("GET", "/", NAVIGATION)) or seen[-1].status == 403, timeout=30,
+             what="the proxy to block alice on Reddit, her budget set to 3 minutes and spent")
+        tab.close()
+        shown = html.unescape(re.search(r'<p class="reason">(.*?)</p>', seen[-1].text, re.S).group(1))
+    finally:
+        env.stop()
+    told = watercooler("explain", "--user", "alice", "--url", "https://www.reddit.com/", "--at", "2026-11-26T10:00",
+                       "--db", url, str(env.rules))
+    assert told.returncode == 0, told.stderr
+    assert told.stdout.splitlines()[0] == "BLOCKED: GET https://www.reddit.com/"
+    assert told.stdout.splitlines()[2].startswith("  using 1 adjustment, 0 grants and 3 minutes used today from ")
+    assert " ".join(shown.split()).startswith("You have used your 3 minutes of Reddit for today;")
+    assert " ".join(shown.split()) in " ".join(told.stdout.split())
+    rules_only = watercooler("explain", "--user", "alice", "--url", "https://www.reddit.com/", "--at",
+                             "2026-11-26T10:00", "--rules-only", str(env.rules))
+    assert rules_only.stdout.splitlines()[0] == "ALLOWED: GET https://www.reddit.com/"   # 5 minutes, none used
