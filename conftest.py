@@ -12,7 +12,9 @@ import pytest
 
 # The shared fixtures (databases on SQLite and PostgreSQL, the headless browser, a real slapd) are found
 # by name in every test module, so no test imports a fixture it then receives as a parameter of that name.
-pytest_plugins = ("tests.support.databases", "tests.support.browser", "tests.support.slapd")
+# They live in Watercooler's own tests/; a rules repository that copies this file runs its cases without them.
+if (Path(__file__).parent / "tests" / "support").is_dir():
+    pytest_plugins = ("tests.support.databases", "tests.support.browser", "tests.support.slapd")
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path):
