@@ -162,12 +162,18 @@ class Policy:
             action = rule_action = written.action
             quota = None
             if action != "allow" and action != "block":
-                extra = extra_at(self._extra, user, match.key, ts) if self._extra and match.key is not None else 0
+                extra = self._extra_for(user, rule.index, match, ts) if self._extra else 0
                 action, quota, until = outcome(self, rule, match, ts, method, used_minutes, continued, end, until,
                                                extra)
         return build(action, rule_action, written, match, until, quota,
                      made(Why, (self, timeline, rule, action, match, quota, user, client_ip, principal, ts, method,
                                 None)))
+
+    def _extra_for(self, user: str | None, index: int, match: HostMatch, ts: float) -> int:
+        """Extra minutes managers added to the budget of the rule at `index`: those asked for any site on it."""
+        bit = 1 << index
+        sitemap = self._compiled.sitemap
+        return extra_at(self._extra, user, ts, lambda site: site == match.key or bool(sitemap.site_mask(site) & bit))
 
     def timeline(self, mask: int) -> Timeline:
         """The timeline of the rules in `mask`, shared by every request with the same rules."""

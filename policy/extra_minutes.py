@@ -1,5 +1,7 @@
-"""Extra budget minutes: a grant with `minutes` adds them to one person's budget for one site, until it
-ends (the end of the day it was given), instead of opening the site without limit.
+"""Extra budget minutes: a grant with `minutes` adds them to one person's budget, until it ends (the end
+of the day it was given), instead of opening the site without limit. The grant names the site asked
+about; the minutes go to the budget that site is on, so a budget shared by ten sites is raised for all
+ten (one budget, one limit, as every page shows it).
 
 Allowed where the rules let managers grant the site to the person (`adjustable.grant`), never by the
 person themselves; how many minutes a manager may add at once is the panel's setting. Several running
@@ -7,7 +9,7 @@ extras for the same site add up.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import tzinfo
 
 from policy.grants import grant_bound
@@ -15,12 +17,12 @@ from policy.model import PolicyDoc
 from policy.overrides import Grant
 from policy.principals import Groups
 
-ExtraTable = dict[tuple[str, str], tuple[tuple[float, float, int], ...]]
+ExtraTable = dict[str, tuple[tuple[str, float, float, int], ...]]
 
 
 def extra_table(doc: PolicyDoc, grants: Iterable[Grant], zone: tzinfo) -> ExtraTable:
-    """(user, site) → ((start ts, end ts, minutes), ...) of the grants that carry minutes; ValueError on a bad one."""
-    table: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
+    """user → ((site, start ts, end ts, minutes), ...) of the grants that carry minutes; ValueError on a bad one."""
+    table: dict[str, list[tuple[str, float, float, int]]] = {}
     groups = None
     for grant in grants:
         if grant.minutes is None:
@@ -35,12 +37,12 @@ def extra_table(doc: PolicyDoc, grants: Iterable[Grant], zone: tzinfo) -> ExtraT
         start = grant.starts_at or grant.expires_at
         start = start if start.tzinfo else start.replace(tzinfo=zone)
         end = grant.expires_at if grant.expires_at.tzinfo else grant.expires_at.replace(tzinfo=zone)
-        table.setdefault((grant.user, grant.site), []).append((start.timestamp(), end.timestamp(), grant.minutes))
+        table.setdefault(grant.user, []).append((grant.site, start.timestamp(), end.timestamp(), grant.minutes))
     return {key: tuple(found) for key, found in table.items()}
 
 
-def extra_at(table: ExtraTable, user: str | None, site: str, ts: float) -> int:
-    """The extra minutes `user` has for `site` at `ts` (0 when none run)."""
+def extra_at(table: ExtraTable, user: str | None, ts: float, on_budget: Callable[[str], bool]) -> int:
+    """The extra minutes `user` has at `ts` for the budget whose sites `on_budget` tells (0 when none run)."""
     if user is None:
         return 0
-    return sum(minutes for start, end, minutes in table.get((user, site), ()) if start <= ts < end)
+    return sum(minutes for site, start, end, minutes in table.get(user, ()) if start <= ts < end and on_budget(site))

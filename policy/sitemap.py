@@ -49,6 +49,10 @@ class SiteMap:
                     self._map[domain] = _Entry(site, bundle, entry.mask if entry else 0)
         self._seen: dict[str, HostMatch] = {}
 
+    def site_mask(self, key: str) -> int:
+        """The rules whose `sites` cover the site named `key` (0 for a name no rule covers)."""
+        return self._site_masks.get(key, 0)
+
     def masks(self) -> set[int]:
         """The rule masks a host can start from: each site's, and each `domain:` entry's."""
         return {*self._site_masks.values(), *(entry.mask for entry in self._map.values())}

@@ -46,3 +46,23 @@ def test_extra_minutes_follow_the_rules_grant_bounds(base):
         base.with_overrides(grants=[_extra(15, site="linkedin")])
     with pytest.raises(ValueError, match="more than 0"):
         base.with_overrides(grants=[_extra(0)])
+
+
+def test_extra_minutes_asked_on_one_site_raise_the_budget_it_shares():
+    """The sample company's social budget covers every external social site: 15 more minutes asked from
+    Facebook's page are 15 more on Instagram too, since it is one budget with one limit."""
+    from datetime import datetime
+    from pathlib import Path
+
+    sample = Policy.from_doc(load_doc(Path(__file__).resolve().parents[2] / "rules"))
+    at = datetime(2026, 11, 26, 10, 0, tzinfo=sample.timezone)
+    grant = Grant("alice.krueger", "facebook", at.replace(hour=23, minute=59), at, "carol.schmitt", 15)
+    more = sample.with_overrides(grants=[grant])
+    for url in ("https://www.facebook.com/", "https://www.instagram.com/"):
+        before = sample.decide("alice.krueger", url, at, used_minutes=30)
+        after = more.decide("alice.krueger", url, at, used_minutes=30)
+        assert (before.action, before.quota.limit) == ("block", 30), url
+        assert (after.action, after.quota.limit, after.quota.remaining) == ("allow", 45, 15), url
+    # A colleague on the same budget is not raised: the minutes are Alice's alone.
+    colleague = more.decide("bob.hartmann", "https://www.instagram.com/", at, used_minutes=30)
+    assert (colleague.action, colleague.quota.limit) == ("block", 30)
