@@ -7,11 +7,13 @@ is one JSON line. SIGTERM closes the sink as the proxy's shutdown does, then exi
 """
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -25,15 +27,25 @@ def main() -> None:
                              max_delay=float(sys.argv[4]) if len(sys.argv) > 4 else 0.05)
 
     def terminate(signum, frame):
+        raise _Terminated       # closing runs below, in the main flow, not inside the signal handler
+
+    # A writer that hangs prints every thread's stack when the test side gives up waiting for it.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        _answer({"ready": sink.node.node_id})
+        for line in sys.stdin:
+            command = json.loads(line)
+            _answer(_run(sink, command))
+    except _Terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         sink.close()
         _answer({"closed": sink.status()})
         sys.exit(0)
 
-    signal.signal(signal.SIGTERM, terminate)
-    _answer({"ready": sink.node.node_id})
-    for line in sys.stdin:
-        command = json.loads(line)
-        _answer(_run(sink, command))
+
+class _Terminated(Exception):
+    """SIGTERM arrived: close the sink as the proxy's shutdown does."""
 
 
 def _run(sink, command: dict) -> dict:
@@ -77,11 +89,18 @@ class UsageProcess:
         self.proc.stdin.flush()
         return self.read()
 
-    def read(self) -> dict:
-        line = self.proc.stdout.readline()
-        if not line:
+    def read(self, within: float = 90.0) -> dict:
+        """The process's next answer; a process that gives none within `within` s has its stacks printed."""
+        got: list[str] = []
+        reader = threading.Thread(target=lambda: got.append(self.proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(within)
+        if reader.is_alive():
+            self.proc.send_signal(signal.SIGUSR1)   # faulthandler: every thread's stack to stderr
+            raise AssertionError(f"the writer process gave no answer within {within:.0f} s (stacks above)")
+        if not got[0]:
             raise AssertionError(f"the writer process ended (exit {self.proc.wait(timeout=10)})")
-        return json.loads(line)
+        return json.loads(got[0])
 
     def terminate(self) -> dict:
         """SIGTERM, as a service manager stops the proxy; returns the sink's status after closing."""
