@@ -8,6 +8,7 @@ engine's to check (`Policy.with_overrides`), so the panel validates before it sa
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -30,7 +31,7 @@ class Adjustment(Base):
     set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, Any]:
         """The adjusted fields only, as the audit trail records them."""
         found = {"minutes": self.minutes, "action": self.action, "when": self.when}
         return {key: value for key, value in found.items() if value is not None}

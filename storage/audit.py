@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DDL, JSON, Index, Integer, String, event, func, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import DDL, JSON, Connection, Index, Integer, String, event, func, select
+from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
 from storage.base import Base
 from storage.utc import UTCDateTime, utcnow
@@ -48,7 +48,7 @@ class AuditIsAppendOnly(Exception):
 
 @event.listens_for(AuditRecord, "before_update")
 @event.listens_for(AuditRecord, "before_delete")
-def _refuse_change(mapper, connection, target: AuditRecord) -> None:
+def _refuse_change(mapper: Mapper[AuditRecord], connection: Connection, target: AuditRecord) -> None:
     raise AuditIsAppendOnly("audit records cannot be changed or deleted")
 
 
@@ -81,10 +81,11 @@ APPEND_ONLY_DROP = {"postgresql": ["DROP FUNCTION IF EXISTS audit_append_only() 
 
 for _dialect, _statements in APPEND_ONLY_DDL.items():
     for _sql in _statements:
-        event.listen(AuditRecord.__table__, "after_create", DDL(_sql).execute_if(dialect=_dialect))
+        # SQLAlchemy publishes DDL() without annotations.
+        event.listen(AuditRecord.__table__, "after_create", DDL(_sql).execute_if(dialect=_dialect))  # type: ignore[no-untyped-call]
 for _dialect, _statements in APPEND_ONLY_DROP.items():
     for _sql in _statements:
-        event.listen(AuditRecord.__table__, "after_drop", DDL(_sql).execute_if(dialect=_dialect))
+        event.listen(AuditRecord.__table__, "after_drop", DDL(_sql).execute_if(dialect=_dialect))  # type: ignore[no-untyped-call]
 
 
 def record(db: Session, *, actor: str | None, action: str, target: str,

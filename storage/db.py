@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from storage.private import private_file, private_folder
 
@@ -71,7 +73,7 @@ def make_engine(url: str | URL | None = None, timeouts: DbTimeouts | None = None
     resolved = url if isinstance(url, URL) else resolve_url(url)
     if resolved.get_backend_name() == "sqlite":
         return _sqlite_engine(resolved, timeouts.statement * 1000 if timeouts else SQLITE_BUSY_MS)
-    connect_args = dict(PG_CONNECT_ARGS)
+    connect_args: dict[str, int | str] = dict(PG_CONNECT_ARGS)
     if timeouts:
         connect_args["connect_timeout"] = max(1, round(timeouts.connect))   # libpq takes whole seconds
         # `options` given here replaces the URL's own (a search_path, say): keep both.
@@ -91,7 +93,7 @@ def _sqlite_engine(url: URL, busy_ms: float) -> Engine:
     engine = create_engine(url, connect_args={"timeout": busy_ms / 1000})
 
     @event.listens_for(engine, "connect")
-    def _configure(dbapi_connection, _record) -> None:
+    def _configure(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:   # the driver's own connection
         # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit transactions defeat BEGIN IMMEDIATE).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -101,7 +103,7 @@ def _sqlite_engine(url: URL, busy_ms: float) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(conn) -> None:
+    def _begin(conn: Connection) -> None:
         # Writers take the write lock up front, so two processes queue on the busy timeout instead
         # of failing when a read transaction tries to become a write transaction.
         immediate = conn.get_execution_options().get("sqlite_immediate", False)
@@ -110,6 +112,14 @@ def _sqlite_engine(url: URL, busy_ms: float) -> Engine:
     return engine
 
 
-def write_connection(engine: Engine):
+def write_connection(engine: Engine) -> Connection:
     """A connection for writing: BEGIN IMMEDIATE on SQLite, a plain transaction elsewhere."""
     return engine.connect().execution_options(sqlite_immediate=True)
+
+
+def changed_rows(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE run through a Session changed (Session.execute is typed as
+    returning a Result; for those statements it is a CursorResult, which counts them)."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"not the result of an UPDATE or DELETE: {type(result).__name__}")
+    return result.rowcount

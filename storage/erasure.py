@@ -38,7 +38,7 @@ def erasing_audit(conn: Connection, why: str) -> Iterator[None]:
 def is_address(source: str | None) -> bool:
     """Audit sources are client addresses, or labels such as "command line (root)" and "demo seed",
     which always hold a space; an address never does."""
-    return bool(source) and " " not in source
+    return source is not None and source != "" and " " not in source
 
 
 def name_pattern(name: str) -> re.Pattern[str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import secrets
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, String, cast, delete, insert, or_, select, update
 
@@ -109,7 +110,7 @@ def _pseudonymise_audit(conn: Connection, name: str, pseudonym: str, request_ids
         AuditRecord.target.in_(their_requests),
         cast(AuditRecord.before, String).contains(in_json, autoescape=True),
         cast(AuditRecord.after, String).contains(in_json, autoescape=True)))).all()
-    changes: dict[int, dict] = {}
+    changes: dict[int, dict[str, Any]] = {}
     addresses: set[str] = set()
     for row in candidates:
         change = {}

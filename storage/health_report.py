@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from storage.health import DbHealth
 from storage.private import open_private
@@ -30,7 +31,7 @@ class HealthWatch(threading.Thread):
         self.health, self.backlog, self.path, self.node = health, backlog, folder / REPORT_FILE, node
         self.every = min(1.0, health.stall_after / 4)
         self._stopping = threading.Event()
-        self._last: tuple | None = None
+        self._last: tuple[str, str | None, int, float] | None = None
         self._written_at = 0.0
 
     def run(self) -> None:
@@ -65,7 +66,7 @@ class HealthWatch(threading.Thread):
         self._last, self._written_at = content, now.timestamp()
 
 
-def read_reports(spool_root: Path) -> list[dict]:
+def read_reports(spool_root: Path) -> list[dict[str, Any]]:
     """Every proxy's last report under `spool_root` (DATA/spool), by node; unreadable files are left out."""
     reports = []
     for path in sorted(spool_root.glob(f"*/{REPORT_FILE}")):

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base
-from storage.usage import NAME, BigId
+from storage.usage import NAME, ActiveMinute, Attempt, BigId, QuotaCharge
 from storage.utc import UTCDateTime
 
 OPEN = text("left_at IS NULL")
@@ -81,7 +81,8 @@ def members_by_day(db: Session, group: str, first: date, last: date, zone: tzinf
     return days
 
 
-def belonged(model, by_day: Mapping[date, frozenset[str]]) -> ColumnElement[bool]:
+def belonged(model: type[ActiveMinute] | type[Attempt] | type[QuotaCharge],
+             by_day: Mapping[date, frozenset[str]]) -> ColumnElement[bool]:
     """A WHERE clause for a usage model's rows (it has `day` and `user_name`) of people in `by_day`."""
     days_of: dict[frozenset[str], list[date]] = {}
     for day, users in by_day.items():

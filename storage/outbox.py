@@ -8,6 +8,7 @@ so a mail server that is down loses nothing.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import JSON, Index, Integer, String, Text, delete, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -29,7 +30,7 @@ class OutboxMessage(Base):
     subject: Mapped[str] = mapped_column(String(300), default="")
     text: Mapped[str] = mapped_column(Text, default="")            # e-mail: the plain part
     html: Mapped[str] = mapped_column(Text, default="")            # e-mail: the HTML part
-    payload: Mapped[dict | None] = mapped_column(JSON)             # webhook: the JSON body
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)             # webhook: the JSON body
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from queue import Queue
+from typing import Any
 
 _END = object()
 
 
 def read_ahead[T](chunks: Iterable[Sequence[T]], depth: int = 3) -> Iterator[T]:
     """The items of `chunks`, in order, the next chunks fetched on a thread meanwhile."""
-    queue: Queue = Queue(maxsize=depth)
+    queue: Queue[Any] = Queue(maxsize=depth)
     stop = threading.Event()
 
     def pump() -> None:

@@ -44,6 +44,6 @@ def private_file(path: Path) -> Path:
     return path
 
 
-def open_private(path: Path, flags: int) -> int:
+def open_private(path: str | os.PathLike[str], flags: int) -> int:
     """`os.open` for a file that is created 0600 if it must be created."""
     return os.open(path, flags, FILE_MODE)

@@ -23,6 +23,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -51,7 +52,7 @@ class QuotaCache:
         self._local: dict[tuple[str, str], set[datetime]] = {}
         self._entries: dict[tuple[str, str, datetime], _Entry] = {}
         self._starts: dict[tuple[str, str], set[datetime]] = {}    # period starts asked per (user, rule)
-        self._preloaded: dict[tuple[str, str], array] = {}         # epoch minutes, until keys are seeded
+        self._preloaded: dict[tuple[str, str], array[int]] = {}         # epoch minutes, until keys are seeded
         self.preloaded = False
         self._wanted = threading.Event()
         self._stop = threading.Event()
@@ -184,7 +185,7 @@ class QuotaCache:
         first = bisect_left(minutes, epoch_minute(start) + (start.second > 0 or start.microsecond > 0))
         return frozenset(datetime.fromtimestamp(m * 60, timezone.utc) for m in minutes[first:])
 
-    def status(self) -> dict:
+    def status(self) -> dict[str, Any]:
         with self._lock:
             unseeded = sum(1 for e in self._entries.values() if not e.seeded)
         return {"quota_keys": len(self._entries), "quota_unseeded": unseeded, "quota_preloaded": self.preloaded,

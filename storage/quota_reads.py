@@ -29,9 +29,9 @@ def charged_minutes(engine: Engine, rule: str, start: datetime,
     return found
 
 
-def all_charges_since(engine: Engine, start: datetime) -> dict[tuple[str, str], array]:
+def all_charges_since(engine: Engine, start: datetime) -> dict[tuple[str, str], array[int]]:
     """(user, rule) -> sorted epoch minutes charged at or after `start`: compact, for a start-up preload."""
-    found: dict[tuple[str, str], array] = {}
+    found: dict[tuple[str, str], array[int]] = {}
     with engine.connect() as conn:
         rows = conn.execution_options(yield_per=5000).execute(
             select(QuotaCharge.user_name, QuotaCharge.rule, QuotaCharge.minute)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,7 @@ class AttemptRecord:
 Record = MinuteRecord | ChargeRecord | AttemptRecord
 
 
-def to_line(batch: str, record: Record) -> dict:
+def to_line(batch: str, record: Record) -> dict[str, Any]:
     """The JSON-ready form written to the spool."""
     if isinstance(record, MinuteRecord):
         return {"batch": batch, "type": "minute", "user": record.user, "site": record.site,
@@ -52,7 +53,7 @@ def to_line(batch: str, record: Record) -> dict:
             "count": record.count}
 
 
-def from_line(line: dict) -> tuple[str, Record]:
+def from_line(line: dict[str, Any]) -> tuple[str, Record]:
     """(batch id, record) from a spool line; KeyError/ValueError when the line is not one of ours."""
     kind, day = line["type"], date.fromisoformat(line["day"])
     if kind == "minute":
@@ -68,7 +69,7 @@ def from_line(line: dict) -> tuple[str, Record]:
 
 def merge_attempts(records: list[Record]) -> list[Record]:
     """The same records with attempts of one key summed into one (a batch then holds each key once)."""
-    totals: dict[tuple, int] = {}
+    totals: dict[tuple[str, str, str, date, str], int] = {}
     others: list[Record] = []
     for record in records:
         if isinstance(record, AttemptRecord):

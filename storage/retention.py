@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Connection, Engine, delete, select, update
 
 from storage.access import AccessRequest, Grant
 from storage.audit import TYPED_NAME_ACTIONS, AuditRecord
@@ -79,7 +80,7 @@ def purge(engine: Engine, retention: Retention = Retention(), now: datetime | No
     return counts
 
 
-def _erase_old_details(conn, cutoff: datetime) -> dict[str, int]:
+def _erase_old_details(conn: Connection, cutoff: datetime) -> dict[str, int]:
     old = AuditRecord.at < cutoff
     typed_names = conn.execute(update(AuditRecord).where(
         old, AuditRecord.action.in_(TYPED_NAME_ACTIONS), AuditRecord.target != TYPED_NAME_REMOVED,
@@ -89,7 +90,7 @@ def _erase_old_details(conn, cutoff: datetime) -> dict[str, int]:
                         .where(old, AuditRecord.source.is_not(None) | AuditRecord.target.like("request:%")
                                | AuditRecord.target.like("grant:%"))).all()
     for row in rows:
-        changes = {}
+        changes: dict[str, Any] = {}
         if is_address(row.source):
             changes["source"] = None
             addresses += 1

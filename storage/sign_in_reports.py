@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from storage.audit import AuditRecord
 from storage.db import write_connection
-from storage.sign_in_throttle import SignInCounter, pair_key
+from storage.sign_in_throttle import COUNTERS, pair_key
 from storage.utc import utcnow
 
 FAILED, REFUSED = 1, 2   # bits of SignInCounter.reported: which kinds this window has reported
@@ -51,7 +51,7 @@ def _first_in_window(conn: Connection, name: str, address: str | None, kind: int
     """The window's start when this is its first report of `kind` (now marked), else None.
 
     Creates the counter when missing: the proxy reports failures it throttles itself."""
-    table = SignInCounter.__table__
+    table = COUNTERS
     account, where = pair_key(name, address)
     fresh = {"account": account, "address": where, "window_started": now, "checks": 0, "refused": 0, "reported": 0}
     if conn.dialect.name == "postgresql":

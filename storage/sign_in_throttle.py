@@ -20,14 +20,15 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import SimpleNamespace
+from typing import cast
 
-from sqlalchemy import Connection, Engine, Integer, String, delete, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Integer, String, Table, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base
-from storage.db import write_connection
+from storage.db import changed_rows, write_connection
 from storage.utc import UTCDateTime, utcnow
 
 EVERY = ""   # the account or address column of a counter that spans every account or address
@@ -43,6 +44,10 @@ class SignInCounter(Base):
     refused: Mapped[int] = mapped_column(Integer, default=0)      # attempts refused without a check
     last_check: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reported: Mapped[int] = mapped_column(Integer, default=0)     # audit rows written this window (bits)
+
+
+# A declarative model's table is a Table; SQLAlchemy types `__table__` as the wider FromClause.
+COUNTERS = cast(Table, SignInCounter.__table__)
 
 
 class Verdict(enum.Enum):
@@ -98,8 +103,9 @@ def reserve_check(engine: Engine, name: str, address: str | None, limits: Limits
     return verdict
 
 
-def _locked_rows(conn: Connection, keys, now: datetime, window: timedelta) -> dict:
-    table = SignInCounter.__table__
+def _locked_rows(conn: Connection, keys: tuple[tuple[str, str], ...], now: datetime,
+                 window: timedelta) -> dict[tuple[str, str], SimpleNamespace]:
+    table = COUNTERS
     fresh = [{"account": a, "address": w, "window_started": now, "checks": 0, "refused": 0, "reported": 0}
              for a, w in keys]
     if conn.dialect.name == "postgresql":
@@ -108,7 +114,7 @@ def _locked_rows(conn: Connection, keys, now: datetime, window: timedelta) -> di
     else:   # BEGIN IMMEDIATE already holds the only write lock
         conn.execute(insert(table).values(fresh).prefix_with("OR IGNORE"))
         query = select(table).where(_any_key(keys))
-    rows = {}
+    rows: dict[tuple[str, str], SimpleNamespace] = {}
     for found in conn.execute(query).mappings().all():
         row = SimpleNamespace(**found)
         if row.window_started + window <= now:   # that window is over: a new one starts with this attempt
@@ -120,15 +126,15 @@ def _locked_rows(conn: Connection, keys, now: datetime, window: timedelta) -> di
     return rows
 
 
-def _any_key(keys):
+def _any_key(keys: tuple[tuple[str, str], ...]) -> ColumnElement[bool]:
     from sqlalchemy import and_, or_
-    table = SignInCounter.__table__
+    table = COUNTERS
     return or_(*(and_(table.c.account == a, table.c.address == w) for a, w in keys))
 
 
 def give_back(engine: Engine, name: str, address: str | None) -> None:
     """A check succeeded: this account's count from this address starts again; the others give one back."""
-    table, keys = SignInCounter.__table__, _keys(name, address)
+    table, keys = COUNTERS, _keys(name, address)
     pair = pair_key(name, address)
     try:
         with write_connection(engine) as conn, conn.begin():
@@ -149,7 +155,7 @@ def counters_for(session: Session, name: str) -> list[SignInCounter]:
 
 def lift(session: Session, name: str) -> int:
     """Forget every counter of this account: its throttles end now. Returns how many there were."""
-    return session.execute(delete(SignInCounter).where(SignInCounter.account == name.lower())).rowcount
+    return changed_rows(session.execute(delete(SignInCounter).where(SignInCounter.account == name.lower())))
 
 
 def forget_counters(conn: Connection, name: str, addresses: set[str]) -> int:

@@ -13,9 +13,13 @@ from __future__ import annotations
 import logging
 import re
 import socket
+from collections.abc import Callable
 from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection
 
 from storage.db import DbTimeouts, data_dir, describe, make_engine
 from storage.health import STALL_AFTER
@@ -50,7 +54,7 @@ class DatabaseUsageSink:
         self.writer = UsageWriter(self.engine, self.spool, max_delay=max_delay, max_rows=max_rows,
                                   jobs=self._beat, handoff=self.handoff, stall_after=stall_after)
         self.quotas.start()
-        self._seen: dict[datetime, set[tuple]] = {}
+        self._seen: dict[datetime, set[tuple[str, str, str, datetime]]] = {}
         log.info("usage is stored in %s as node %s (spool: %s)", describe(self.engine.url),
                  self.node.node_id, self.spool.folder)
 
@@ -107,11 +111,11 @@ class DatabaseUsageSink:
         self.quotas.claimed(who, name, start, minute, claim, read_at)
         return claim.granted
 
-    def use_clock(self, ticks) -> None:
+    def use_clock(self, ticks: Callable[[], float]) -> None:
         """The proxy clock's monotonic seconds (`Clock.ticks`): quota ages are in policy time."""
         self.quotas.ticks = ticks
 
-    def status(self) -> dict:
+    def status(self) -> dict[str, Any]:
         return {"sink": "database", "database_url": describe(self.engine.url), "node": self.node.node_id,
                 **self.writer.status(), **self.quotas.status()}
 
@@ -124,7 +128,7 @@ class DatabaseUsageSink:
         self.writer.close(timeout)
         self.engine.dispose()
 
-    def _beat(self, conn) -> None:
+    def _beat(self, conn: Connection) -> None:
         self.node.spooled = self.spool.backlog
         self.node.spool_error, self.node.held_in_memory = self.handoff.error, self.handoff.held
         self.node.dropped_records = self.handoff.dropped
@@ -133,8 +137,8 @@ class DatabaseUsageSink:
     def _day(self, at: datetime) -> date:
         return at.astimezone(self.zone).date()
 
-    def _first(self, *key) -> bool:
-        moment = key[-1]
+    def _first(self, kind: str, who: str, what: str, moment: datetime) -> bool:
+        key = (kind, who, what, moment)
         seen = self._seen.get(moment)
         if seen is None:
             seen = self._seen[moment] = set()

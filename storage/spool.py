@@ -20,6 +20,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import TextIO
 
 from storage.private import open_private, private_folder
 from storage.records import Record, to_line
@@ -62,8 +63,9 @@ class Spool:
             active = self._active_segment()
             start = active.size
             try:
-                write_at(self._fd, data, start)
-                os.fsync(self._fd)
+                fd = self._open_fd()
+                write_at(fd, data, start)
+                os.fsync(fd)
             except OSError:
                 self._abandon_active(start)
                 raise
@@ -129,7 +131,7 @@ class Spool:
         """After a failed write: cut the segment back to its whole batches and write to it no more."""
         active = self._segments[-1]
         try:
-            os.ftruncate(self._fd, good_size)
+            os.ftruncate(self._open_fd(), good_size)
         except OSError as exc:
             # The reader never looks past `good_size` in this process; say where the torn bytes are.
             log.error("could not cut the usage spool file %s back to %d bytes after a failed write (%s)",
@@ -148,6 +150,12 @@ class Spool:
         if len(self._segments) == 1 and self._cursor >= self._segments[0].size:
             self._drop_first()    # nothing left to read in it: give its space back now
 
+    def _open_fd(self) -> int:
+        """The active segment's descriptor, which `_active_segment` opened."""
+        if self._fd is None:
+            raise RuntimeError("the usage spool has no open segment")
+        return self._fd
+
     def _close_fd(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
@@ -159,7 +167,7 @@ class Spool:
         self._bin.delete(segment.path)
 
 
-def _claim_slot(root: Path, node: str):
+def _claim_slot(root: Path, node: str) -> tuple[str, Path, TextIO]:
     """The first spool folder for `node` no other live process holds: (slot name, folder, lock)."""
     private_folder(root)
     for n in range(1, 100):

@@ -69,7 +69,7 @@ def read_segment(segment: Segment, start: int, max_records: int) -> Chunk:
         offset += len(raw)
         lines += 1
         pending_end = offset
-        if batch is not None:
+        if batch is not None and record is not None:      # both or neither: set together above
             if isinstance(line.get("n"), int):        # a batch starts (again): an earlier copy was cut off
                 batches[batch], announced[batch] = [], line["n"]
             batches.setdefault(batch, []).append(record)

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import ColumnElement, Engine, func, select
 
 from storage.usage import ActiveMinute, Attempt
 
@@ -25,15 +26,15 @@ class UsageRow:
     warned: int = 0
     continued: int = 0
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "day": self.day.isoformat(), "user": self.user or None}
 
 
 def usage_rows(engine: Engine, *, since: date | None = None, until: date | None = None,
                users: Collection[str] | None = None, site: str | None = None) -> list[UsageRow]:
     """Rows sorted by day, user and site; `since`/`until` are inclusive policy-local days."""
-    def where(model):
-        conditions = []
+    def where(model: type[ActiveMinute] | type[Attempt]) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
         if since:
             conditions.append(model.day >= since)
         if until:
@@ -44,7 +45,7 @@ def usage_rows(engine: Engine, *, since: date | None = None, until: date | None 
             conditions.append(model.site == site)
         return conditions
 
-    rows: dict[tuple, dict] = {}
+    rows: dict[tuple[date, str, str], dict[str, int]] = {}
     with engine.connect() as conn:
         minutes = conn.execute(
             select(ActiveMinute.day, ActiveMinute.user_name, ActiveMinute.site, func.count())
@@ -58,4 +59,6 @@ def usage_rows(engine: Engine, *, since: date | None = None, until: date | None 
             .group_by(Attempt.day, Attempt.user_name, Attempt.site, Attempt.kind))
         for day, user, site_name, kind, count in attempts:
             rows.setdefault((day, user, site_name), {})[kind] = int(count)
-    return [UsageRow(*key, **counts) for key, counts in sorted(rows.items())]
+    return [UsageRow(day, user, site_name, minutes=counts.get("minutes", 0), blocked=counts.get("blocked", 0),
+                     warned=counts.get("warned", 0), continued=counts.get("continued", 0))
+            for (day, user, site_name), counts in sorted(rows.items())]

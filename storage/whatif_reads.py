@@ -7,12 +7,13 @@ time order here. Memory holds one person's minutes and a few chunks at a time.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import date, datetime
 from itertools import groupby
 from operator import itemgetter
+from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Engine, Row, cast, extract, func, select
+from sqlalchemy import BigInteger, ColumnElement, Engine, cast, extract, func, select
 
 from policy.overrides import Adjustment as PolicyAdjustment, Grant as PolicyGrant
 from storage.access import Grant
@@ -24,6 +25,7 @@ from storage.usage import ActiveMinute, Attempt
 
 CHUNK = 20_000
 HISTORY = ("adjustment changed", "adjustment rolled back")   # audit actions that set an adjustment
+_Change = tuple[datetime, dict[str, Any] | None, dict[str, Any] | None]   # (when, before, after) of one audit row
 
 
 def person_minutes(engine: Engine, start: datetime, end: datetime,
@@ -34,9 +36,9 @@ def person_minutes(engine: Engine, start: datetime, end: datetime,
                  .where(ActiveMinute.minute >= start, ActiveMinute.minute < end)
                  .order_by(ActiveMinute.user_name, ActiveMinute.site, ActiveMinute.minute))
         result = conn.execution_options(stream_results=True, yield_per=chunk).execute(query)
-        chunks: Iterator[Sequence[Row]] = result.partitions()
+        chunks = result.partitions()
         for user, mine in groupby(read_ahead(chunks), key=itemgetter(0)):
-            found = [(ts, site, category) for _, ts, site, category in mine]
+            found: list[tuple[float, str, str]] = [(ts, site, category) for _, ts, site, category in mine]
             found.sort()
             yield user, found
 
@@ -78,7 +80,7 @@ def adjustment_history(engine: Engine, start: datetime, end: datetime
         audit = conn.execute(select(AuditRecord.at, AuditRecord.target, AuditRecord.before, AuditRecord.after)
                              .where(AuditRecord.action.in_(HISTORY), AuditRecord.target.like("adjustment:%"))
                              .order_by(AuditRecord.at, AuditRecord.id)).all()
-    changes: dict[tuple[str, str], list[tuple[datetime, dict | None, dict | None]]] = {}
+    changes: dict[tuple[str, str], list[_Change]] = {}
     for at, target, before, after in audit:
         rule, _, group = target.removeprefix("adjustment:").partition("/")
         changes.setdefault((rule, group), []).append((at, before, after))
@@ -97,8 +99,10 @@ def group_history(engine: Engine) -> list[tuple[str, str, datetime | None, datet
             GroupMember.group_name, GroupMember.user_name, GroupMember.joined_at, GroupMember.left_at))]
 
 
-def _in_force(changes: dict, unaudited: dict, at: datetime) -> tuple[PolicyAdjustment, ...]:
-    values: dict[tuple[str, str], dict] = {}
+def _in_force(changes: dict[tuple[str, str], list[_Change]],
+              unaudited: dict[tuple[str, str], tuple[datetime, dict[str, Any]]],
+              at: datetime) -> tuple[PolicyAdjustment, ...]:
+    values: dict[tuple[str, str], dict[str, Any]] = {}
     for key, found in changes.items():
         done = [after for moment, _, after in found if moment <= at]
         value = done[-1] if done else found[0][1]

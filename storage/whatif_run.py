@@ -5,7 +5,7 @@ when the period begins are as full as they were; only the period's own minutes a
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from sqlalchemy import Engine
 
@@ -35,5 +35,5 @@ def replay_usage(engine: Engine, current: Policy, draft: Policy, since: date, un
     return whatif.report
 
 
-def _moment(day: date, zone) -> datetime:
+def _moment(day: date, zone: tzinfo) -> datetime:
     return datetime.fromtimestamp(instant(day, 0, zone), zone)

@@ -13,8 +13,9 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from storage.db import describe
 from storage.health import STALL_AFTER, DbHealth
@@ -35,12 +36,12 @@ class _Flush:
 
 class UsageWriter:
     def __init__(self, engine: Engine, spool: Spool, *, max_delay: float = 1.0, max_rows: int = 500,
-                 jobs: Callable | None = None, handoff: SpoolHandOff | None = None,
+                 jobs: Callable[[Connection], None] | None = None, handoff: SpoolHandOff | None = None,
                  stall_after: float = STALL_AFTER) -> None:
         self.spool, self.max_delay, self.max_rows = spool, max_delay, max_rows
         self.handoff = handoff or SpoolHandOff(spool)
         self.health = DbHealth(describe(engine.url), str(spool.folder), stall_after)
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Record | _Flush | None] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._due = threading.Event()        # a batch is due before its second is up
         self.db = DatabaseLoop(engine, spool, self.health, self._stop, jobs)
@@ -79,7 +80,7 @@ class UsageWriter:
                         self.spool.backlog, self.spool.folder)
         return drained
 
-    def status(self) -> dict:
+    def status(self) -> dict[str, Any]:
         return {"database": self.health.state, "database_error": self.health.error,
                 "database_since": self.health.since,
                 "spool_error": self.handoff.error, "held": self.handoff.held,
@@ -119,8 +120,8 @@ class UsageWriter:
                     self.handoff.give_up()
                     return
                 continue
-            wake = min(deadline, self.handoff.retry_at) if self.handoff.held else deadline
-            self._due.wait(max(0.0, wake - now))
+            due = [t for t in (deadline, self.handoff.retry_at if self.handoff.held else None) if t is not None]
+            self._due.wait(max(0.0, min(due) - now) if due else 0.0)   # nothing due: wait for the queue
             self._due.clear()
 
     def _next(self, batch: list[Record], waiters: list[_Flush]) -> bool:
@@ -144,7 +145,7 @@ class UsageWriter:
         return False
 
     @staticmethod
-    def _take(item, batch: list[Record], waiters: list[_Flush]) -> bool:
+    def _take(item: Record | _Flush | None, batch: list[Record], waiters: list[_Flush]) -> bool:
         if item is None:
             return True
         if isinstance(item, _Flush):

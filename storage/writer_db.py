@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from sqlalchemy import Connection, Engine, exc as sa_exc
 
@@ -22,7 +23,8 @@ from storage.migrate import upgrade
 from storage.private import open_private
 from storage.records import to_line
 from storage.replay import count_unapplied
-from storage.spool import Chunk, Spool
+from storage.spool import Spool
+from storage.spool_segments import Chunk
 
 log = logging.getLogger("watercooler.storage")
 MIN_BACKOFF, MAX_BACKOFF = 0.25, 5.0
@@ -33,6 +35,12 @@ TRANSIENT = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError
              sa_exc.DisconnectionError, StorageError, OSError)
 
 
+class Waiter(Protocol):
+    """A flush waiting for the database: `done` is set once it holds every record up to `target`."""
+    done: threading.Event
+    target: int
+
+
 class DatabaseLoop(threading.Thread):
     def __init__(self, engine: Engine, spool: Spool, health: DbHealth, stop: threading.Event,
                  jobs: Callable[[Connection], None] | None) -> None:
@@ -40,7 +48,7 @@ class DatabaseLoop(threading.Thread):
         self.engine, self.spool, self.health, self._stopping, self._jobs = engine, spool, health, stop, jobs
         self._cond = threading.Condition()
         self._woken = False
-        self._waiters: list = []
+        self._waiters: list[Waiter] = []
         self._ready = False
         self.schema_ready = threading.Event()     # once set, the tables exist: readers may start
         self._replay_counted = False
@@ -51,7 +59,7 @@ class DatabaseLoop(threading.Thread):
             self._woken = True
             self._cond.notify()
 
-    def wait_for(self, waiter) -> None:
+    def wait_for(self, waiter: Waiter) -> None:
         """Set `waiter.done` once the database has every record up to `waiter.target`."""
         with self._cond:
             self._waiters.append(waiter)

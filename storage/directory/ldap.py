@@ -8,6 +8,7 @@ from __future__ import annotations
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from typing import Any
 from urllib.parse import urlsplit
 
 import ldap3
@@ -30,6 +31,8 @@ def server(settings: DirectorySettings) -> ldap3.Server:
         tls = ldap3.Tls(validate=ssl.CERT_REQUIRED, ca_certs_file=settings.ca_file,
                         version=ssl.PROTOCOL_TLS_CLIENT)
     url = urlsplit(settings.url)
+    if url.hostname is None:     # DirectorySettings refuses such a URL when it is read
+        raise DirectoryError(f"the directory URL {settings.url} names no host")
     ldaps = settings.tls == "ldaps"
     return ldap3.Server(url.hostname, port=url.port or (636 if ldaps else 389), use_ssl=ldaps, tls=tls,
                         get_info=ldap3.NONE, connect_timeout=settings.timeout)
@@ -65,7 +68,7 @@ def bound(settings: DirectorySettings, user: str | None = None,
 
 
 def search(connection: ldap3.Connection, settings: DirectorySettings, base: str, filter_: str,
-           attributes: list[str]) -> Iterator[tuple[str, dict]]:
+           attributes: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
     """(dn, attributes) of every entry found, in pages of 500, so big directories need no size limit."""
     try:
         for entry in connection.extend.standard.paged_search(base, filter_, ldap3.SUBTREE, attributes=attributes,

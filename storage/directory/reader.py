@@ -10,7 +10,9 @@ tell them apart, so neither gets a directory membership).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from policy.directory import Directory, DirectoryGroup, normalise_dn
 from storage.directory.ldap import bound, search
@@ -70,12 +72,12 @@ def _cycles(groups: dict[str, DirectoryGroup]) -> list[list[str]]:
     return loops
 
 
-class _Names(dict):
+class _Names(dict[str, str]):
     ambiguous: set[str]     # DNs of people whose name another entry has too, apart from case
     left_out: set[str]      # those and the DNs of people without a usable name
 
 
-def _people(entries, attribute: str) -> _Names:
+def _people(entries: Iterable[tuple[str, dict[str, Any]]], attribute: str) -> _Names:
     """Normalised person DN → log-in name, without unusable or case-ambiguous names."""
     found: dict[str, str] = {}
     unusable: list[str] = []
@@ -103,7 +105,7 @@ def _people(entries, attribute: str) -> _Names:
     return names
 
 
-def _values(value) -> list[str]:
+def _values(value: object) -> list[str]:
     if value is None:
         return []
     return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]

@@ -4,12 +4,13 @@
 users run `watercooler db upgrade`, which locks out concurrent upgrades first.
 """
 from alembic import context
+from sqlalchemy import Connection
 
 from storage.db import make_engine, resolve_url, write_connection
 from storage.models import metadata
 
 
-def run(connection) -> None:
+def run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
