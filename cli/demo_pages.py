@@ -102,7 +102,8 @@ def heading(policy: Policy, story: Story, moment: datetime) -> str:
     """The story's heading as its page says it: a budget by its name (policy/budgets.py)."""
     decision = policy.decide(story.user, story.url, moment, method=story.method, used_minutes=story.used or 0)
     budget = policy.budgets.get(decision.rule or "")
-    label = policy.sites[decision.site].label if decision.site in policy.sites else story.url
+    label = policy.sites[decision.site].label if decision.site is not None and decision.site in policy.sites \
+        else story.url
     return story.heading.format(budget=budget.name if budget is not None else label)
 
 

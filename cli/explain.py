@@ -13,6 +13,7 @@ import contextlib
 import json
 import sys
 from datetime import datetime
+from typing import Any
 
 from cli import rules_folder
 from cli.db import DB_HELP
@@ -104,7 +105,7 @@ def _request(fields: dict, policy) -> req.Request:
                "ip": req.parse_ip, "used": req.parse_used, "continued": req.parse_continued,
                "no_ca": req.parse_no_ca,
                "at": lambda value: req.parse_at(value, zone)}
-    values = {}
+    values: dict[str, Any] = {}
     for key, value in fields.items():
         if value is None and key != "user":
             continue

@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     since = args.since or (args.until or date.today()) - timedelta(days=6)
     try:
         url = resolve_url(args.db)
-        if url.get_backend_name() == "sqlite" and not Path(url.database).exists():
+        if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
             print(f"No usage recorded yet: {url.database} does not exist (it appears when the proxy "
                   "first runs; give --db or $WATERCOOLER_DB for another database).")
             return 0

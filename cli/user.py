@@ -33,8 +33,9 @@ def run(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
     from storage import audit
-    from storage.accounts import check_name, check_password_rules, find_user, new_user
+    from storage.accounts import check_name, find_user, new_user
     from storage.db import StorageError, make_engine
+    from storage.passwords import check_password_rules
 
     prog = f"watercooler user {args.user_action}"
     try:

@@ -18,7 +18,9 @@ instructions per plain HTTP request than bare mitmproxy; as one, with its hooks,
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+from typing import Any
 
 from mitmproxy import connection, ctx, exceptions, http, tcp, tls
 from mitmproxy.proxy import layer, server_hooks
@@ -49,9 +51,9 @@ class Watercooler:
         self.logins = PanelAuth()   # watercooler_auth=panel
         self.streaming = BodyStreaming()   # stream_large_bodies, applied after deciding
         self.guard = guard        # only a script (`mitmdump -s`) can be unloaded under us: see guard.py
-        self._watch_task = None
-        self._overrides_task = None
-        self._directory_task = None
+        self._watch_task: asyncio.Task[Any] | None = None
+        self._overrides_task: asyncio.Task[Any] | None = None
+        self._directory_task: asyncio.Task[Any] | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------
     def load(self, loader) -> None:
@@ -240,7 +242,8 @@ class Watercooler:
 
     def _websocket_undecided(self, flow: http.HTTPFlow, exc: Exception) -> None:
         if not report(f"WebSocket {flow.request.host}", exc, ctx.options.watercooler_fail == "open"):
-            flow.websocket.messages[-1].drop()
+            if flow.websocket is not None:      # a message hook runs on a WebSocket flow
+                flow.websocket.messages[-1].drop()
             close_client(flow.client_conn, "WebSocket could not be decided")
 
     def tcp_start(self, flow: tcp.TCPFlow) -> None:

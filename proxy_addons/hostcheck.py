@@ -66,9 +66,10 @@ def check_hosts(flow: http.HTTPFlow, connect_host: str | None) -> HostProblem | 
     named = authority or header
     if named and not _names(named, canonical) and connect_host is not None and is_address(connect_host) \
             and _names(connect_host, canonical):
-        canonical = _aim_at(request, named)
-        if canonical is None:
+        aimed = _aim_at(request, named)
+        if aimed is None:
             return HostProblem(400, "the request's Host header is not a valid host name")
+        canonical = aimed
     if named and not _names(named, canonical):
         if connect_host is not None:
             return HostProblem(421, "this connection was opened for another host (CONNECT)")

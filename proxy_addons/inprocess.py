@@ -33,7 +33,7 @@ class Announce:
 
 
 async def serve(settings: dict[str, Any], extra: list[str], announce: Callable[[list[tuple[str, int]]], list[str]],
-                on_error: Callable[[str], None]) -> int:
+                on_error: Callable[[str], object]) -> int:
     """Run until SIGINT/SIGTERM; 0 on a clean stop, 2 when a setting is refused at start."""
     # As mitmdump does: everything reaches the terminal log, which filters by `termlog_verbosity`.
     logging.getLogger().setLevel(logging.DEBUG)

@@ -21,7 +21,7 @@ MAX_ENTRIES = 10_000
 
 
 class CachedValidator(proxyauth.Validator):
-    def __init__(self, inner: Callable[[str, str], bool], ttl: float,
+    def __init__(self, inner: Callable[[str, str], bool | None], ttl: float,
                  now: Callable[[], float] = time.monotonic) -> None:
         self.inner = inner
         self.ttl = ttl

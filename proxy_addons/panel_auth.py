@@ -159,11 +159,13 @@ class PanelAuth:
         logins, accounts = self.logins, self.accounts
         proxy = is_http_proxy(flow)
         header = "Proxy-Authorization" if proxy else "Authorization"
+        name: str | None
+        password: str | None
         try:
             _, name, password = parse_http_basic_auth(flow.request.headers.get(header, ""))
         except ValueError:
             name = password = None
-        ok = False
+        ok: bool | None = False
         if name and password is not None and logins is not None and not self.throttle.blocked(name):
             ok = logins.remembered(name, password) or await asyncio.to_thread(logins.inner, name, password)
             if ok:

@@ -82,18 +82,19 @@ class Parts:
             login_only.check(opts)
         self.login_only = bool(opts.watercooler_login_only)
         first = self.open_files is None
-        if first:                            # at start, before the proxy listens
-            self.open_files = raise_open_file_limit()
+        open_files = self.open_files
+        if open_files is None:               # at start, before the proxy listens
+            open_files = self.open_files = raise_open_file_limit()
             log_summary.install()
             from storage.directory.settings import from_environ
             self.directory_settings = from_environ(os.environ)   # DirectorySettingsError is a ValueError
         if first or updated & (LIMIT_OPTIONS | {"watercooler_login_only"}):
             said = self.limits.describe()
-            self.limits.configure(opts, self.open_files)
+            self.limits.configure(opts, open_files)
             if self.login_only:         # every client has the TLS terminator's address
                 self.limits.per_client = 0
             if first or self.limits.describe() != said:
-                logger.info("%s; %s", self.open_files.describe(), self.limits.describe())
+                logger.info("%s; %s", open_files.describe(), self.limits.describe())
         if "watercooler_test_clock" in updated:
             self.clock = parse_clock(opts.watercooler_test_clock)
         if "watercooler_users" in updated:

@@ -91,7 +91,7 @@ class QuotaGate:
         knowledge that is not recent enough for how little of the budget would be left."""
         quota = decision.quota
         if quota is None or decision.rule_action != "quota" or decision.action != "allow" \
-                or decision.site is None or decision.bundle or not self.sink.shared:
+                or decision.site is None or decision.rule is None or decision.bundle or not self.sink.shared:
             return              # nothing is charged, or nobody else charges the same budgets
         if self.sink.is_charged(user, decision.rule, quota.period_start, at):
             return              # the minute is paid for: allowing it again charges nothing

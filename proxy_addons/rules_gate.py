@@ -27,6 +27,7 @@ def load_checked(loader: Callable[[str], Policy], folder: str, in_force: Policy 
     doc = getattr(base, "doc", None)
     if doc is None:
         return base, []
+    before: removals.Inventory | None
     if in_force is not None and hasattr(in_force, "doc"):
         before = removals.inventory(in_force.doc)
     else:

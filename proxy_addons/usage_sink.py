@@ -11,7 +11,7 @@ from typing import Protocol
 
 
 class UsageSink(Protocol):
-    shared: bool        # other proxies may charge the same budgets (then the three methods below exist)
+    shared: bool        # other proxies may charge the same budgets (then it is a SharedUsageSink)
 
     def minute(self, user: str | None, site: str, category: str, at: datetime,
                quota_rule: str | None = None) -> None:
@@ -29,6 +29,16 @@ class UsageSink(Protocol):
         """Minutes charged to (`user`, quota `rule`) since `period_start` (from memory), not counting
         the minute `current` (the one the user is in: once charged, anywhere, it is paid for)."""
 
+    def status(self) -> dict:
+        """A small JSON-ready summary for logs and the status page (e.g. backlog, database state)."""
+
+    def close(self) -> None:
+        """Flush everything still queued; called once at shutdown."""
+
+
+class SharedUsageSink(UsageSink, Protocol):
+    """A sink other proxies share: what this process knows may be behind, so quota minutes are claimed."""
+
     def is_charged(self, user: str | None, rule: str, period_start: datetime, at: datetime) -> bool:
         """Shared sinks: the minute containing `at` is charged to (`user`, `rule`), as far as this process knows."""
 
@@ -41,9 +51,3 @@ class UsageSink(Protocol):
         """Shared sinks; blocking, never on the event loop: charge the minute of `at` in the shared store
         if fewer than `limit` minutes are charged since `period_start` (or it is already); True if charged.
         Past `deadline` (time.monotonic()) it raises instead of charging."""
-
-    def status(self) -> dict:
-        """A small JSON-ready summary for logs and the status page (e.g. backlog, database state)."""
-
-    def close(self) -> None:
-        """Flush everything still queued; called once at shutdown."""

@@ -95,7 +95,9 @@ def seed_usage(db: Session, policy: Policy, now: datetime, seed: int = 7) -> int
 
 
 def _simulate_day(db, policy, person, day, plan, by_category, rng, now) -> int:
-    zone, used, stored, seen = policy.timezone, {}, 0, set()
+    zone, stored = policy.timezone, 0
+    used: dict[str, int] = {}
+    seen: set[tuple[object, ...]] = set()   # (person, site, minute) shown, (rule, minute) charged
     for category, amount, (first, last, peak) in plan:
         sites = by_category.get(category) or []
         if not sites or amount < 1:

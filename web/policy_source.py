@@ -79,7 +79,8 @@ class PolicySource:
     def _refresh_directory(self) -> None:
         """A newer directory snapshot in the database: fill the directory groups from it."""
         self._directory_checked = time.monotonic()
-        if not any(group.directory for group in self.written.doc.groups.values()):
+        written = self.written
+        if written is None or not any(group.directory for group in written.doc.groups.values()):
             return                    # no directory group: nothing to ask the database
         try:
             with Session(engine()) as session:
@@ -90,7 +91,7 @@ class PolicySource:
         except Exception as exc:   # the pages go on with the snapshot in use; the next look tries again
             logger.warning("directory snapshot not read (%s); keeping the one in use", type(exc).__name__)
             return
-        self.policy = self._filled(self.written)
+        self.policy = self._filled(written)
 
     def _filled(self, written: Policy) -> Policy:
         return filled(written, self.directory)

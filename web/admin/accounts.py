@@ -66,7 +66,7 @@ def account(account_id: int):
     form = AccountForm(obj=user)
     if form.validate_on_submit():
         if user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
-            form.role.errors.append("You cannot take away your own admin access; ask another admin.")
+            form.role.errors = [*form.role.errors, "You cannot take away your own admin access; ask another admin."]
         else:
             before = _state(user)
             user.role = form.role.data
@@ -96,7 +96,7 @@ def reset_password(account_id: int):
     user = db().get(User, account_id) or abort(404)
     reset = ResetPasswordForm()
     reset.account_name = user.name
-    if not reset.validate_on_submit():
+    if not reset.validate_on_submit() or reset.password.data is None:
         return _account_page(user, reset=reset)
     user.set_password(reset.password.data, must_change=True)  # also signs the account out everywhere
     _audit("password reset", user, before={"sessions": "open"}, after={"sessions": "ended", "must change": True})

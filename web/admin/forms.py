@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
+
+# SelectChoice is new in WTForms 3.3; the types-WTForms stubs (3.2) do not have it yet.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Regexp
 
 from storage.accounts import NAME_PATTERN, ROLES

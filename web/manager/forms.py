@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField
@@ -47,7 +48,8 @@ def adjust_form(tunable: Tunable, formdata=None, values: dict | None = None) -> 
 def new_values(tunable: Tunable, form: AdjustForm) -> dict:
     """The values the form asks for, limited to what the rule lets managers change. A value equal to
     what the rules say is no adjustment at all, so choosing it again returns the group to the rules."""
-    bounds, rule, values = tunable.bounds, tunable.rule, {}
+    bounds, rule = tunable.bounds, tunable.rule
+    values: dict[str, Any] = {}
     if bounds.minutes and form.minutes.data is not None and form.minutes.data != (rule.quota and rule.quota.minutes):
         values["minutes"] = form.minutes.data
     if bounds.actions and form.action.data and form.action.data != rule.action:

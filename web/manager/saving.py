@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import Delete, Update, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.adjustments import Adjustment
+from storage.db import changed_rows
 
 NONE = "none"
 
@@ -40,9 +41,10 @@ def save(db: Session, row: Adjustment | None, seen: str | None, rule: str, group
             return False
         return True
     same = (Adjustment.id == row.id) & (Adjustment.version == row.version)
+    statement: Update | Delete
     if values:
         statement = update(Adjustment).where(same).values(set_by=actor, set_at=moment, version=row.version + 1,
                                                           **fields)
     else:
         statement = delete(Adjustment).where(same)   # every field back to the rules' value
-    return db.execute(statement.execution_options(synchronize_session=False)).rowcount == 1
+    return changed_rows(db.execute(statement.execution_options(synchronize_session=False))) == 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -66,7 +67,8 @@ def site_days(db: Session, policy: Policy, by_day: dict[date, frozenset[str]], f
               *where, hours: bool = True) -> dict[tuple[str, date], SiteDay]:
     """A group's minutes from `first` to `last` by site and day, for the people in `by_day` on each day
     (and by hour unless `hours` is False: fewer groups for the trend's eight weeks)."""
-    keys = [ActiveMinute.site, ActiveMinute.category, ActiveMinute.day, ActiveMinute.user_name]
+    # Columns of several types: each row is unpacked by position below.
+    keys: list[Any] = [ActiveMinute.site, ActiveMinute.category, ActiveMinute.day, ActiveMinute.user_name]
     if hours:
         keys.append(hour_bucket(ActiveMinute.minute, db.get_bind().dialect.name).label("hour"))
     found: dict[tuple[str, date], SiteDay] = defaultdict(SiteDay)

@@ -14,6 +14,7 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy import update
 
+from storage.db import changed_rows
 from storage.outbox import OutboxMessage, delivered, due, failed
 from storage.utc import utcnow
 from web.clock import now
@@ -52,9 +53,9 @@ def deliver_due(app: Flask) -> tuple[int, int]:
         waiting = due(db(), moment)
         db().rollback()
         for message in waiting:
-            claimed = db().execute(update(OutboxMessage).where(
+            claimed = changed_rows(db().execute(update(OutboxMessage).where(
                 OutboxMessage.id == message.id, OutboxMessage.next_attempt_at == message.next_attempt_at)
-                .values(next_attempt_at=moment + CLAIM).execution_options(synchronize_session=False)).rowcount
+                .values(next_attempt_at=moment + CLAIM).execution_options(synchronize_session=False)))
             db().commit()
             if claimed != 1:
                 continue

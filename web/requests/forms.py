@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+
+# SelectChoice is new in WTForms 3.3; the types-WTForms stubs (3.2) do not have it yet.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Length, Optional
 
 # How long access may last: 1 hour to 30 days; the rules' `adjustable.grant.max` may allow less.

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from policy.engine import Policy
 from storage import audit
 from storage.access import AccessRequest, Grant
+from storage.db import changed_rows
 from web.notify.events import Event, Tell
 from web.requests.steps import Actor, NotYours, Refused, label_of
 from web.requests.teams import may_decide_for
@@ -25,9 +26,9 @@ def end_grant(db: Session, policy: Policy, actor: Actor, grant_id: int, moment: 
         raise NotYours(f"{actor.name} does not manage a group of the person granted")
     if grant.expires_at <= moment:
         raise Refused("This grant has already ended; nothing was changed.")
-    ended = db.execute(update(Grant).where(Grant.id == grant.id, Grant.expires_at > moment)
+    ended = changed_rows(db.execute(update(Grant).where(Grant.id == grant.id, Grant.expires_at > moment)
                        .values(expires_at=moment, ended_by=actor.name)
-                       .execution_options(synchronize_session=False)).rowcount
+                       .execution_options(synchronize_session=False)))
     if ended != 1:
         db.rollback()
         raise Refused("This grant has already ended; nothing was changed.")
@@ -46,9 +47,10 @@ def expire_overdue(db: Session, policy: Policy, moment: datetime, after: timedel
         AccessRequest.status == "pending", AccessRequest.created_at <= moment - after)))
     expired = 0
     for asked in overdue:
-        if db.execute(update(AccessRequest).where(AccessRequest.id == asked.id, AccessRequest.status == "pending")
-                      .values(status="expired", decided_at=moment)
-                      .execution_options(synchronize_session=False)).rowcount != 1:
+        if changed_rows(db.execute(
+                update(AccessRequest).where(AccessRequest.id == asked.id, AccessRequest.status == "pending")
+                .values(status="expired", decided_at=moment)
+                .execution_options(synchronize_session=False))) != 1:
             continue   # decided (or expired by another panel) meanwhile
         expired += 1
         audit.record(db, actor=None, action="request expired", target=f"request:{asked.id}",
@@ -66,8 +68,8 @@ def remind_ending(db: Session, policy: Policy, moment: datetime, ahead: timedelt
         Grant.starts_at <= moment - ahead, Grant.minutes.is_(None))))
     told = 0
     for grant in ending:
-        if db.execute(update(Grant).where(Grant.id == grant.id, Grant.ending_told_at.is_(None))
-                      .values(ending_told_at=moment).execution_options(synchronize_session=False)).rowcount != 1:
+        if changed_rows(db.execute(update(Grant).where(Grant.id == grant.id, Grant.ending_told_at.is_(None))
+                      .values(ending_told_at=moment).execution_options(synchronize_session=False))) != 1:
             continue
         told += 1
         tell(db, Event("grant.ending", grant.user_name, grant.site, label_of(policy, grant.site),

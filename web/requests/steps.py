@@ -20,6 +20,7 @@ from policy.overrides import Grant as PolicyGrant
 from storage import audit
 from storage.access import AccessRequest
 from storage.accounts import User
+from storage.db import changed_rows
 from web.notify.events import Event, Tell
 from web.requests.teams import deciders_of
 
@@ -119,10 +120,10 @@ class AlreadyDecided(Refused):
 
 def decide_once(db: Session, asked: AccessRequest, actor: Actor, status: str, note: str | None,
             moment: datetime) -> None:
-    changed = db.execute(
+    changed = changed_rows(db.execute(
         update(AccessRequest).where(AccessRequest.id == asked.id, AccessRequest.status == "pending")
         .values(status=status, decided_by=actor.name, decided_at=moment, note=note or None)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)))
     if changed != 1:  # another manager decided it since it was read
         db.rollback()
         db.expire_all()
