@@ -7,14 +7,11 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from storage.accounts import new_user
 from storage.usage import QuotaCharge
 from tests.support.browser import DESKTOP, screenshot
-from tests.support.live_panel import serve
 from tests.support.net import poll
-from tests.support.proxy_env import TEST_RULES, start_env, write_rules
-from tests.web.conftest import PASSWORD, THURSDAY_10
-from web import create_app
+from tests.support.panel_proxy import panel_and_proxy, sign_in
+from tests.support.proxy_env import TEST_RULES
 from web.db import db
 
 pytestmark = pytest.mark.e2e
@@ -36,28 +33,9 @@ def _charge(app, first: int, count: int) -> None:
 
 @pytest.fixture
 def loop(tmp_path):
-    url = f"sqlite:///{tmp_path / 'watercooler.db'}"
-    rules = write_rules(tmp_path / "panel-rules", RULES)
-    app = create_app({"DB": url, "DATA": str(tmp_path), "SECRET_KEY": "test", "RULES": str(rules),
-                      "CLOCK": lambda: THURSDAY_10})
-    with app.app_context():
-        db().add_all([new_user("erin", "employee", PASSWORD, must_change=False),
-                      new_user("carol", "manager", PASSWORD, must_change=False)])
-        db().commit()
-    _charge(app, 0, 5)                                       # the budget is used up before the day's first visit
-    with serve(app) as panel:
-        env = start_env(tmp_path, RULES, options={"proxyauth": "any", "watercooler_db": url,
-                                                  "watercooler_panel_url": panel})
-        try:
-            yield app, panel, env
-        finally:
-            env.stop()
-
-
-def sign_in(page, name: str) -> None:
-    page.get_by_label("Account name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    # The budget is used up before the day's first visit.
+    with panel_and_proxy(tmp_path, RULES, before=lambda app: _charge(app, 0, 5)) as found:
+        yield found
 
 
 def test_fifteen_more_minutes_approved_then_used_up(browser, loop):

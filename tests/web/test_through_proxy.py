@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from storage.accounts import new_user
 from tests.support.browser import DESKTOP, screenshot
-from tests.support.live_panel import serve
 from tests.support.net import poll
-from tests.support.proxy_env import TEST_RULES, start_env, write_rules
-from tests.web.conftest import PASSWORD, THURSDAY_10
-from web import create_app
-from web.db import db
+from tests.support.panel_proxy import panel_and_proxy, sign_in
+from tests.support.proxy_env import TEST_RULES
 
 pytestmark = pytest.mark.e2e
 # The proxy tests' company, with erin in a team that carol manages.
@@ -22,27 +18,8 @@ RULES = TEST_RULES.replace("  comms: {members: [carol]}\n",
 @pytest.fixture
 def loop(tmp_path):
     """A panel and a proxy sharing one database and one rules folder, both at Thursday 10:00 in Berlin."""
-    url = f"sqlite:///{tmp_path / 'watercooler.db'}"
-    rules = write_rules(tmp_path / "panel-rules", RULES)
-    app = create_app({"DB": url, "DATA": str(tmp_path), "SECRET_KEY": "test", "RULES": str(rules),
-                      "CLOCK": lambda: THURSDAY_10})
-    with app.app_context():
-        db().add_all([new_user("erin", "employee", PASSWORD, must_change=False),
-                          new_user("carol", "manager", PASSWORD, must_change=False)])
-        db().commit()
-    with serve(app) as panel:
-        env = start_env(tmp_path, RULES, options={"proxyauth": "any", "watercooler_db": url,
-                                                  "watercooler_panel_url": panel})
-        try:
-            yield panel, env
-        finally:
-            env.stop()
-
-
-def sign_in(page, name: str) -> None:
-    page.get_by_label("Account name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    with panel_and_proxy(tmp_path, RULES) as (_, panel, env):
+        yield panel, env
 
 
 def test_blocked_ask_approved_and_through(browser, loop):
