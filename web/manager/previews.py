@@ -5,6 +5,11 @@ budgets 0, 1, 2, … would trace everyone's peak use. Counts under `MIN_GROUP_SI
 "fewer than 5"; on top, each account may ask `PREVIEWS_PER_HOUR` previews an hour (counted from the
 audit trail, so several panel processes share the count), and every preview, answered or refused,
 is an audit record with the values asked about and the answer shown.
+
+Counting and recording are one step: `refusal` begins a write transaction and locks the account's
+row (SQLite's write lock; `SELECT … FOR UPDATE` on PostgreSQL) until the preview's record is
+committed, so thirty previews sent at once are counted one after another, not all against the
+same count, and none meets a locked database.
 """
 from __future__ import annotations
 
@@ -12,9 +17,11 @@ from datetime import timedelta
 
 from flask import current_app, render_template, request
 from flask_login import current_user
+from sqlalchemy import select
 
 from storage import audit
-from web.db import db
+from storage.accounts import User
+from web.db import begin_write, db
 from web.manager.adjustable import Tunable
 
 PREVIEWED = "change previewed"
@@ -23,8 +30,12 @@ WINDOW = timedelta(hours=1)
 
 
 def refusal(tunable: Tunable, values: dict):
-    """The 429 page when this account has used its previews for the hour (recorded), else None."""
+    """The 429 page when this account has used its previews for the hour (recorded), else None.
+
+    Either way the account stays locked until `record` (or the refusal's record) commits."""
     limit = int(current_app.config["PREVIEWS_PER_HOUR"])
+    begin_write()
+    db().execute(select(User.id).where(User.id == current_user.id).with_for_update())
     if audit.recent_by_actor(db(), action=PREVIEWED, actor=current_user.name, within=WINDOW) < limit:
         return None
     _record(REFUSED, tunable, {"values": values, "why": f"more than {limit} previews in an hour"})

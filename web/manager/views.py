@@ -38,10 +38,10 @@ def preview():
     if not sentences and values == (tunable.current.values() if tunable.current and not tunable.stale else {}):
         flash("Nothing would change.", "info")
         return redirect(url_for("manager.index"))
+    policy = current_policy()   # before the write lock: a newly loaded policy commits its groups
     refused = previews.refusal(tunable, values)
     if refused:
         return refused
-    policy = current_policy()
     today = now().astimezone(policy.timezone).date()
     affected = affected_last_week(db(), policy, tunable, values, today, int(current_app.config["MIN_GROUP_SIZE"]))
     previews.record(tunable, values, affected)

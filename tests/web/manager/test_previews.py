@@ -3,13 +3,16 @@ each account gets PREVIEWS_PER_HOUR an hour, and every preview, answered or refu
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date, datetime, timedelta, timezone
 
+import httpx
 from sqlalchemy import select
 
 from storage.audit import AuditRecord
 from storage.usage import QuotaCharge
-from tests.web.conftest import AuthActions, csrf_token
+from tests.support.live_panel import form_token, serve, signed_in
+from tests.web.conftest import PASSWORD, AuthActions, csrf_token
 from tests.web.manager.conftest import SIX, change_marketing
 from web.db import db
 
@@ -76,3 +79,30 @@ def test_a_preview_of_last_week_does_not_change_when_the_group_does(team_app, te
     change_marketing(team_app, team_client, team_rules, [person for person in SIX if person != "paul"] + ["frank"])
     assert "would have affected 5 people in marketing" in before
     assert "would have affected 5 people in marketing" in _text(_preview(team_client, 4))
+
+
+def test_thirty_previews_sent_at_once_still_get_ten_answers(team_app, team_auth, team_client):
+    """The limit holds for a burst: the count and the audit record are one step, not a read then a write."""
+    _peaks(team_app, dict(zip(SIX, (3, 8, 12, 20, 25, 29), strict=True)))
+    with serve(team_app) as url:
+        carol = signed_in(url, "carol", PASSWORD)
+        page = carol.get("/team/").text
+        version = re.search(r'name="social-budget_marketing-version" type="hidden" value="([^"]*)"', page)[1]
+        start, answers = threading.Barrier(30), {}
+
+        def ask(minutes: int) -> None:
+            with httpx.Client(base_url=url, cookies=carol.cookies, timeout=60) as client:
+                data = {"csrf_token": form_token(page), "tunable": BUDGET,
+                        "social-budget_marketing-version": version, "social-budget_marketing-minutes": str(minutes)}
+                start.wait(timeout=30)
+                answers[minutes] = client.post("/team/preview", data=data).status_code
+
+        threads = [threading.Thread(target=ask, args=(minutes,)) for minutes in range(30)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert sorted(answers.values()) == [200] * 10 + [429] * 20
+    answered = {r.after["values"]["minutes"] for r in _audited(team_app, "change previewed")}
+    assert answered == {minutes for minutes, status in answers.items() if status == 200}
+    assert len(_audited(team_app, "change preview refused")) == 20
