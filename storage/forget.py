@@ -86,9 +86,11 @@ def forget(engine: Engine, name: str, source: str, pseudonym: str | None = None)
 
 
 def _pseudonymise_others(conn: Connection, name: str, pseudonym: str) -> int:
-    """Rows about other people that name this one as the decider; the note may name them too."""
+    """Rows about other people that name this one as the decider (who granted, ended a grant early,
+    decided a request or set an adjustment); the note may name them too."""
     pattern = name_pattern(name)
     touched = conn.execute(update(Grant).where(Grant.granted_by == name).values(granted_by=pseudonym)).rowcount
+    touched += conn.execute(update(Grant).where(Grant.ended_by == name).values(ended_by=pseudonym)).rowcount
     touched += conn.execute(update(Adjustment).where(Adjustment.set_by == name).values(set_by=pseudonym)).rowcount
     for row in conn.execute(select(AccessRequest.id, AccessRequest.decided_by, AccessRequest.note)).all():
         note = replace_name(row.note, pattern, pseudonym)

@@ -61,6 +61,8 @@ def _everything(engine) -> None:
                                           granted_by=OTHER, request_id=1))
         conn.execute(insert(Grant).values(user_name=OTHER, site="linkedin", starts_at=NOW, expires_at=NOW,
                                           granted_by=NAME))
+        conn.execute(insert(Grant).values(user_name=OTHER, site="tiktok", starts_at=NOW, expires_at=NOW,
+                                          granted_by=OTHER, ended_by=NAME))   # they ended it early
         conn.execute(insert(Adjustment).values(rule="social-budget", group_name=NAME, minutes=60, set_by=OTHER,
                                                set_at=NOW))
         conn.execute(insert(Adjustment).values(rule="social-budget", group_name="marketing", minutes=45, set_by=NAME,
@@ -113,7 +115,8 @@ def test_after_forgetting_no_table_holds_the_name_or_their_address(usage_engine)
     assert any(OTHER_ADDRESS in v for v in after) and any("campaign" in v for v in after)
     with usage_engine.connect() as conn:
         assert conn.scalar(select(AccessRequest.decided_by).where(AccessRequest.id == 2)) == pseudonym
-        assert conn.scalar(select(Grant.granted_by).where(Grant.user_name == OTHER)) == pseudonym
+        assert conn.scalar(select(Grant.granted_by).where(Grant.site == "linkedin")) == pseudonym
+        assert conn.scalar(select(Grant.ended_by).where(Grant.site == "tiktok")) == pseudonym
         assert conn.scalar(select(Adjustment.set_by).where(Adjustment.group_name == "marketing")) == pseudonym
         # the audit keeps that things happened, in order, and that the forgetting did
         actions = list(conn.scalars(select(AuditRecord.action).order_by(AuditRecord.id)))
