@@ -4,9 +4,12 @@
   history that ended before the oldest day kept (so no kept day's team figures change);
 - access requests and grants: `request_days` (90) after they end (a grant at its expiry, a declined
   request at its decision, an approved one with its last grant; a pending request has not ended);
+  an outbox message never delivered (it can hold a request's reason) goes as long after it was made;
 - the audit trail: records older than `audit_days` (400) go; after `audit_address_days` (90) a record
   loses its client address, the name typed into a failed sign-in, and the reason and note of an
-  access request (which `request_days` already removed from the requests themselves).
+  access request (which `request_days` already removed from the requests themselves); sign-in
+  counters (a name and an address) are cleared at the next failed sign-in, and whatever happens
+  once their window started `audit_address_days` ago.
 
 The panel runs `purge` at start and daily (`web/retention.py`); `watercooler purge` runs it from a
 shell or cron. Audit records are changed through `storage.erasure` alone.
@@ -24,6 +27,8 @@ from storage.audit import TYPED_NAME_ACTIONS, AuditRecord
 from storage.db import write_connection
 from storage.erasure import erasing_audit, is_address
 from storage.membership import GroupMember
+from storage.outbox import OutboxMessage
+from storage.sign_in_throttle import SignInCounter
 from storage.usage import ActiveMinute, Attempt, QuotaCharge
 from storage.utc import utcnow
 
@@ -74,6 +79,9 @@ def purge(engine: Engine, retention: Retention = Retention(), now: datetime | No
         counts["access_requests"] = conn.execute(delete(AccessRequest).where(
             AccessRequest.status != "pending", AccessRequest.decided_at < request_cutoff,
             AccessRequest.id.not_in(still_granted))).rowcount
+        counts["outbox"] = conn.execute(delete(OutboxMessage).where(OutboxMessage.created_at < request_cutoff)).rowcount
+        counts["sign_in_counters"] = conn.execute(delete(SignInCounter).where(
+            SignInCounter.window_started < address_cutoff)).rowcount
         with erasing_audit(conn, "retention"):
             counts["audit"] = conn.execute(delete(AuditRecord).where(AuditRecord.at < audit_cutoff)).rowcount
             counts.update(_erase_old_details(conn, address_cutoff))

@@ -30,7 +30,7 @@ def test_old_usage_goes_recent_usage_stays(tmp_path):
         "Kept the last 30 days of usage, requests and grants 90 days after they end, "
         "the audit 400 days (addresses 90).",
         "Deleted or erased: 1 active_minutes, 0 quota_charges, 0 usage_attempts, 0 group_members, 0 grants, "
-        "0 access_requests, "
+        "0 access_requests, 0 outbox, 0 sign_in_counters, "
         "0 audit, 0 audit addresses, 0 audit typed names, 0 audit request texts."]
     with Session(engine) as db:
         assert db.scalar(select(func.count()).select_from(ActiveMinute)) == 2

@@ -144,3 +144,30 @@ def test_throttled_and_proxy_sign_ins_lose_their_typed_names_too(usage_engine):
     with usage_engine.connect() as conn:
         targets = conn.scalars(select(AuditRecord.target).order_by(AuditRecord.id)).all()
     assert targets == [TYPED_NAME_REMOVED, TYPED_NAME_REMOVED, "account:erin"]   # a signed-in account's own name stays
+
+
+from storage.outbox import OutboxMessage  # noqa: E402
+from storage.sign_in_throttle import SignInCounter  # noqa: E402
+
+
+def test_a_message_never_delivered_goes_with_the_requests_it_tells_of(usage_engine):
+    """A mail server that refuses a recipient for months must not keep a reason in the outbox forever."""
+    with write_connection(usage_engine) as conn, conn.begin():
+        for subject, days in (("dora asks for Facebook", 91), ("erin asks for TikTok", 89)):
+            conn.execute(insert(OutboxMessage).values(
+                channel="email", recipient="mia@corp.example", subject=subject, text="Reason: my aunt", html="",
+                created_at=_ago(days), next_attempt_at=NOW, attempts=400, last_error="550 no such user"))
+    assert purge(usage_engine, now=NOW)["outbox"] == 1
+    with usage_engine.connect() as conn:
+        assert list(conn.scalars(select(OutboxMessage.subject))) == ["erin asks for TikTok"]
+
+
+def test_sign_in_counters_lose_their_addresses_even_when_nobody_fails_again(usage_engine):
+    """Counters are otherwise cleared at the next failed sign-in; a quiet panel has none."""
+    with write_connection(usage_engine) as conn, conn.begin():
+        for account, address, days in (("dora", "10.1.1.1", 91), ("", "10.1.1.2", 91), ("erin", "10.1.1.3", 89)):
+            conn.execute(insert(SignInCounter).values(account=account, address=address, window_started=_ago(days),
+                                                      checks=3, refused=0, reported=0))
+    assert purge(usage_engine, now=NOW)["sign_in_counters"] == 2
+    with usage_engine.connect() as conn:
+        assert list(conn.scalars(select(SignInCounter.address))) == ["10.1.1.3"]
