@@ -23,6 +23,7 @@ from web.policy_source import PolicyUnavailable, current_policy
 from web.roles import role_required
 
 PAGE = 50
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2999, 12, 31)   # the days a period may name; none outside exists
 ROLLBACK_ACTIONS = (CHANGED, ROLLED_BACK)
 
 
@@ -50,21 +51,33 @@ def audit_trail():
         "admin/audit.html", records=[(r, describe(r, policy), r.at.astimezone(zone)) for r in records],
         zone=getattr(zone, "key", "UTC"), rollback=RollbackForm(), can_roll_back=ROLLBACK_ACTIONS, values=values,
         filters=filters, actions=actions, problem=problem, newest=url_for("admin.audit_trail", **filters),
-        older=url_for("admin.audit_trail", before=older, **filters) if older else None, paged=bool(before))
+        older=url_for("admin.audit_trail", before=older, **filters) if older else None,
+        paged=bool(before)), 400 if problem else 200
 
 
 def _filters() -> tuple[dict[str, str], str | None]:
-    """The page's filters as asked (who, action, target, from, to), and what is wrong with them."""
+    """The page's filters as asked (who, action, target, from, to), and what is wrong with them: a
+    period end that is not a date, or outside FIRST_DAY…LAST_DAY, is left out and said."""
     filters = {key: request.args.get(key, "").strip()[:200] for key in ("who", "action", "target", "from", "to")}
     filters = {key: value for key, value in filters.items() if value}
+    problems = []
     for key in ("from", "to"):
         if key in filters:
-            try:
-                date.fromisoformat(filters[key])
-            except ValueError:
-                return {k: v for k, v in filters.items() if k != key}, \
-                    f"'{filters[key][:40]}' is not a date: give the period as YYYY-MM-DD, e.g. 2026-11-23."
-    return filters, None
+            problem = _date_problem(filters[key])
+            if problem:
+                problems.append(problem)
+                del filters[key]
+    return filters, " ".join(problems) or None
+
+
+def _date_problem(text: str) -> str | None:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return f"'{text[:40]}' is not a date: give the period as YYYY-MM-DD, e.g. 2026-11-23."
+    if not FIRST_DAY <= day <= LAST_DAY:
+        return f"There is no record on {day.isoformat()}: give a period between {FIRST_DAY.year} and {LAST_DAY.year}."
+    return None
 
 
 def _conditions(filters: dict[str, str]) -> list:

@@ -5,6 +5,7 @@ import html
 import re
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from storage.adjustments import Adjustment
@@ -115,3 +116,20 @@ def test_the_trail_pages_and_filters(app, client, auth):
     assert "account:user59" in today
     wrong = html.unescape(_text(client.get("/admin/audit?from=yesterday")))
     assert "'yesterday' is not a date: give the period as YYYY-MM-DD" in wrong
+
+
+@pytest.mark.parametrize("query, words", [
+    ("from=0001-01-01", "There is no record on 0001-01-01: give a period between 1970 and 2999."),
+    ("to=9999-12-31", "There is no record on 9999-12-31: give a period between 1970 and 2999."),
+    ("from=someday&to=9999-12-31", "'someday' is not a date: give the period as YYYY-MM-DD, e.g. 2026-11-23. "
+                                   "There is no record on 9999-12-31"),
+    ("from=2026-02-30&to=nan", "'2026-02-30' is not a date"),
+])
+def test_a_period_outside_the_calendar_or_not_a_date_is_a_clear_400(app, client, auth, query, words):
+    _add(app, 2)
+    auth.login("ada")
+    response = client.get(f"/admin/audit?{query}")
+    assert response.status_code == 400
+    page = html.unescape(_text(response))
+    assert words in page
+    assert "account:user1" in page            # the rest of the trail, without the period that cannot be
