@@ -2,9 +2,12 @@
 
 A burst is a counter's window (storage/sign_in_throttle.py): the first failed password check for an
 account from an address in it writes one `sign-in failed` record (or `password check failed`, `proxy
-sign-in failed`), the first refused attempt one `sign-in throttled` record; the rest of the burst is
-counted on the counter, which the admin's account page shows. So a flood of guesses adds at most two
-records per account and address every window, and cannot push real changes out of view.
+sign-in failed`), the first refused attempt one `sign-in throttled` record — in the burst of the counter that refused
+it: the name's from that address, the address's across names, or the name's across addresses. The
+rest of the burst is counted on the counters, which the admin's account page shows. So a flood of
+guesses adds, every window, at most one failure record per name an address may still try (and no
+more names than the address limit) and one refusal record per counter that refuses: it cannot push
+real changes out of view, whatever names or addresses it rotates.
 """
 from __future__ import annotations
 
@@ -25,14 +28,15 @@ log = logging.getLogger(__name__)
 
 
 def report_once(engine: Engine, name: str, address: str | None, *, kind: int, action: str, why: str,
-                window: timedelta, source: str | None = None) -> bool:
+                window: timedelta, source: str | None = None, counter: tuple[str, str] | None = None) -> bool:
     """Write the audit record for this burst unless it has one of this kind; True when written.
 
+    The burst is that of `counter` (a key of sign_in_counters), by default the name's from the address.
     Never raises: a database that cannot take the record right now costs that record, not the answer."""
     now = utcnow()
     try:
         with write_connection(engine) as conn, conn.begin():
-            started = _first_in_window(conn, name, address, kind, now, window)
+            started = _first_in_window(conn, counter or pair_key(name, address), kind, now, window)
             if started is None:
                 return False
             conn.execute(insert(AuditRecord).values(
@@ -46,13 +50,13 @@ def report_once(engine: Engine, name: str, address: str | None, *, kind: int, ac
         return False
 
 
-def _first_in_window(conn: Connection, name: str, address: str | None, kind: int, now: datetime,
+def _first_in_window(conn: Connection, counter: tuple[str, str], kind: int, now: datetime,
                      window: timedelta) -> datetime | None:
     """The window's start when this is its first report of `kind` (now marked), else None.
 
     Creates the counter when missing: the proxy reports failures it throttles itself."""
     table = COUNTERS
-    account, where = pair_key(name, address)
+    account, where = counter
     fresh = {"account": account, "address": where, "window_started": now, "checks": 0, "refused": 0, "reported": 0}
     if conn.dialect.name == "postgresql":
         conn.execute(pg_insert(table).values(fresh).on_conflict_do_nothing())

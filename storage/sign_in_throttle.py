@@ -52,7 +52,8 @@ COUNTERS = cast(Table, SignInCounter.__table__)
 
 class Verdict(enum.Enum):
     CHECK = "check"          # counted: check the password now
-    THROTTLED = "throttled"  # this account from this address (or this address) waits for the window
+    THROTTLED = "throttled"  # this account from this address waits for the window
+    ADDRESS_THROTTLED = "address throttled"   # this address, whatever name it tries, waits for the window
     SLOWED = "slowed"        # the account is under attack: try again in a few seconds
     BUSY = "busy"            # the database did not give its lock in time: nothing was checked
 
@@ -85,8 +86,10 @@ def reserve_check(engine: Engine, name: str, address: str | None, limits: Limits
             rows = _locked_rows(conn, keys, now, limits.window)
             account, where = pair_key(name, address)
             pair, per_address, per_account = rows[(account, where)], rows[(EVERY, where)], rows[(account, EVERY)]
-            if pair.checks >= limits.per_pair or per_address.checks >= limits.per_address:
+            if pair.checks >= limits.per_pair:
                 verdict = Verdict.THROTTLED
+            elif per_address.checks >= limits.per_address:
+                verdict = Verdict.ADDRESS_THROTTLED
             elif (per_account.checks >= limits.per_account and per_account.last_check is not None
                   and now - per_account.last_check < limits.spacing):
                 verdict = Verdict.SLOWED
@@ -126,21 +129,35 @@ def _locked_rows(conn: Connection, keys: tuple[tuple[str, str], ...], now: datet
     return rows
 
 
+def refusal_counter(verdict: Verdict, name: str, address: str | None) -> tuple[str, str]:
+    """The counter whose limit refused: a refusal belongs to that counter's burst (one audit record
+    each), so trying new names from a throttled address, or new addresses on a slowed account, adds none."""
+    account, where = pair_key(name, address)
+    if verdict is Verdict.ADDRESS_THROTTLED:
+        return EVERY, where
+    if verdict is Verdict.SLOWED:
+        return account, EVERY
+    return account, where
+
+
 def _any_key(keys: tuple[tuple[str, str], ...]) -> ColumnElement[bool]:
     from sqlalchemy import and_, or_
     table = COUNTERS
     return or_(*(and_(table.c.account == a, table.c.address == w) for a, w in keys))
 
 
-def give_back(engine: Engine, name: str, address: str | None) -> None:
-    """A check succeeded: this account's count from this address starts again; the others give one back."""
+def give_back(engine: Engine, name: str, address: str | None, *, signed_in: bool = True) -> None:
+    """A check succeeded (`signed_in`): this account's count from this address starts again, the others
+    give one back. A check that could not be made (the directory was away) gives one back everywhere,
+    so it neither counts nor wipes the failures before it."""
     table, keys = COUNTERS, _keys(name, address)
     pair = pair_key(name, address)
     try:
         with write_connection(engine) as conn, conn.begin():
-            conn.execute(delete(table).where(table.c.account == pair[0], table.c.address == pair[1]))
+            if signed_in:
+                conn.execute(delete(table).where(table.c.account == pair[0], table.c.address == pair[1]))
             for account, where in keys:
-                if (account, where) != pair:
+                if (account, where) != pair or not signed_in:
                     conn.execute(update(table).where(table.c.account == account, table.c.address == where,
                                                      table.c.checks > 0).values(checks=table.c.checks - 1))
     except DBAPIError:   # the count stays a little high until its window ends: errs on the safe side

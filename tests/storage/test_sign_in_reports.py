@@ -8,12 +8,14 @@ from sqlalchemy import select
 
 from storage.audit import AuditRecord
 from storage.sign_in_reports import FAILED, REFUSED, report_once
+from storage.sign_in_throttle import EVERY
 
 WINDOW = timedelta(minutes=15)
 
 
-def _report(engine, kind=FAILED, action="sign-in failed", name="erin", address="10.0.0.9"):
-    return report_once(engine, name, address, kind=kind, action=action, why="wrong name or password", window=WINDOW)
+def _report(engine, kind=FAILED, action="sign-in failed", name="erin", address="10.0.0.9", counter=None):
+    return report_once(engine, name, address, kind=kind, action=action, why="wrong name or password", window=WINDOW,
+                       counter=counter)
 
 
 def _records(db):
@@ -48,3 +50,11 @@ def test_concurrent_failures_still_write_one_record(usage_engine, db):
         thread.join(timeout=60)
     assert sorted(written) == [False] * 19 + [True]
     assert _records(db) == [("sign-in failed", "account:erin", "10.0.0.9")]
+
+
+def test_refusals_by_the_address_counter_are_one_record_whatever_the_names(usage_engine, db):
+    address = (EVERY, "10.0.0.9")
+    written = [_report(usage_engine, REFUSED, "sign-in throttled", name=f"name{n}", counter=address)
+               for n in range(30)]
+    assert written == [True] + [False] * 29
+    assert _records(db) == [("sign-in throttled", "account:name0", "10.0.0.9")]

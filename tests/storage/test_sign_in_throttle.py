@@ -7,7 +7,16 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from storage.sign_in_throttle import EVERY, Limits, Verdict, counters_for, give_back, lift, reserve_check
+from storage.sign_in_throttle import (
+    EVERY,
+    Limits,
+    Verdict,
+    counters_for,
+    give_back,
+    lift,
+    refusal_counter,
+    reserve_check,
+)
 from storage.utc import utcnow
 
 LIMITS = Limits(per_pair=5, per_address=20, per_account=8, spacing=timedelta(seconds=5),
@@ -34,6 +43,16 @@ def test_refused_attempts_do_not_extend_the_wait(usage_engine):
             is Verdict.THROTTLED
     assert reserve_check(usage_engine, "erin", "10.0.0.9", LIMITS, now=start + timedelta(minutes=15, seconds=1)) \
         is Verdict.CHECK
+
+
+def test_an_address_past_its_limit_waits_whatever_name_it_tries_and_says_which_counter(usage_engine):
+    for n in range(20):
+        assert reserve_check(usage_engine, f"name{n}", "10.0.0.9", LIMITS) is Verdict.CHECK
+    assert reserve_check(usage_engine, "erin", "10.0.0.9", LIMITS) is Verdict.ADDRESS_THROTTLED
+    assert refusal_counter(Verdict.ADDRESS_THROTTLED, "erin", "10.0.0.9") == (EVERY, "10.0.0.9")
+    assert refusal_counter(Verdict.SLOWED, "Erin", "10.0.0.9") == ("erin", EVERY)
+    assert refusal_counter(Verdict.THROTTLED, "Erin", "10.0.0.9") == ("erin", "10.0.0.9")
+    assert reserve_check(usage_engine, "erin", "10.0.0.1", LIMITS) is Verdict.CHECK     # the owner's address
 
 
 def test_past_the_account_limit_checks_are_spaced_not_stopped(usage_engine):
@@ -74,3 +93,11 @@ def test_sixty_concurrent_guesses_get_exactly_five_checks(usage_engine):
     assert len(verdicts) == 60
     assert verdicts.count(Verdict.CHECK) == 5
     assert verdicts.count(Verdict.THROTTLED) + verdicts.count(Verdict.BUSY) == 55
+
+
+def test_a_check_that_could_not_be_made_gives_one_back_and_keeps_the_failures_before_it(usage_engine):
+    _guess(usage_engine, 5)                                          # four failures, and a fifth counted ...
+    give_back(usage_engine, "erin", "10.0.0.9", signed_in=False)    # ... that the directory was away for
+    assert _guess(usage_engine, 2) == [Verdict.CHECK, Verdict.THROTTLED]
+    with Session(usage_engine) as db:
+        assert {(c.address, c.checks) for c in counters_for(db, "erin")} == {("10.0.0.9", 5), (EVERY, 5)}

@@ -9,12 +9,14 @@ from flask import current_app
 
 from storage import sign_in_reports
 from storage.audit import SIGN_IN_FAILED, SIGN_IN_THROTTLED
-from storage.sign_in_throttle import Limits, Verdict, forget_ended, give_back, reserve_check
+from storage.sign_in_throttle import Limits, Verdict, forget_ended, give_back, refusal_counter, reserve_check
 from web.db import engine
 
 # What each refusal says; none tells whether the account exists.
 REFUSALS = {
     Verdict.THROTTLED: ("Too many failed sign-ins from your address. Wait a few minutes and try again.", 429),
+    Verdict.ADDRESS_THROTTLED: ("Too many failed sign-ins from your address. Wait a few minutes and try again.",
+                                429),
     Verdict.SLOWED: ("This account has had many failed sign-ins. Wait a few seconds and try again.", 429),
     Verdict.BUSY: ("The panel is busy. Try again in a moment.", 503),
 }
@@ -36,8 +38,15 @@ def before_check(name: str, address: str | None, refused_action: str = SIGN_IN_T
         return verdict
     if verdict is not Verdict.BUSY:
         sign_in_reports.report_once(engine(), name, address, kind=sign_in_reports.REFUSED,
-                                    action=refused_action, why=verdict.value, window=limits().window)
+                                    action=refused_action, why=verdict.value, window=limits().window,
+                                    counter=refusal_counter(verdict, name, address))
     return verdict
+
+
+def not_checked(name: str, address: str | None) -> None:
+    """The check counted by before_check could not be made (the directory was away): it gives its count
+    back everywhere, and the failures before it stay counted."""
+    give_back(engine(), name, address, signed_in=False)
 
 
 def after_check(name: str, address: str | None, ok: bool, failed_action: str = SIGN_IN_FAILED,

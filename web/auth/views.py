@@ -13,7 +13,7 @@ from web.auth.directory import directory_sign_in, is_directory_account
 from web.auth.forms import PasswordChangeForm, SignInForm
 from web.auth.redirects import safe_next
 from web.auth.sessions import login_manager
-from web.auth.throttle import REFUSALS, account_target, after_check, before_check
+from web.auth.throttle import REFUSALS, account_target, after_check, before_check, not_checked
 from web.db import db
 from web.directory import settings as directory_settings
 
@@ -78,7 +78,7 @@ def login():
             user = directory_sign_in(db(), directory, name, form.password.data)
         except DirectoryError as exc:
             db().rollback()
-            after_check(name, address, ok=True)   # nothing was checked: not a failure of the person's
+            not_checked(name, address)   # not a failure of the person's, nor a success that wipes the count
             current_app.logger.warning("directory sign-in not possible: %s", exc)
             return render_template("auth/login.html", form=form, error=DIRECTORY_DOWN), 503
     # authenticate may have upgraded the stored hash; committing also ends this read transaction, which

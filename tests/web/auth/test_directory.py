@@ -10,6 +10,7 @@ from storage.accounts import User
 from storage.directory.ldap import DirectoryError
 from storage.directory.settings import from_environ
 from storage.directory.sync import sync_once
+from storage.sign_in_throttle import SignInCounter
 from tests.support.browser import DESKTOP
 from tests.support.live_panel import serve
 from tests.support.slapd import password_of, person_ldif
@@ -59,11 +60,14 @@ def test_a_local_account_is_never_taken_over_from_the_directory(directory_app, s
 
 
 def test_a_stopped_directory_says_so_and_break_glass_admins_still_sign_in(directory_app, slapd, auth):
+    assert WRONG in auth.login("emma.schulz", "a guess").get_data(as_text=True)
     slapd.stop()
     with directory_app.app_context(), pytest.raises(DirectoryError):
         sync_once(from_environ(slapd.env()), engine())
     down = auth.login("emma.schulz", password_of("emma.schulz"))
     assert down.status_code == 503 and DIRECTORY_DOWN in down.get_data(as_text=True)
+    with directory_app.app_context():      # the attempt it could not check neither counts nor wipes the guess
+        assert db().get(SignInCounter, ("emma.schulz", "127.0.0.1")).checks == 1
     assert auth.login("ada", PASSWORD).status_code == 302
     status = auth.client.get("/admin/status").get_data(as_text=True)
     assert "Company directory" in status and "Snapshot in use: 5 groups, 8 people" in status

@@ -85,6 +85,16 @@ def test_one_address_is_throttled_across_names(app, auth):
     assert auth.login("erin", PASSWORD).status_code == 429
 
 
+def test_new_names_from_a_throttled_address_add_no_audit_records(app, auth):
+    for n in range(60):                                    # 20 checks, then the address waits
+        auth.login(f"name{n}", "wrong password!")
+    assert auth.login("erin", PASSWORD).status_code == 429
+    with app.app_context():
+        actions = db().scalars(select(AuditRecord.action)).all()
+    assert actions.count("sign-in failed") == 20           # one per name whose password was checked
+    assert actions.count("sign-in throttled") == 1         # the address's burst, not one per new name
+
+
 def test_sign_out_ends_copies_of_the_session_cookie(app, client, auth):
     auth.login("erin")
     copied = client.get_cookie("watercooler_session").value
