@@ -6,7 +6,7 @@ budgets 0, 1, 2, … would trace everyone's peak use. Counts under `MIN_GROUP_SI
 audit trail, so several panel processes share the count), and every preview, answered or refused,
 is an audit record with the values asked about and the answer shown.
 
-Counting and recording are one step: `refusal` begins a write transaction and locks the account's
+Counting and recording are one step: `hold` begins a write transaction and locks the account's
 row (SQLite's write lock; `SELECT … FOR UPDATE` on PostgreSQL) until the preview's record is
 committed, so thirty previews sent at once are counted one after another, not all against the
 same count, and none meets a locked database.
@@ -29,13 +29,17 @@ REFUSED = "change preview refused"
 WINDOW = timedelta(hours=1)
 
 
-def refusal(tunable: Tunable, values: dict):
-    """The 429 page when this account has used its previews for the hour (recorded), else None.
-
-    Either way the account stays locked until `record` (or the refusal's record) commits."""
-    limit = int(current_app.config["PREVIEWS_PER_HOUR"])
+def hold() -> None:
+    """Begin the preview's transaction with the account locked, before anything of it is read; the
+    lock lasts until `record` (or the refusal's record) commits, or the request ends."""
     begin_write()
     db().execute(select(User.id).where(User.id == current_user.id).with_for_update())
+
+
+def refusal(tunable: Tunable, values: dict):
+    """The 429 page when this account has used its previews for the hour (recorded), else None.
+    Call `hold` first."""
+    limit = int(current_app.config["PREVIEWS_PER_HOUR"])
     if audit.recent_by_actor(db(), action=PREVIEWED, actor=current_user.name, within=WINDOW) < limit:
         return None
     _record(REFUSED, tunable, {"values": values, "why": f"more than {limit} previews in an hour"})

@@ -31,6 +31,8 @@ def index():
 @bp.post("/preview")
 @role_required("manager", "admin")
 def preview():
+    policy = current_policy()   # before the lock: a newly loaded policy commits its groups
+    previews.hold()             # the limit, the form's adjustment and the answer read in one locked transaction
     tunable, form, values, error = _submitted()
     if error:
         return _with_error(tunable, form, error)
@@ -38,7 +40,6 @@ def preview():
     if not sentences and values == (tunable.current.values() if tunable.current and not tunable.stale else {}):
         flash("Nothing would change.", "info")
         return redirect(url_for("manager.index"))
-    policy = current_policy()   # before the write lock: a newly loaded policy commits its groups
     refused = previews.refusal(tunable, values)
     if refused:
         return refused
