@@ -6,10 +6,10 @@ import threading
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 import storage.writer_db
-from storage.db import make_engine
+from storage.db import DbTimeouts, make_engine
 from storage.migrate import upgrade
 from storage.records import AttemptRecord, ChargeRecord, MinuteRecord
 from storage.spool import Spool
@@ -231,3 +231,58 @@ def test_a_spool_folder_turned_read_only_delivers_everything_without_a_restart(e
     poll(lambda: len(list(folder.glob("*.jsonl"))) <= 1, what="used segments to be deleted")
     writer.close()
     assert not list(folder.glob("*.jsonl"))
+
+
+@pytest.mark.postgres
+def test_a_statement_that_waits_on_the_server_is_cancelled_by_the_writers_own_timeout(pg_url, tmp_path, caplog):
+    upgrade(pg_url)
+    engine = make_engine(pg_url, DbTimeouts(connect=3, statement=1))
+    other = make_engine(pg_url)
+    writer = UsageWriter(engine, Spool(tmp_path, "node-a"), max_delay=0.05, stall_after=60)
+    try:
+        assert writer.flush(timeout=30)
+        # Another session holds the table every batch starts with: the writer's INSERT waits on the server.
+        with other.connect() as holder, holder.begin():
+            holder.exec_driver_sql("LOCK TABLE usage_batches IN ACCESS EXCLUSIVE MODE")
+            me = holder.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+
+            def waiting() -> int:
+                with other.connect() as watch:
+                    return watch.execute(text("SELECT count(*) FROM pg_stat_activity "
+                                              "WHERE :me = ANY(pg_blocking_pids(pid))"), {"me": me}).scalar()
+            writer.put(attempt())
+            poll(lambda: writer.status()["database"] == "down", timeout=20, what="the statement to be cancelled")
+            assert writer.status()["database_error"] == "canceling statement due to statement timeout"
+            assert writer.status()["spooled"] == 1
+            poll(waiting, timeout=20, what="the writer to try again")
+            poll(lambda: not waiting(), timeout=20, what="the second try to be cancelled as well")
+        assert writer.flush(timeout=30)
+        assert attempts(engine) == 1
+        assert caplog.text.count("unavailable (canceling statement due to statement timeout)") == 1
+        assert caplog.text.count("reachable again after") == 1
+    finally:
+        writer.close()
+        engine.dispose()
+        other.dispose()
+
+
+@pytest.mark.postgres
+def test_a_database_that_accepts_connections_and_never_answers_is_down_within_the_connect_timeout(
+        pg_url, tmp_path, caplog):
+    upgrade(pg_url)
+    with database_outage(pg_url) as (writer_url, relay):
+        relay.stall()                  # the restart case: no connection of the writer's is open yet
+        engine = make_engine(writer_url, DbTimeouts(connect=1, statement=10))
+        writer = UsageWriter(engine, Spool(tmp_path, "node-a"), max_delay=0.05, stall_after=60)
+        try:
+            writer.put(attempt())
+            poll(lambda: writer.status()["database"] == "down", timeout=20, what="the connection attempt to give up")
+            assert writer.status()["database_error"] == "connection timeout expired"
+            relay.resume()
+            assert writer.flush(timeout=30)
+            assert attempts(engine) == 1
+            assert caplog.text.count("unavailable (connection timeout expired)") == 1
+        finally:
+            relay.resume()
+            writer.close()
+            engine.dispose()
