@@ -109,7 +109,7 @@ DATABASE_READY = "is ready (schema"
 
 def start_env(workdir: Path, rules: str = TEST_RULES, options: dict | None = None,
               script: Path | None = None, wait_for_database: bool = True, program: str = "mitmdump",
-              open_files: int | None = None) -> ProxyEnv:
+              open_files: int | tuple[int, int] | None = None) -> ProxyEnv:
     """Origins and a proxy; with `watercooler_db` set, also waits until its database is ready.
     `open_files` lowers the proxy's open-file limit (`ProxyProcess`)."""
     pki = make_pki(workdir / "pki", NAMES)

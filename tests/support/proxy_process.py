@@ -24,12 +24,12 @@ FLAGS = {"watercooler_rules": "--rules", "watercooler_db": "--db", "watercooler_
 class ProxyProcess:
     """Start with `options` (mitmproxy option name -> value); `url`, `log()`, `wait_for_log()`, `stop()`.
 
-    `open_files` lowers the process's soft and hard open-file limits before it starts; `port` listens there
-    instead of on a free port chosen here."""
+    `open_files` lowers the process's open-file limit before it starts: a number for the soft and the hard
+    limit alike, or (soft, hard); `port` listens there instead of on a free port chosen here."""
 
     def __init__(self, workdir: Path, options: dict[str, str | list[str]], *, ready_line: str = READY_LINE,
                  extra_args: list[str] | None = None, script: Path = SCRIPT, program: str = "mitmdump",
-                 open_files: int | None = None, port: int | None = None) -> None:
+                 open_files: int | tuple[int, int] | None = None, port: int | None = None) -> None:
         self.port = port or free_port()
         self.confdir = workdir / "confdir"
         self.confdir.mkdir(parents=True, exist_ok=True)
@@ -52,8 +52,10 @@ class ProxyProcess:
         if program == "watercooler":      # usage in SQLite in the test's own folder, unless told otherwise
             env.setdefault("WATERCOOLER_DATA", str(workdir / "data"))
 
+        soft, hard = open_files if isinstance(open_files, tuple) else (open_files, open_files)
+
         def lower_open_files() -> None:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
+            resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
         with open(self.log_path, "wb") as log:     # mitmdump writes to its own copy of the descriptor
             self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env,
                                             start_new_session=True, preexec_fn=lower_open_files if open_files else None)
