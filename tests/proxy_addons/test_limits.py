@@ -9,6 +9,7 @@ from mitmproxy import exceptions
 from mitmproxy.test import taddons
 
 from proxy_addons.addon import Watercooler
+from proxy_addons.limits import REFUSAL_ROOM
 from tests.support.net import closed, idle_connections, poll
 from tests.support.proxy_clients import http_via_proxy, keep_alive_tunnel
 from tests.support.proxy_env import start_env
@@ -81,6 +82,64 @@ def test_idle_connections_from_one_address_make_room_and_busy_ones_get_a_503(tmp
                "(watercooler_max_per_client=3)" in log
     finally:
         for sock in sockets:
+            sock.close()
+        env.stop()
+
+
+def answered(sock: socket.socket) -> tuple[int, str]:
+    """Send a request head on an open connection: (status, X-Watercooler-Reason) of the answer."""
+    sock.sendall(PAGE)
+    response = http.client.HTTPResponse(sock)
+    response.begin()
+    response.read()
+    return response.status, response.getheader("X-Watercooler-Reason", "")
+
+
+FULL = "the proxy has too many connections right now; try again in a moment"
+
+
+def fill_and_empty(env, used: list) -> None:
+    """Fill a proxy capped at 3 connections, overflow it, close everything, and wait until it has seen
+    every connection go."""
+    early = idle_connections(env.port, 2) + idle_connections(env.port, 1, PAGE[:30])
+    busy = [WsClient(env.port, "www.example.org") for _ in range(3)]     # the early ones make room
+    used += early + busy
+    assert [ws.status for ws in busy] == [101, 101, 101]
+    poll(lambda: all(closed(sock) for sock in early), what="the idle connections to make room")
+    waiting = idle_connections(env.port, REFUSAL_ROOM + 1)
+    used += waiting
+    poll(lambda: closed(waiting[-1]), what="the connection beyond the waiting room to be closed")
+    assert [answered(sock) for sock in waiting[:-1]] == [(503, FULL)] * REFUSAL_ROOM
+    ports = [sock.getsockname()[1] for sock in early + waiting + [ws.sock for ws in busy]]
+    for ws in busy:                                # the busy ones never noticed
+        ws.send("still here")
+        assert ws.receive() == "echo: still here"
+        ws.close()
+    for sock in early + waiting:
+        sock.close()
+    # mitmproxy's per-connection lines name the client's port: the proxy has seen each one go.
+    poll(lambda: all(f"[127.0.0.1:{port}] client disconnect" in log for log in [env.proxy.log()] for port in ports),
+         timeout=20, what="the proxy to see every connection close")
+
+
+@pytest.mark.e2e
+def test_a_full_proxy_answers_503_closes_what_it_cannot_answer_and_gives_every_place_back(tmp_path):
+    env = start_env(tmp_path, options={"watercooler_max_connections": "3", "watercooler_max_per_client": "0",
+                                       "watercooler_head_timeout": "5", "watercooler_log_addresses": "true"},
+                    program="watercooler")
+    used: list = []
+    try:
+        # Twice the same: a place or a waiting room kept for a connection that is gone would make the
+        # second round differ (a WebSocket refused, a 503 not given).
+        fill_and_empty(env, used)
+        fill_and_empty(env, used)
+        log = env.proxy.log()
+        assert "answering a connection from 127.0.0.1 with 503: the proxy is full (3 connections)" in log
+        assert "closing a new connection from 127.0.0.1 at once, no room to answer it: the proxy is full " \
+               "(3 connections)" in log
+        assert "Traceback" not in log
+    finally:
+        for sock in used:
             sock.close()
         env.stop()
 
