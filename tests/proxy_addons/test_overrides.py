@@ -1,6 +1,7 @@
 """The panel's grants reach the proxy through the shared database within seconds; usage goes back."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -9,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from storage.access import Grant
 from storage.adjustments import Adjustment
+from storage.migrate import upgrade
 from storage.usage import ActiveMinute, QuotaCharge
 from tests.support.databases import count_rows
 from tests.support.net import closed, poll
+from tests.support.outage import database_outage
 from tests.support.proxy_clients import https_via_proxy, keep_alive_tunnel
 from tests.support.proxy_env import TEST_RULES, start_env
 
@@ -96,6 +99,31 @@ def test_a_failed_read_names_the_table_and_the_error_but_no_data(tmp_path):
     assert "2026-11-26" not in logged and "09:00" not in logged
     assert "[SQL" not in logged and "parameters" not in logged and "Traceback" not in logged
     assert "(SELECT on grants: OperationalError: no such table: grants); keeping the last ones" in logged
+
+
+@pytest.mark.postgres
+def test_a_cut_database_connection_is_logged_as_what_failed_without_the_sql_or_its_data(pg_url, tmp_path):
+    upgrade(pg_url)
+    with database_outage(pg_url) as (proxy_url, relay):
+        failing = start_env(tmp_path, RULES, options={"proxyauth": "any", "watercooler_db": proxy_url})
+        try:
+            assert facebook(failing, "alice").status == 403
+            before = len(failing.proxy.log())
+            relay.cut()                       # PostgreSQL's connections drop, new ones are refused
+            failing.proxy.wait_for_log("cannot read the panel's adjustments and grants", timeout=15, after=before)
+            relay.restore()
+            failing.proxy.wait_for_log("panel overrides can be read again", timeout=15, after=before)
+        finally:
+            relay.restore()
+            failing.stop()
+    logged = failing.proxy.log()[before:]
+    assert re.search(r"cannot read the panel's adjustments and grants \((connecting|SELECT on \w+): "
+                     r"OperationalError: [^\n]+\); keeping the last ones", logged)
+    assert logged.count("cannot read the panel's adjustments and grants") == 1
+    # The read's parameter is the moment (the test clock's 2026-11-26 09:00 UTC): never in the log.
+    assert "2026-11-26" not in logged and "alice" not in logged
+    assert "[SQL" not in logged and "parameters" not in logged and "Traceback" not in logged
+    assert "error ignored terminating" not in logged
 
 
 def test_a_managers_tightening_closes_the_tunnels_it_no_longer_allows(env):
