@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import http.client
+import re
 import socket
 
 import pytest
@@ -98,6 +99,12 @@ def answered(sock: socket.socket) -> tuple[int, str]:
 FULL = "the proxy has too many connections right now; try again in a moment"
 
 
+def logged(log: str, line: str) -> tuple[int, int]:
+    """(occurrences counted, lines printed) of a summarised log line: in full, or in "… and N more like it"."""
+    found = re.findall(r"(?:… and ([\d,]+) more like it in the last 10 s: )?" + re.escape(line), log)
+    return sum(int(n.replace(",", "")) if n else 1 for n in found), len(found)
+
+
 def fill_and_empty(env, used: list) -> None:
     """Fill a proxy capped at 3 connections, overflow it, close everything, and wait until it has seen
     every connection go."""
@@ -133,10 +140,14 @@ def test_a_full_proxy_answers_503_closes_what_it_cannot_answer_and_gives_every_p
         # second round differ (a WebSocket refused, a 503 not given).
         fill_and_empty(env, used)
         fill_and_empty(env, used)
+        # Each kind is logged once per 10 s, in full, then counted: every one of them, none twice.
+        kinds = {"answering a connection from 127.0.0.1 with 503: the proxy is full (3 connections)": 2 * REFUSAL_ROOM,
+                 "closing a new connection from 127.0.0.1 at once, no room to answer it: the proxy is full "
+                 "(3 connections)": 2}
+        poll(lambda: [logged(env.proxy.log(), kind)[0] for kind in kinds] == list(kinds.values()), timeout=30,
+             what="the summaries to count every connection")
         log = env.proxy.log()
-        assert "answering a connection from 127.0.0.1 with 503: the proxy is full (3 connections)" in log
-        assert "closing a new connection from 127.0.0.1 at once, no room to answer it: the proxy is full " \
-               "(3 connections)" in log
+        assert logged(log, next(iter(kinds)))[1] < 10          # lines: a few, not one per connection
         assert "Traceback" not in log
     finally:
         for sock in used:
