@@ -61,11 +61,14 @@ class Supervisor:
             if first and not ready.is_set():              # it cannot start: neither can the others
                 if process.returncode is None:
                     process.kill()
-                self.failed = await process.wait() or 2
+                code = await process.wait()
+                became_ready.cancel()
+                if self.stopping.is_set():                # stopped for another worker's reason, told already
+                    return
+                self.failed = code or 2
                 print(f"watercooler proxy: worker {index + 1} did not start (exit code {self.failed}); "
                       "stopping", file=sys.stderr, flush=True)
                 self.stopping.set()
-                became_ready.cancel()
                 return
             code = await ended
             became_ready.cancel()

@@ -215,3 +215,22 @@ def test_a_worker_that_cannot_start_stops_the_set_with_its_reason(tmp_path):
     assert "address already in use" in ended.stdout + ended.stderr
     assert "worker 2 did not start (exit code 1); stopping" in ended.stderr and "Traceback" not in ended.stderr
     assert not port_open(first)                          # the first worker stopped too
+
+
+def test_broken_rules_stop_the_set_with_their_file_and_line_once(tmp_path):
+    import subprocess
+
+    from tests.support.proxy_process import WATERCOOLER
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "rules.yaml").write_text("version: 1\ntimezone: Europe/Berlin\nrules:\n"
+                                       "  - name: no-nope\n    sites: [nope]\n    action: block\n")
+    first = free_ports(2)
+    ended = subprocess.run([str(WATERCOOLER), "proxy", "--rules", "broken", "--listen", f"127.0.0.1:{first}",
+                            "--workers", "2"], capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                           env={**os.environ, "WATERCOOLER_DATA": str(tmp_path / "data")})
+    assert ended.returncode == 2 and "Traceback" not in ended.stdout + ended.stderr
+    assert "broken/rules.yaml:5:13: unknown site 'nope' in rule 'no-nope'; define it under 'sites:'" in ended.stderr
+    stopped = [line for line in ended.stderr.splitlines() if "did not start" in line]
+    assert len(stopped) == 1 and stopped[0].endswith("did not start (exit code 2); stopping"), ended.stderr
+    assert not port_open(first) and not port_open(first + 1)
