@@ -165,3 +165,65 @@ def test_without_the_ca_a_bare_address_is_refused_to_people_the_rules_limit(tmp_
     finally:
         assert running.stop() == 0
         origin.close()
+
+
+def test_rules_cut_short_or_deleted_keep_the_last_good_policy_and_a_start_without_them_is_refused(tmp_path):
+    from tests.support.proxy_clients import http_via_proxy
+    from tests.support.proxy_env import TEST_RULES, start_env
+    from tests.support.proxy_process import ProxyProcess
+
+    # As docs/policy.md allows: `version` and the catalogue in one file, the rules in rules.yaml.
+    catalogue, rules_part = TEST_RULES.split("rules:\n", 1)
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "rules.yaml").write_text("rules:\n" + rules_part)
+    env = start_env(tmp_path, rules=catalogue, program="watercooler")
+    rules = folder / "rules.yaml"
+
+    def facebook() -> int:
+        return http_via_proxy(env.port, b"GET http://www.facebook.com/ HTTP/1.1\r\nHost: www.facebook.com\r\n"
+                                        b"Connection: close\r\n\r\n").status
+    try:
+        assert facebook() == 403
+        env.http_origin.clear()
+        offset = len(env.proxy.log())
+        rules.write_text("rules:\n" + rules_part.split("  - name: no-facebook-at-work")[0])   # a valid prefix
+        log = env.proxy.wait_for_log("rules not reloaded, keeping the last good policy", after=offset)[offset:]
+        assert f"{rules}: lost 5 entries that the policy in force has: setting:default, rule:no-facebook-at-work" in log
+        assert [facebook() for _ in range(20)] == [403] * 20
+
+        offset = len(env.proxy.log())
+        rules.unlink()
+        log = env.proxy.wait_for_log(f"{rules}: is gone", after=offset)[offset:]
+        assert "restore it, or confirm with 'confirm-removal: [file:rules.yaml]' in another file" in log
+        assert [facebook() for _ in range(20)] == [403] * 20
+        assert env.http_origin.seen_for("www.facebook.com") == []
+    finally:
+        env.stop()
+    assert "Traceback" not in env.proxy.log()
+    with pytest.raises(AssertionError, match="exited with 2") as refused:     # the same confdir: it remembers
+        ProxyProcess(tmp_path, {"watercooler_rules": str(folder)}, program="watercooler")
+    said = str(refused.value)
+    assert f"watercooler proxy: rules in {folder} not loaded:\n" in said
+    assert f"\n{rules}: is gone; it held 8 entries" in said and "Traceback" not in said
+
+
+def test_a_continue_with_too_many_fields_is_a_400_and_leaves_the_token_usable(tmp_path):
+    from tests.proxy_addons.test_continue_post import FORM, post_continue, warn_page
+    from tests.support.proxy_clients import https_via_proxy
+    from tests.support.proxy_env import start_env
+
+    env = start_env(tmp_path, options={"proxyauth": "any"}, program="watercooler")
+    try:
+        token, next_path = warn_page(env, "judy")
+        body = f"token={token}&next=/&" + "&".join(f"f{i}=x" for i in range(10))
+        answer = https_via_proxy(env.port, "www.youtube.com", "/.watercooler/continue", cafiles=[env.proxy.ca_pem],
+                                 method="POST", body=body.encode(), headers=FORM, auth=("judy", "pw"))
+        assert answer.status == 400 and "the Continue form has more than 10 fields" in answer.text
+        assert "Policy unavailable" not in answer.text and "policy unavailable" not in env.proxy.log()
+        continued = post_continue(env, "judy", token, next_path=next_path)
+        assert continued.status == 303 and continued.headers["location"] == next_path
+        assert https_via_proxy(env.port, "www.youtube.com", next_path, cafiles=[env.proxy.ca_pem],
+                               auth=("judy", "pw")).status == 200
+    finally:
+        env.stop()
