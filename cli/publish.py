@@ -1,11 +1,13 @@
 """`watercooler publish SRC`: check a working copy of the rules, then put it in place whole.
 
-The check is `watercooler check` plus what the proxy would refuse compared with the live folder:
-files or entries lost without `confirm-removal`. Each file is then copied next to its place under a
-dot-name (which the proxy ignores), flushed to disk and renamed over the live file, so the proxy
-never reads half a file; live policy files the working copy no longer has are removed last. All
-renames happen within milliseconds, and the proxy reads a changed folder only once it has been left
-alone for two seconds, so it takes the new files together. `tests/` is not copied.
+The check is `watercooler check` plus what the proxy would refuse: files or entries lost without
+`confirm-removal`, compared with the live folder and with the policy the proxy last enforced from it
+(its last-good manifest in the confdir), which still holds what a file deleted by accident held.
+Each file is then copied next to its place under a dot-name (which the proxy ignores), flushed to
+disk and renamed over the live file, so the proxy never reads half a file; live policy files the
+working copy no longer has are removed last. All renames happen within milliseconds, and the proxy
+reads a changed folder only once it has been left alone for two seconds, so it takes the new files
+together. `tests/` is not copied.
 """
 from __future__ import annotations
 
@@ -17,8 +19,9 @@ from pathlib import Path
 
 from cli import rules_folder
 from policy.loader import check_policy, load_doc, rule_files
+from policy.manifest import manifest_path, recorded
 from policy.problems import PolicyError
-from policy.removals import inventory
+from policy.removals import Inventory, inventory
 
 
 def register(subparsers) -> None:
@@ -27,6 +30,9 @@ def register(subparsers) -> None:
     parser.add_argument("source", metavar="SRC", help="the working copy: a folder of *.yaml files")
     parser.add_argument("--to", metavar="DIR",
                         help=f"the live rules folder the proxy reads (default: ${rules_folder.ENV}, else ./rules)")
+    parser.add_argument("--confdir", metavar="DIR",
+                        help="the proxy's confdir, where it records the last policy it enforced (default: "
+                             "DATA/proxy, as `watercooler proxy`)")
     parser.set_defaults(func=run)
 
 
@@ -38,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"{source} is the live folder itself; edit a copy and publish that")
     if live.exists() and not live.is_dir():
         return _fail(f"{live} is not a folder; give the live rules folder with --to DIR")
-    doc, problems = check_policy(source, _in_force(live))
+    doc, problems = check_policy(source, _must_keep(live, args.confdir))
     if doc is None:
         rules_folder.print_problems(source, problems)
         print(f"watercooler publish: nothing published; {live} is unchanged", file=sys.stderr)
@@ -61,12 +67,28 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _in_force(live: Path):
+def _must_keep(live: Path, confdir: str | None) -> Inventory | None:
+    """What the copy may lose only with `confirm-removal`: everything the live folder holds and the
+    proxy last enforced from it; None when neither is known."""
+    known = [found for found in (_in_force(live), recorded(manifest_path(confdir or _data_dir() / "proxy"), live))
+             if found]
+    if not known:
+        return None
+    return {kind: {name: file for found in known for name, file in found.get(kind, {}).items()}
+            for kind in {kind for found in known for kind in found}}
+
+
+def _in_force(live: Path) -> Inventory | None:
     """What the live folder holds now, to compare with; None when it is missing or does not load."""
     try:
         return inventory(load_doc(live)) if live.is_dir() else None
     except PolicyError:
         return None
+
+
+def _data_dir() -> Path:
+    from storage.db import data_dir  # imported here: publishing needs no database driver otherwise
+    return data_dir()
 
 
 def _policy_files(live: Path) -> list[Path]:

@@ -67,3 +67,30 @@ def test_a_running_proxy_applies_a_published_copy(tmp_path):
         poll(lambda: status() == 200, timeout=8, interval=0.2, what="the published rules to be enforced")
     finally:
         env.stop()
+
+
+@pytest.mark.e2e
+def test_a_copy_is_checked_against_what_the_proxy_enforces_when_a_live_file_was_deleted(tmp_path):
+    from tests.support.proxy_env import TEST_RULES
+    catalogue, rules_part = TEST_RULES.split("rules:\n", 1)
+    live = write_rules(tmp_path / "proxy" / "rules", rules="rules:\n" + rules_part)
+    env = start_env(tmp_path / "proxy", rules=catalogue)
+    try:
+        offset = len(env.proxy.log())
+        (live / "rules.yaml").unlink()                  # by accident: the proxy keeps its last good policy
+        env.proxy.wait_for_log(f"{live / 'rules.yaml'}: is gone", after=offset)
+        without_reddit = "rules:\n" + rules_part.split("  - name: reddit-budget")[0] + "default: allow\n"
+        work = write_rules(tmp_path / "work", policy=catalogue, rules=without_reddit)
+        refused = watercooler("publish", str(work), "--to", str(live), "--confdir", str(env.proxy.confdir))
+        assert refused.returncode == 1
+        assert f"{work / 'rules.yaml'}: lost 1 entry that the policy in force has: rule:reddit-budget" in refused.stderr
+        assert refused.stderr.splitlines()[-1] == f"watercooler publish: nothing published; {live} is unchanged"
+        assert not (live / "rules.yaml").exists()
+
+        (work / "rules.yaml").write_text("rules:\n" + rules_part)
+        offset = len(env.proxy.log())
+        assert watercooler("publish", str(work), "--to", str(live), "--confdir", str(env.proxy.confdir)).returncode == 0
+        env.proxy.wait_for_log("rules reloaded from", after=offset)
+        assert "keeping the last good policy" not in env.proxy.log()[offset:]
+    finally:
+        env.stop()
