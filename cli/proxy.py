@@ -18,7 +18,8 @@ def register(subparsers) -> None:
         "proxy", help="run the proxy that enforces the rules",
         description="Run the Watercooler proxy. Point browsers (or curl -x) at it. Every setting is a "
                     "mitmproxy option: see docs/deploy.md, and --set NAME=VALUE for the rest.")
-    parser.add_argument("--rules", metavar="DIR", help="policy folder (default: $WATERCOOLER_RULES, or ./rules)")
+    parser.add_argument("--rules", metavar="DIR", help="policy folder, or one rules file (default: "
+                        "$WATERCOOLER_RULES, or ./rules)")
     parser.add_argument("--listen", type=listen_address, default=listen_address(DEFAULT_LISTEN),
                         metavar="HOST:PORT", help=f"address to listen on (default {DEFAULT_LISTEN})")
     parser.add_argument("--db", metavar="URL",
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     restrict_umask()   # the spool, the database, the CA: owner-only, whatever the caller's umask
 
     rules = Path(args.rules or os.environ.get("WATERCOOLER_RULES") or "rules")
-    if not rules.is_dir():
+    if not rules.exists():      # a folder, or one rules file (its errors then name their line like any other)
         return _fail(f"no rules folder at {rules}; give --rules DIR or set WATERCOOLER_RULES")
     try:
         db = resolve_url(args.db).render_as_string(hide_password=False)

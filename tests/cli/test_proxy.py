@@ -73,18 +73,19 @@ def test_a_missing_rules_folder_is_one_sentence(tmp_path):
                                   "give --rules DIR or set WATERCOOLER_RULES"
 
 
-@pytest.mark.parametrize("given", ["relative", "absolute"])
+@pytest.mark.parametrize("given", ["relative", "absolute", "one file"])
 def test_broken_rules_outside_the_repository_show_their_file_line_and_fix(tmp_path, given):
     folder = tmp_path / "broken"
     folder.mkdir()
     (folder / "rules.yaml").write_text("version: 1\ntimezone: Europe/Berlin\nrules:\n"
                                        "  - name: no-nope\n    sites: [nope]\n    action: block\n")
-    rules = "broken" if given == "relative" else str(folder)
+    rules = {"relative": "broken", "absolute": str(folder), "one file": str(folder / "rules.yaml")}[given]
     done = subprocess.run([str(WATERCOOLER), "proxy", "--rules", rules, "--listen", f"127.0.0.1:{free_port()}"],
                           capture_output=True, text=True, timeout=60, cwd=tmp_path,
                           env={**os.environ, "WATERCOOLER_DATA": str(tmp_path / "data")})
     assert done.returncode == 2 and "Traceback" not in done.stdout + done.stderr
-    assert f"{rules}/rules.yaml:5:13: unknown site 'nope' in rule 'no-nope'; define it under 'sites:'" in done.stderr
+    file = rules if given == "one file" else f"{rules}/rules.yaml"
+    assert f"{file}:5:13: unknown site 'nope' in rule 'no-nope'; define it under 'sites:'" in done.stderr
     assert "no such file or folder" not in done.stderr
 
 
