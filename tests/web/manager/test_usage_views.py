@@ -154,3 +154,22 @@ def test_an_empty_week_says_why(team_app, team_auth, team_client):
     assert "Nobody in marketing used a social site this week" in quiet
     old = _text(team_client.get("/team/usage?group=marketing&week=2026-06-01"))
     assert "Usage is kept for 90 days and then deleted" in old
+
+
+def test_editing_the_groups_today_changes_no_number_of_this_week_either(team_app, team_rules, team_auth, team_client):
+    """Someone who leaves at 10:00 still counts for today, someone who joins counts from tomorrow:
+    two downloads of the week under way, either side of the edit, are the same file."""
+    rows = []
+    for day in (23, 24, 25, 26):   # this week, Monday to today (Thursday)
+        for person in [*SIX, "frank"]:
+            rows += used(person, "forum", "internal-social", datetime(2026, 11, day, 7, tzinfo=timezone.utc),
+                         {"olga": 7, "frank": 11}.get(person, 3))
+    with team_app.app_context():
+        db().add_all(rows)
+        db().commit()
+    team_auth.login("carol")
+    url = "/team/usage.csv?group=marketing&week=2026-11-23"
+    before = _csv(team_client.get(url))
+    assert ["marketing", "2026-11-26", "site minutes", "forum", "Company forum", "22"] in before   # 5 × 3 + olga's 7
+    change_marketing(team_app, team_client, team_rules, [person for person in SIX if person != "olga"] + ["frank"])
+    assert _csv(team_client.get(url)) == before
