@@ -40,9 +40,9 @@ class DirectoryAccounts:
         self._down = False
         return spelled is not None and spelled == name
 
-    def report_failure(self, name: str, client: str | None) -> None:
+    def report_failure(self, name: str, client: str | None, many_names: bool = False) -> None:
         if self._reporter is not None:
-            self._reporter.report_failure(name, client)
+            self._reporter.report_failure(name, client, many_names)
 
     def close(self) -> None:
         if self._reporter is not None:

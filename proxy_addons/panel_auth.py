@@ -31,30 +31,51 @@ from proxy_addons.directory_auth import DirectoryAccounts
 from proxy_addons.ldap_cache import CachedValidator
 
 REALM = "Watercooler"
-FAILURES_ALLOWED = 10          # per account name, within FAILURE_WINDOW_S, before checks stop for a while
+FAILURES_ALLOWED = 10          # per account name and client address, within FAILURE_WINDOW_S
+ADDRESS_FAILURES_ALLOWED = 20  # per client address across names, within FAILURE_WINDOW_S
 FAILURE_WINDOW_S = 15 * 60
+EVERY = ""                     # the name of the count that spans every name of one address
+SWEEP_AT = 10_000              # counts kept before the expired ones are swept out
 
 
 class FailureThrottle:
-    """Stops password guessing through the proxy: after repeated failures for one name, refuse
-    without checking until the window moves on (also spares the CPU the argon2 work)."""
+    """Stops password guessing through the proxy: after repeated failures for one name from one client
+    address, or for many names from one address, that address is refused without a check until the
+    window moves on (also sparing the CPU the argon2 work). Someone at another address — the owner at
+    their own desk — is not affected. `per_address` None: addresses name nobody (the port behind the
+    remote endpoint, where every client has the endpoint's address), so only name and address count."""
 
-    def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, now: Callable[[], float] = time.monotonic,
+                 per_address: int | None = ADDRESS_FAILURES_ALLOWED) -> None:
         self._now = now
-        self._failures: defaultdict[str, deque[float]] = defaultdict(deque)
+        self.per_address = per_address
+        self._failures: defaultdict[tuple[str, str], deque[float]] = defaultdict(deque)
 
-    def blocked(self, name: str) -> bool:
-        recent = self._failures.get(name)
+    def blocked(self, name: str, address: str | None) -> bool:
+        if self._count((name.lower(), address or "")) >= FAILURES_ALLOWED:
+            return True
+        return self.per_address is not None and self.address_failures(address) >= self.per_address
+
+    def address_failures(self, address: str | None) -> int:
+        """Failed checks from this address in the window, whatever the names."""
+        return self._count((EVERY, address or ""))
+
+    def failed(self, name: str, address: str | None) -> None:
+        if len(self._failures) > SWEEP_AT:      # names and addresses that stopped trying are dropped
+            for key in list(self._failures):
+                self._count(key)
+        for key in ((name.lower(), address or ""), (EVERY, address or "")):
+            self._failures[key].append(self._now())
+
+    def _count(self, key: tuple[str, str]) -> int:
+        recent = self._failures.get(key)
         if not recent:
-            return False
+            return 0
         while recent and recent[0] < self._now() - FAILURE_WINDOW_S:
             recent.popleft()
         if not recent:
-            del self._failures[name]
-        return len(recent) >= FAILURES_ALLOWED
-
-    def failed(self, name: str) -> None:
-        self._failures[name].append(self._now())
+            del self._failures[key]
+        return len(recent)
 
 
 class PanelAccounts:
@@ -73,15 +94,19 @@ class PanelAccounts:
             # Spelled exactly as stored: the name goes on to the policy, whose member lists are exact.
             return user is not None and user.name == name
 
-    def report_failure(self, name: str, client: str | None) -> None:
-        """Into the audit, once per burst; counted apart from the panel's own sign-ins ("proxy ADDRESS")."""
+    def report_failure(self, name: str, client: str | None, many_names: bool = False) -> None:
+        """Into the audit, once per burst; counted apart from the panel's own sign-ins ("proxy ADDRESS").
+        `many_names`: the address has failed for more names than it may try, so its further names
+        share one burst (one record), however many it rotates through."""
         from datetime import timedelta
 
         from storage import sign_in_reports
         from storage.audit import PROXY_SIGN_IN_FAILED
-        sign_in_reports.report_once(self.engine, name, f"proxy {client or 'unknown'}", kind=sign_in_reports.FAILED,
+        where = f"proxy {client or 'unknown'}"
+        sign_in_reports.report_once(self.engine, name, where, kind=sign_in_reports.FAILED,
                                     action=PROXY_SIGN_IN_FAILED, why="wrong name or password",
-                                    window=timedelta(seconds=FAILURE_WINDOW_S), source=client)
+                                    window=timedelta(seconds=FAILURE_WINDOW_S), source=client,
+                                    counter=(EVERY, where) if many_names else None)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -98,9 +123,12 @@ class PanelAuth:
         options.declare(loader, options.PANEL_AUTH_OPTIONS)
 
     def configure(self, updated: set[str]) -> None:
-        if not updated & {"watercooler_auth", "watercooler_auth_cache", "watercooler_db", "proxyauth"}:
+        if not updated & {"watercooler_auth", "watercooler_auth_cache", "watercooler_db", "proxyauth",
+                          "watercooler_login_only"}:
             return
         self.done()
+        self.throttle = FailureThrottle(per_address=None if ctx.options.watercooler_login_only
+                                        else ADDRESS_FAILURES_ALLOWED)
         if ctx.options.watercooler_auth == "directory":
             self._directory()
             return
@@ -166,17 +194,21 @@ class PanelAuth:
         except ValueError:
             name = password = None
         ok: bool | None = False
-        if name and password is not None and logins is not None and not self.throttle.blocked(name):
-            ok = logins.remembered(name, password) or await asyncio.to_thread(logins.inner, name, password)
+        client = flow.client_conn.peername[0] if flow.client_conn.peername else None
+        if name and password is not None and logins is not None:
+            # A login checked a moment ago passes before the throttle: it needs the right password.
+            ok = logins.remembered(name, password)
+            if not ok and not self.throttle.blocked(name, client):
+                ok = await asyncio.to_thread(logins.inner, name, password)
+                if ok is None:
+                    pass        # the directory could not be asked: refused, but not a wrong password
+                elif not ok:
+                    self.throttle.failed(name, client)
+                    if accounts is not None:
+                        many = self.throttle.address_failures(client) > ADDRESS_FAILURES_ALLOWED
+                        await asyncio.to_thread(accounts.report_failure, name, client, many)
             if ok:
                 logins.remember(name, password)
-            elif ok is None:
-                pass        # the directory could not be asked: refused, but not a wrong password
-            else:
-                self.throttle.failed(name)
-                if accounts is not None:
-                    client = flow.client_conn.peername[0] if flow.client_conn.peername else None
-                    await asyncio.to_thread(accounts.report_failure, name, client)
         if not ok:
             flow.response = login_required(proxy, "directory" if isinstance(accounts, DirectoryAccounts) else "panel")
             return False
