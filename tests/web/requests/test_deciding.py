@@ -7,6 +7,7 @@ import re
 from sqlalchemy import select
 
 from storage.access import AccessRequest, Grant
+from storage.audit import AuditRecord
 from tests.web.conftest import AuthActions, csrf_token, post_form
 from tests.web.requests.test_views import _ask, _request_id, _text
 from web.clock import now
@@ -66,3 +67,23 @@ def test_the_person_withdraws_a_pending_request_from_their_page(app, client, aut
     AuthActions(frank).login("frank")
     token = csrf_token(frank.get("/me/").get_data(as_text=True))
     assert frank.post(f"/requests/{_request_id(app)}/withdraw", data={"csrf_token": token}).status_code == 404
+
+
+def test_another_teams_grant_answers_like_one_that_does_not_exist_and_keeps_running(app, client, auth):
+    auth.login("carol")
+    post_form(client, "/requests/", {"user": "erin", "site": "youtube", "hours": "24"}, action="/requests/grant")
+    with app.app_context():
+        grant_id, until = db().execute(select(Grant.id, Grant.expires_at)).one()
+    grace = app.test_client()
+    AuthActions(grace).login("grace")
+    token = csrf_token(grace.get("/requests/").get_data(as_text=True))
+    theirs = grace.post(f"/requests/grants/{grant_id}/end", data={"csrf_token": token})
+    missing = grace.post(f"/requests/grants/{grant_id + 1000}/end", data={"csrf_token": token})
+    assert theirs.status_code == missing.status_code == 404
+    assert _text(theirs) == _text(missing)
+    with app.app_context():
+        assert db().get(Grant, grant_id).expires_at == until
+        refused = db().scalars(select(AuditRecord.target).where(AuditRecord.action == "refused")).all()
+    assert refused == [f"grant:{grant_id}", f"grant:{grant_id + 1000}"]   # both tries on the record alike
+    for group in ("marketing", "no-such-group"):           # a group's usage page: the same 403 either way
+        assert grace.get(f"/team/usage?group={group}").status_code == 403
