@@ -33,7 +33,7 @@ def _policy(rules: Path):
 class PolicyCaseFile(pytest.File):
     def collect(self):
         from policy.cases import load_cases
-        from policy.problems import PolicyError
+        from policy.loading.problems import PolicyError
 
         try:
             policy = _policy(self.path.parent.parent)

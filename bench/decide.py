@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.policy_gen import generate_doc
-from policy.engine import Policy
+from policy.engine.engine import Policy
 from tests.support.naive_engine import NaiveEngine
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import policy
-from policy.directory import Directory, DirectoryGroup
+from policy.changes.directory import Directory, DirectoryGroup
 from storage.db import make_engine
 from storage.directory import snapshots
 from storage.migrate import upgrade

@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from policy.engine import Policy
-from policy.loader import load_doc
+from policy.engine.engine import Policy
+from policy.loading.loader import load_doc
 
 URLS = ["https://x.com/", "https://www.facebook.com/", "https://www.linkedin.com/", "https://www.youtube.com/"]
 

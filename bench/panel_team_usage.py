@@ -27,9 +27,9 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from storage.accounts import new_user
 from storage.db import make_engine
 from storage.migrate import upgrade
+from storage.sign_in.accounts import new_user
 
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TARGET_MS = 300.0

@@ -33,7 +33,7 @@ from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from bench.loopback_load import start_origin  # noqa: E402
 from bench.proxy_throughput import Proxy  # noqa: E402
 from storage.db import make_engine  # noqa: E402
-from storage.usage import ActiveMinute, Attempt  # noqa: E402
+from storage.usage.tables import ActiveMinute, Attempt  # noqa: E402
 from tests.support.tcp_relay import TcpRelay  # noqa: E402
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

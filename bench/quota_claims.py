@@ -26,11 +26,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from proxy_addons.memory_sink import MemorySink  # noqa: E402
-from proxy_addons.quota_gate import QuotaGate  # noqa: E402
+from proxy_addons.usage.memory_sink import MemorySink  # noqa: E402
+from proxy_addons.usage.quota_gate import QuotaGate  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.quota_claims import claim_minute  # noqa: E402
+from storage.quota.claims import claim_minute  # noqa: E402
 
 DAY_START = datetime(2026, 11, 25, 23, 0, tzinfo=timezone.utc)
 USERS = 500

@@ -25,8 +25,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from storage.sink import DatabaseUsageSink  # noqa: E402
-from storage.spool_handoff import MAX_HELD  # noqa: E402
+from storage.spool.handoff import MAX_HELD  # noqa: E402
+from storage.writer.sink import DatabaseUsageSink  # noqa: E402
 
 START = datetime(2026, 11, 26, 7, 0, tzinfo=timezone.utc)
 USERS = 2000

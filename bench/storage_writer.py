@@ -26,8 +26,8 @@ from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
 from storage.db import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.sink import DatabaseUsageSink  # noqa: E402
-from storage.usage import ActiveMinute  # noqa: E402
+from storage.usage.tables import ActiveMinute  # noqa: E402
+from storage.writer.sink import DatabaseUsageSink  # noqa: E402
 
 START = datetime(2026, 11, 26, 7, 0, tzinfo=timezone.utc)
 USERS = 2000

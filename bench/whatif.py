@@ -24,12 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, insert, select
 
 from bench.policy_gen import generate_doc
-from policy.engine import Policy
+from policy.engine.engine import Policy
 from policy.model import Quota
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.usage import ActiveMinute, Attempt
-from storage.whatif_run import replay_usage
+from storage.usage.tables import ActiveMinute, Attempt
+from storage.whatif.run import replay_usage
 
 MONDAY = date(2026, 11, 23)
 DAYS = 7

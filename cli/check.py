@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 
 from cli import rules_folder
-from policy.loader import check_policy
-from policy.manifest import manifest_path, recorded
+from policy.loading.loader import check_policy
+from policy.loading.manifest import manifest_path, recorded
 
 
 def register(subparsers) -> None:
@@ -54,7 +54,7 @@ def _directory_problems(doc) -> tuple[list, str | None]:
     """Problems with the rules' directory DNs, and a line saying what could not be checked."""
     import os
 
-    from policy.directory import check_references
+    from policy.changes.directory import check_references
     from storage.directory.ldap import DirectoryError
     from storage.directory.reader import read_directory
     from storage.directory.settings import DirectorySettingsError, from_environ

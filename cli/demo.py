@@ -13,8 +13,8 @@ from cli import demo_pages, panel, proxy, rules_folder
 from cli.test_cases import print_report, report_ok
 from policy import request as req
 from policy.cases import run_folder
-from policy.engine import Policy
-from policy.loader import check_policy
+from policy.engine.engine import Policy
+from policy.loading.loader import check_policy
 from storage.db import data_dir
 
 # (what happens, user, url, local time, minutes already used): a stop, a free lunch, a nudge
@@ -43,8 +43,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from storage.private import restrict_umask
-    restrict_umask()   # the data folder it fills is owner-only (storage/private.py)
+    from storage.privacy.private import restrict_umask
+    restrict_umask()   # the data folder it fills is owner-only (storage/privacy/private.py)
     where = rules_folder.folder(args)
     print(f"Watercooler: fair limits on social media at work.\nRules folder: {where}\n")
     print("1. Checking the rules (watercooler check)")

@@ -11,7 +11,7 @@ import shlex
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from policy.engine import Policy
+from policy.engine.engine import Policy
 
 AFTERNOON = time(14, 0)      # four working hours before the evening opens everything
 
@@ -76,7 +76,7 @@ def set_budgets(db_url: str | None, charges: Charges) -> None:
     from sqlalchemy.orm import Session
 
     from storage.db import make_engine
-    from storage.usage import QuotaCharge
+    from storage.usage.tables import QuotaCharge
 
     engine = make_engine(db_url)
     try:
@@ -99,7 +99,7 @@ def curl_line(story: Story, password: str, proxy: str) -> str:
 
 
 def heading(policy: Policy, story: Story, moment: datetime) -> str:
-    """The story's heading as its page says it: a budget by its name (policy/budgets.py)."""
+    """The story's heading as its page says it: a budget by its name (policy/words/budgets.py)."""
     decision = policy.decide(story.user, story.url, moment, method=story.method, used_minutes=story.used or 0)
     budget = policy.budgets.get(decision.rule or "")
     label = policy.sites[decision.site].label if decision.site is not None and decision.site in policy.sites \

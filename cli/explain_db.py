@@ -1,6 +1,6 @@
 """What `watercooler explain` takes from the database: adjustments, grants, minutes used, directory groups.
 
-The same reads the panel and the proxy make (storage/overrides.py, storage/quota_reads.py), so the
+The same reads the panel and the proxy make (storage/changes/overrides.py, storage/quota/reads.py), so the
 decision explained is the one enforced. A default database that does not exist yet means the rules
 alone, said so; a database named with --db that cannot be read is an error.
 """
@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from policy.effective import Effective, combine, filled
+from policy.changes.effective import Effective, combine, filled
 
 
 class DatabaseUnreadable(Exception):
@@ -30,21 +30,21 @@ class Sources:
     def effective(self, at: datetime) -> Effective:
         if self.session is None:
             return combine(self.base)
-        from storage.overrides import effective_at
+        from storage.changes.overrides import effective_at
         return self._read(lambda: effective_at(self.session, self.base, at))
 
     def used(self, user: str | None, at: datetime) -> Callable[[str, datetime], int] | None:
         """The recorded minutes of `user` as the proxy counts them (None: no database)."""
         if self.session is None:
             return None
-        from storage.quota_reads import used_minutes
+        from storage.quota.reads import used_minutes
         reads = used_minutes(self.session, user, at)
         return lambda rule, start: self._read(lambda: reads(rule, start))
 
     def _read(self, read: Callable[[], Any]) -> Any:
         from sqlalchemy.exc import SQLAlchemyError
 
-        from storage.health import describe_error
+        from storage.writer.health import describe_error
         try:
             return read()
         except SQLAlchemyError as exc:

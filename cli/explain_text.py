@@ -4,7 +4,7 @@ from __future__ import annotations
 import textwrap
 from datetime import datetime
 
-from policy.decision import Decision
+from policy.engine.decision import Decision
 from policy.request import Request, unnamed
 
 WIDTH = 100   # reasons can be long sentences: wrapped, so a terminal shows them as a paragraph

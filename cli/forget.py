@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from storage.db import StorageError, data_dir, make_engine
-    from storage.forget import forget, spool_mentions
+    from storage.privacy.forget import forget, spool_mentions
 
     if not args.name.strip():
         print("watercooler forget: give the name to forget", file=sys.stderr)

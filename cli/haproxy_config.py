@@ -15,7 +15,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from storage.private import private_folder
+from storage.privacy.private import private_folder
 
 TEMPLATE = """\
 # Written by `watercooler remote-endpoint` on every start: edits here are overwritten.

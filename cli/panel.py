@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     from waitress import serve
 
     from storage.db import StorageError, describe
-    from storage.private import restrict_umask
+    from storage.privacy.private import restrict_umask
 
     restrict_umask()   # the database, the secret key, anything a library writes: owner-only
 

@@ -46,9 +46,9 @@ def worker_count(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from proxy_addons.ca import ensure_ca
+    from proxy_addons.tunnels.ca import ensure_ca
     from storage.db import StorageError, data_dir, resolve_url
-    from storage.private import restrict_umask
+    from storage.privacy.private import restrict_umask
 
     restrict_umask()   # the spool, the database, the CA: owner-only, whatever the caller's umask
 
@@ -72,8 +72,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace, rules: Path, db: str, confdir: Path, host: str, port: int,
            extra: list[str]) -> int:
-    from proxy_addons.ca import ca_cert_path
     from proxy_addons.inprocess import serve
+    from proxy_addons.tunnels.ca import ca_cert_path
 
     settings = {"listen_host": host, "listen_port": port, "confdir": str(confdir),
                 "connection_strategy": "lazy", "watercooler_rules": str(rules), "watercooler_db": db,
@@ -96,7 +96,7 @@ def _supervise(args: argparse.Namespace, rules: Path, db: str, confdir: Path) ->
     """Run `args.workers` proxies, one port each, in forked workers kept running by a supervisor."""
     import proxy_addons.inprocess  # noqa: F401  (imported once here, so a replacement starts at once)
     from cli.workers import Supervisor
-    from proxy_addons.secret import SecretError, load_or_create_secret, secret_path
+    from proxy_addons.enforcing.secret import SecretError, load_or_create_secret, secret_path
 
     host, port = args.listen
     if port + args.workers - 1 > 65535:

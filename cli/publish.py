@@ -18,10 +18,10 @@ import sys
 from pathlib import Path
 
 from cli import rules_folder
-from policy.loader import check_policy, load_doc, rule_files
-from policy.manifest import manifest_path, recorded
-from policy.problems import PolicyError
-from policy.removals import Inventory, inventory
+from policy.loading.loader import check_policy, load_doc, rule_files
+from policy.loading.manifest import manifest_path, recorded
+from policy.loading.problems import PolicyError
+from policy.review.removals import Inventory, inventory
 
 
 def register(subparsers) -> None:

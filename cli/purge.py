@@ -1,7 +1,7 @@
 """`watercooler purge`: apply retention — usage, access requests and grants, the audit trail.
 
 The panel does the same once a day while it runs; this is for shells and cron. Each period defaults
-to the panel's setting in the environment, else to `storage.retention.Retention`'s default.
+to the panel's setting in the environment, else to `storage.privacy.retention.Retention`'s default.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 
-from storage.retention import Retention
+from storage.privacy.retention import Retention
 
 # option, Retention field, environment variable (the panel's setting), what it keeps
 PERIODS = [
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from storage.db import StorageError, make_engine
-    from storage.retention import purge
+    from storage.privacy.retention import purge
 
     retention = Retention(**{field: getattr(args, field) for _, field, _, _ in PERIODS})
     try:

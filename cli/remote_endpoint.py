@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cli.panel import listen_address
 
-LOGIN_ONLY = "X-Watercooler-Login-Only:"    # proxy_addons/login_only.py's header
+LOGIN_ONLY = "X-Watercooler-Login-Only:"    # proxy_addons/auth/login_only.py's header
 CHECK_REQUEST = (b"GET http://login-check.watercooler.invalid/ HTTP/1.1\r\n"
                  b"Host: login-check.watercooler.invalid\r\nConnection: close\r\n\r\n")
 
@@ -43,7 +43,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from cli.haproxy_config import CertificateProblem, check_pair, write_config
     from storage.db import data_dir
-    from storage.private import restrict_umask
+    from storage.privacy.private import restrict_umask
 
     restrict_umask()
     try:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import policy
-from policy.problems import PolicyError
+from policy.loading.problems import PolicyError
 
 ENV = "WATERCOOLER_RULES"
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from policy.schema import cases_schema, policy_schema
-from policy.schemadoc import element_reference
+from policy.loading.schema import cases_schema, policy_schema
+from policy.loading.schemadoc import element_reference
 
 
 def register(subparsers) -> None:

@@ -36,8 +36,8 @@ def run(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from storage.db import StorageError, describe, make_engine, resolve_url
-    from storage.health import describe_error
-    from storage.summary import usage_rows
+    from storage.usage.summary import usage_rows
+    from storage.writer.health import describe_error
 
     in_group = _group_filter(args)
     if in_group is False:

@@ -2,7 +2,7 @@
 
 For the first admin (before anyone can sign in) and for scripts: `--password-stdin` reads the
 password from the first line of standard input, otherwise it is asked for twice on the terminal. The
-password follows storage/passwords.py, and its owner replaces it at their first sign-in.
+password follows storage/sign_in/passwords.py, and its owner replaces it at their first sign-in.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import argparse
 import getpass
 import sys
 
-from storage.accounts import ROLES
+from storage.sign_in.accounts import ROLES
 
 
 def register(subparsers) -> None:
@@ -33,9 +33,9 @@ def run(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
     from storage import audit
-    from storage.accounts import check_name, find_user, new_user
     from storage.db import StorageError, make_engine
-    from storage.passwords import check_password_rules
+    from storage.sign_in.accounts import check_name, find_user, new_user
+    from storage.sign_in.passwords import check_password_rules
 
     prog = f"watercooler user {args.user_action}"
     try:

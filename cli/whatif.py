@@ -37,7 +37,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from policy.whatif_report import render, to_json
+    from policy.whatif.report import render, to_json
     from storage.db import StorageError
 
     if not Path(args.draft).is_dir():
@@ -72,8 +72,8 @@ def replay(db: str | None, current, draft, since: date, until: date):
     from sqlalchemy.exc import SQLAlchemyError
 
     from storage.db import StorageError, describe, make_engine, resolve_url
-    from storage.health import describe_error
-    from storage.whatif_run import replay_usage
+    from storage.whatif.run import replay_usage
+    from storage.writer.health import describe_error
 
     url = resolve_url(db)
     if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():

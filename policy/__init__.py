@@ -10,16 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from policy.loader import check_policy, load_doc
-from policy.problems import PolicyError, Problem
+from policy.loading.loader import check_policy, load_doc
+from policy.loading.problems import PolicyError, Problem
 
 if TYPE_CHECKING:
-    from policy.engine import Policy
+    from policy.engine.engine import Policy
 
 __all__ = ["PolicyError", "Problem", "check_policy", "load", "load_doc"]
 
 
 def load(path: str | Path) -> Policy:
     """The compiled policy at `path` (a rules folder or one file); PolicyError lists every error."""
-    from policy.engine import Policy  # imported here: loading works without the engine's imports
+    from policy.engine.engine import Policy  # imported here: loading works without the engine's imports
     return Policy.from_doc(load_doc(path))

@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from policy.reading import READING
+from policy.engine.reading import READING
 
 if TYPE_CHECKING:
-    from policy.budgets import Budget
-    from policy.decision import QuotaStatus
+    from policy.engine.decision import QuotaStatus
+    from policy.words.budgets import Budget
 
 OUTCOMES = ("allow", "block", "warn")    # what a request gets, whatever the action
 PERIODS = {"day": "today", "week": "this week"}      # a budget's period, as its words say it
@@ -40,7 +40,7 @@ class Outcome:
     """How one outcome of an action looks to the person it decides."""
     state: str                  # the overview's state: open | limited | read-only | asks | closed
     headline: str               # the overview's headline, e.g. "Open · {remaining} of {limit} min left {period}"
-    reason: str                 # the sentence the employee reads (policy/reasons.py fills it)
+    reason: str                 # the sentence the employee reads (policy/words/reasons.py fills it)
     page: Page | None = None    # the answer when the request is stopped; None: the site answers
 
 
@@ -55,7 +55,7 @@ class Action:
     notice: Page | None = None          # a page shown once while still allowed (the budget's notice)
     generosity: int = 0                 # merging adjustments: the most generous action wins (lowest first)
     # Its allow depends on more than the request itself (minutes used, a Continue given), so an allow
-    # may not be remembered for the next alike request (proxy_addons/decision_cache.py).
+    # may not be remembered for the next alike request (proxy_addons/enforcing/decision_cache.py).
     stateful: bool = False
 
 

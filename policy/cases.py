@@ -20,13 +20,13 @@ from urllib.parse import urlsplit
 
 from policy import request as req
 from policy.actions import OUTCOMES
-from policy.decision import Decision
+from policy.changes.overrides import Grant
+from policy.engine.decision import Decision
+from policy.loading.problems import PolicyError, Problem
+from policy.loading.yamlsource import load_yaml
+from policy.loading.yamltree import YamlDoc
 from policy.model import Source
-from policy.overrides import Grant
-from policy.problems import PolicyError, Problem
 from policy.request import Request
-from policy.yamlsource import load_yaml
-from policy.yamltree import YamlDoc
 
 DEFAULT = "default"   # `expect: {rule: default}`: no rule matched, the policy's default decided
 _PARSERS = {"user": req.parse_user, "ip": req.parse_ip, "url": req.parse_url,

@@ -50,7 +50,7 @@ class Group:
     include: tuple[str, ...]
     source: Source
     directory: str | None = None                     # the directory group's DN, as written
-    directory_members: frozenset[str] = frozenset()  # filled from a directory snapshot (policy/directory.py)
+    directory_members: frozenset[str] = frozenset()  # filled from a directory snapshot (policy/changes/directory.py)
     directory_at: Source | None = None               # where `directory:` is written
 
 
@@ -89,7 +89,7 @@ class Quota:
 
 @dataclass(frozen=True)
 class GrantBound:
-    """How long managers may open the rule's sites to one person, and to whom (policy/grants.py)."""
+    """How long managers may open the rule's sites to one person, and to whom (policy/changes/grants.py)."""
     hours: int                  # the longest grant, 1 .. 720 (30 days)
     to: tuple[str, ...]         # group names; () = everyone the rule applies to
 
@@ -150,7 +150,7 @@ class PolicyDoc:
     rules: tuple[Rule, ...]     # in order: the first that matches decides
     default: str                # "allow" | "block"
     files: tuple[str, ...]      # the files merged into this policy
-    # Not part of what is decided (policy/removals.py): whether any file has a `rules:` key, where `default:` is,
+    # Not part of what is decided (policy/review/removals.py): whether any file has a `rules:` key, where `default:` is,
     # and the removals the admin confirmed with `confirm-removal:` ("rule:NAME", "file:NAME.yaml", ...), and where.
     rules_written: bool = True
     confirmed: tuple[str, ...] = ()

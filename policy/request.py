@@ -11,7 +11,7 @@ from datetime import date, datetime, tzinfo
 from ipaddress import ip_address
 from typing import Any
 
-from policy.hosts import authority_of, host_of, is_address
+from policy.engine.hosts import authority_of, host_of, is_address
 
 _METHOD = re.compile(r"[A-Za-z]{1,20}")
 

@@ -18,18 +18,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from policy.decision import Decision, TraceStep, build
-from policy.merge import Entry
+from policy.engine.decision import Decision, TraceStep, build
+from policy.engine.outcomes import alternatives
+from policy.language.references import WHO_WORDS, Names, who
+from policy.loading.merge import Entry
+from policy.loading.problems import Invalid, Problem
+from policy.loading.wording import closest
 from policy.model import UNNAMED_DEFAULT, UNNAMED_WORDS, UNRESTRICTED, Unnamed
-from policy.outcomes import alternatives
-from policy.problems import Invalid, Problem
-from policy.reasons import unnamed as unnamed_reason
-from policy.references import WHO_WORDS, Names, who
-from policy.wording import closest
+from policy.words.reasons import unnamed as unnamed_reason
 
 if TYPE_CHECKING:
-    from policy.engine import Policy
-    from policy.sitemap import HostMatch
+    from policy.engine.engine import Policy
+    from policy.engine.sitemap import HostMatch
 
 
 def build_unnamed(entry: Entry | None, names: Names, problems: list[Problem]) -> Unnamed:
@@ -94,7 +94,7 @@ def allows(policy: Policy, setting: Unnamed, user: str | None, client_ip: object
 
 
 class UnnamedWhy:
-    """Explains an unnamed decision when it is read (see `policy.decision._Explained`)."""
+    """Explains an unnamed decision when it is read (see `policy.engine.decision._Explained`)."""
 
     def __init__(self, policy: Policy, host: str, entry: str | None, limited: str | None, subject: str,
                  principal: int, ts: float) -> None:

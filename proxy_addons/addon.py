@@ -26,20 +26,24 @@ from mitmproxy import connection, ctx, exceptions, http, tcp, tls
 from mitmproxy.proxy import layer, server_hooks
 from mitmproxy.utils import asyncio_utils
 
-from proxy_addons import answers, bypass_options, client_addresses, login_only, options
-from proxy_addons.connections import close_client
-from proxy_addons.directory_watch import watch_directory
-from proxy_addons.enforce import KEEP_BODY
-from proxy_addons.failsafe import failsafe, report
-from proxy_addons.guard import MARK, install_guard
-from proxy_addons.identity import Who, identify
-from proxy_addons.overrides import watch_overrides
-from proxy_addons.panel_auth import PanelAuth
+from proxy_addons import options
+from proxy_addons.auth import login_only
+from proxy_addons.auth.identity import Who, identify
+from proxy_addons.auth.panel_auth import PanelAuth
+from proxy_addons.defences import bypass_options
+from proxy_addons.defences.failsafe import failsafe, report
+from proxy_addons.defences.guard import MARK, install_guard
+from proxy_addons.enforcing.enforce import KEEP_BODY
+from proxy_addons.enforcing.streaming import BodyStreaming
+from proxy_addons.enforcing.websockets import judge_message
+from proxy_addons.logs import client_addresses
+from proxy_addons.pages import answers
 from proxy_addons.parts import Parts
-from proxy_addons.quota_gate import PendingClaim, QuotaClaimNeeded, claim_then, run_claiming
-from proxy_addons.streaming import BodyStreaming
-from proxy_addons.tunnels import mark_unavailable
-from proxy_addons.websockets import judge_message
+from proxy_addons.rules.directory_watch import watch_directory
+from proxy_addons.rules.overrides import watch_overrides
+from proxy_addons.tunnels.connections import close_client
+from proxy_addons.tunnels.https import mark_unavailable
+from proxy_addons.usage.quota_gate import PendingClaim, QuotaClaimNeeded, claim_then, run_claiming
 from proxy_addons.worker_channel import WorkerChannel
 
 logger = logging.getLogger("watercooler")
@@ -83,8 +87,6 @@ class Watercooler:
         if self._watch_task is None:
             if self.guard:
                 install_guard(self)
-                if self.parts.connections.take_over():      # loaded again: the rules may have changed meanwhile
-                    self.parts.redecide()
             self._log_settings()
             self._watch_task = asyncio_utils.create_task(self.parts.holder.watch(), name="watercooler rules watcher",
                                                          keep_ref=True)
@@ -109,8 +111,6 @@ class Watercooler:
             self._directory_task = None
         self.parts.close()
         self.logins.done()
-        if self.guard:          # a script unloaded by the reloader: connections opened under it stay decided
-            self.parts.connections.hand_over()
 
     def _log_settings(self) -> None:
         holder = self.parts.holder

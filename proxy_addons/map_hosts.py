@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from mitmproxy.proxy import server_hooks
 
-from policy.hosts import canonical_host
+from policy.engine.hosts import canonical_host
 
 
 def parse_map(entries: Sequence[str]) -> dict[tuple[str, int | None], tuple[str, int]]:

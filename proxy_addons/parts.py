@@ -10,32 +10,33 @@ import os
 import threading
 from typing import Any
 
-from policy.decision import Decision
-from policy.engine import Policy
-from policy.manifest import manifest_path
-from proxy_addons import log_summary, login_only
+from policy.engine.decision import Decision
+from policy.engine.engine import Policy
+from policy.loading.manifest import manifest_path
+from proxy_addons.auth import login_only
+from proxy_addons.auth.identity import Who
+from proxy_addons.auth.ipmap import IpUserMap, load_ip_map
+from proxy_addons.auth.ldap_cache import cache_ldap
 from proxy_addons.clock import Clock, parse_clock
-from proxy_addons.connections import Connections
-from proxy_addons.continued import ContinuedState, QuotaNotices
-from proxy_addons.deciding import Decider
-from proxy_addons.directory_watch import DirectoryReader
-from proxy_addons.enforce import Enforcer
-from proxy_addons.identity import Who
-from proxy_addons.ipmap import IpUserMap, load_ip_map
-from proxy_addons.ldap_cache import cache_ldap
-from proxy_addons.limits import ConnectionLimits
+from proxy_addons.defences.limits import ConnectionLimits
+from proxy_addons.defences.open_files import OpenFiles, raise_open_file_limit
+from proxy_addons.enforcing.continued import ContinuedState, QuotaNotices
+from proxy_addons.enforcing.deciding import Decider
+from proxy_addons.enforcing.enforce import Enforcer
+from proxy_addons.enforcing.secret import load_or_create_secret, secret_path
+from proxy_addons.enforcing.tokens import TokenSigner
+from proxy_addons.logs import summary as log_summary
 from proxy_addons.map_hosts import HostMapper, parse_map
-from proxy_addons.open_files import OpenFiles, raise_open_file_limit
-from proxy_addons.overrides import OverridesReader
-from proxy_addons.quota_gate import QuotaGate
-from proxy_addons.rules_watch import PolicyHolder, describe_error
-from proxy_addons.secret import load_or_create_secret, secret_path
-from proxy_addons.sinks import make_sink, tell_sink_about_policy
-from proxy_addons.tokens import TokenSigner
-from proxy_addons.tunnels import TunnelDecider
-from proxy_addons.usage import UsageCounter
-from proxy_addons.usage_sink import UsageSink
-from proxy_addons.views import policy_zone
+from proxy_addons.pages.views import policy_zone
+from proxy_addons.rules.directory_watch import DirectoryReader
+from proxy_addons.rules.overrides import OverridesReader
+from proxy_addons.rules.watch import PolicyHolder, describe_error
+from proxy_addons.tunnels.connections import Connections
+from proxy_addons.tunnels.https import TunnelDecider
+from proxy_addons.usage.contract import UsageSink
+from proxy_addons.usage.counter import UsageCounter
+from proxy_addons.usage.quota_gate import QuotaGate
+from proxy_addons.usage.sinks import make_sink, tell_sink_about_policy
 
 logger = logging.getLogger("watercooler.connections")
 SINK_OPTIONS = ("watercooler_db", "watercooler_db_connect_timeout", "watercooler_db_statement_timeout",
@@ -170,12 +171,9 @@ class Parts:
 
     def _policy_swapped(self, policy: Policy) -> None:
         """A new policy is enforced: open connections whose allow it no longer gives are closed now."""
-        if getattr(self, "decider", None) is not None:     # else the first policy, before anything is open
-            self.redecide()
-
-    def redecide(self) -> None:
-        """Decide every allow the open connections carry again; close those the policy no longer gives."""
-        decider = self.decider
+        decider = getattr(self, "decider", None)
+        if decider is None:                  # the first policy, before anything is wired or open
+            return
         def again(who: Who, url: str, method: str, unnamed: bool) -> Decision:
             return decider.decide_unnamed(who, url) if unnamed else decider.decide(who, url, method)
         closed = self.connections.redecide(again)

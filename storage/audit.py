@@ -3,7 +3,7 @@
 Nothing in the product updates or deletes a record: the ORM refuses it, and the database itself
 refuses it through triggers (created with the table, on SQLite and PostgreSQL alike), so neither a
 bulk statement nor a bug can rewrite history. Retention and forgetting a person are the exceptions,
-through `storage.erasure` alone: they remove addresses, names and old records, never change what
+through `storage.privacy.erasure` alone: they remove addresses, names and old records, never change what
 was done or when.
 """
 from __future__ import annotations
@@ -53,7 +53,7 @@ def _refuse_change(mapper: Mapper[AuditRecord], connection: Connection, target: 
 
 
 # The same guard inside the database. Migrations create these with `APPEND_ONLY_DDL` too. The one way
-# past them is `storage.erasure`: while a transaction holds a row in `audit_erasures` (it is removed
+# past them is `storage.privacy.erasure`: while a transaction holds a row in `audit_erasures` (it is removed
 # before the commit, so no other transaction ever sees it), retention and `watercooler forget` may
 # delete records and rewrite who and where, never what happened or when.
 APPEND_ONLY_DDL = {

@@ -16,7 +16,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from storage.private import private_file, private_folder
+from storage.privacy.private import private_file, private_folder
 
 SQLITE_BUSY_MS = 5000
 # Fail fast and notice dead peers: a hung database must never hold the writer for minutes.

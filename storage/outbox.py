@@ -3,7 +3,7 @@
 A step of the panel adds rows in its own transaction; a background thread of the panel delivers them.
 A row is deleted once delivered (nothing personal is kept after that); a failed attempt keeps it with
 the error and a next try after an exponential backoff (30 s doubling, at most an hour), until the
-retention purge deletes it `request_days` after it was made (`storage.retention`): a mail server that is
+retention purge deletes it `request_days` after it was made (`storage.privacy.retention`): a mail server that is
 down loses nothing, and a recipient refused for months does not keep a reason forever.
 """
 from __future__ import annotations

@@ -70,11 +70,11 @@ def test_every_layer_is_checked():
 
 
 def test_a_breach_is_caught_at_module_level_and_inside_functions():
-    web_view = "from policy.engine import Policy\nfrom proxy_addons.pages import render\n"
+    web_view = "from policy.engine.engine import Policy\nfrom proxy_addons.pages import render\n"
     assert breaches(web_view, "web.me.views") == ["web.me.views:2 imports proxy_addons"]
     lazy = "def load():\n    import web.db\n    return web.db\n"
-    assert breaches(lazy, "proxy_addons.usage") == ["proxy_addons.usage:2 imports web"]
-    assert breaches("import storage.db\n", "policy.engine") == ["policy.engine:1 imports storage"]
+    assert breaches(lazy, "proxy_addons.usage.counter") == ["proxy_addons.usage.counter:2 imports web"]
+    assert breaches("import storage.db\n", "policy.engine.engine") == ["policy.engine.engine:1 imports storage"]
     assert breaches("from cli import main\n", "storage.db") == ["storage.db:1 imports cli"]
 
 
@@ -84,8 +84,8 @@ def test_relative_imports_are_resolved_before_judging():
 
 
 def test_tests_may_not_import_bench():
-    assert breaches("from bench.policy_gen import generate_doc\n", "tests.policy.test_engine") == [
-        "tests.policy.test_engine:1 imports bench"]
+    assert breaches("from bench.policy_gen import generate_doc\n", "tests.policy.engine.test_engine") == [
+        "tests.policy.engine.test_engine:1 imports bench"]
     assert breaches("from tests.support.net import free_port\nimport cli.main\n", "tests.cli.test_main") == []
 
 

@@ -6,6 +6,7 @@ test file now, fails too, so the list only shrinks.
 """
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,12 +17,12 @@ EXCEPTIONS: dict[str, str] = {
     "storage/migrations/env.py": "Alembic runs it; tests/storage/test_migrate.py upgrades through it",
     "storage/base.py": "the declarative base alone; every model test uses it",
     "storage/models.py": "imports only; tests/storage/test_migrate.py checks the models match the migrations",
-    "storage/usage_indexes.py": "index definitions; tests/storage/test_migrate.py checks them against the migrations",
-    "proxy_addons/usage_sink.py": "a Protocol; tests/proxy_addons/test_sinks.py runs both sinks against it",
+    "storage/usage/indexes.py": "index definitions; tests/storage/test_migrate.py checks them against the migrations",
+    "proxy_addons/usage/contract.py": "a Protocol; tests/proxy_addons/usage/test_sinks.py runs both sinks against it",
     "proxy_addons/parts.py": "the addon's wiring; tests/proxy_addons/test_addon.py and the e2e tests drive it",
     "policy/model.py": "the validated values; every tests/policy test builds and reads them",
-    "storage/spool_segments.py": "segment files; tests/storage/test_spool.py covers them through the spool",
-    "storage/writer_db.py": "the writer's database thread; tests/storage/test_writer.py",
+    "storage/spool/segments.py": "segment files; tests/storage/spool/test_folder.py covers them through the spool",
+    "storage/writer/database.py": "the writer's database thread; tests/storage/writer/test_background.py",
     "web/admin/forms.py": "forms; tests/web/admin/test_accounts.py posts them",
     "web/auth/sessions.py": "Flask-Login wiring; tests/web/auth/test_views.py signs in and out",
     "web/manager/forms.py": "forms; tests/web/manager/test_views.py and test_saving.py post them",
@@ -97,3 +98,30 @@ def test_migration_revisions_need_no_test_of_their_own(tmp_path):
     versions.mkdir(parents=True)
     (versions / "0001_usage.py").write_text("")
     assert problems(tmp_path, {}, ("storage",)) == []
+
+
+def undescribed(root: Path, packages: tuple[str, ...] = PACKAGES) -> list[str]:
+    """Each product folder whose `__init__.py` is missing or does not open with a one-line docstring."""
+    found = []
+    for package in packages:
+        for folder in sorted(p for p in (root / package).rglob("*") if p.is_dir()):
+            if not any(folder.glob("*.py")) or folder.name == "__pycache__" or "versions" in folder.parts:
+                continue
+            init = folder / "__init__.py"
+            doc = ast.get_docstring(ast.parse(init.read_text())) if init.is_file() else None
+            if not doc or "\n" in doc.strip():
+                found.append(folder.relative_to(root).as_posix())
+    return found
+
+
+def test_every_folder_says_in_one_line_what_it_holds():
+    assert undescribed(ROOT) == []
+
+
+def test_a_folder_without_its_line_is_caught(tmp_path):
+    (tmp_path / "policy" / "engine").mkdir(parents=True)
+    (tmp_path / "policy" / "__init__.py").write_text('"""The policy."""\n')
+    (tmp_path / "policy" / "engine" / "compiler.py").write_text('"""A module."""\n')
+    assert undescribed(tmp_path, ("policy",)) == ["policy/engine"]
+    (tmp_path / "policy" / "engine" / "__init__.py").write_text('"""The engine."""\n')
+    assert undescribed(tmp_path, ("policy",)) == []

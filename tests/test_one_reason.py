@@ -3,7 +3,7 @@
 On the sample company, for people of every kind, every site, moments across a week and budgets
 fresh, nearly spent and spent: the sentence explain prints, the one the block, warn, budget-used-up
 and notice pages show, and the one the employee page shows are the engine's `reason`, which
-policy/reasons.py makes (the notice adds what happens at the end of the budget, also from there).
+policy/words/reasons.py makes (the notice adds what happens at the end of the budget, also from there).
 """
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 
 import policy
 from cli.explain_text import render
-from policy import reasons
 from policy.request import Request
-from proxy_addons import answers
-from proxy_addons.continued import notice_threshold
-from proxy_addons.views import PageContext
+from policy.words import reasons
+from proxy_addons.enforcing.continued import notice_threshold
+from proxy_addons.pages import answers
+from proxy_addons.pages.views import PageContext
 from tests.support.cli_run import RULES
 from tests.support.proxy_clients import NAVIGATION
 from web.me.overview import overview
@@ -76,8 +76,8 @@ def test_every_surface_shows_the_engines_one_sentence():
 def test_a_grant_and_a_bare_address_speak_through_the_same_home():
     from datetime import timedelta
 
-    from policy.effective import combine
-    from policy.overrides import Grant
+    from policy.changes.effective import combine
+    from policy.changes.overrides import Grant
     company = policy.load(RULES)
     at = MOMENTS[0]
     granted = combine(company, (), (Grant("alice.krueger", "facebook", at + timedelta(hours=2)),)).policy

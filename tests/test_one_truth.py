@@ -14,15 +14,15 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session
 
-from proxy_addons.overrides import OverridesReader
-from proxy_addons.rules_watch import PolicyHolder
-from storage.access import Grant
-from storage.adjustments import Adjustment
+from proxy_addons.rules.overrides import OverridesReader
+from proxy_addons.rules.watch import PolicyHolder
+from storage.changes.access import Grant
+from storage.changes.adjustments import Adjustment
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.quota_cache import QuotaCache
-from storage.quota_reads import used_minutes
-from storage.usage import QuotaCharge
+from storage.quota.cache import QuotaCache
+from storage.quota.reads import used_minutes
+from storage.usage.tables import QuotaCharge
 from tests.support.cli_run import RULES, watercooler
 from web import create_app
 from web.db import db

@@ -16,18 +16,18 @@ from hypothesis import HealthCheck, event, given, settings, strategies as st
 from cli.explain import _decide
 from cli.explain_db import Sources
 from policy.actions import shown
-from policy.effective import combine
-from policy.engine import Policy
+from policy.changes.effective import combine
+from policy.changes.overrides import Adjustment, Grant
+from policy.engine.engine import Policy
 from policy.model import Adjustable, Category, GrantBound
-from policy.overrides import Adjustment, Grant
 from policy.request import Request
+from proxy_addons.auth.identity import Who
 from proxy_addons.clock import Clock
-from proxy_addons.continued import ContinuedState
-from proxy_addons.deciding import Decider
-from proxy_addons.identity import Who
-from proxy_addons.memory_sink import MemorySink, minute_of
-from proxy_addons.rules_watch import PolicyHolder
-from proxy_addons.usage import UsageCounter
+from proxy_addons.enforcing.continued import ContinuedState
+from proxy_addons.enforcing.deciding import Decider
+from proxy_addons.rules.watch import PolicyHolder
+from proxy_addons.usage.counter import UsageCounter
+from proxy_addons.usage.memory_sink import MemorySink, minute_of
 from tests.support.policies import HERE, doc, group, rule, schedule, site, window
 from web.me.overview import overview
 

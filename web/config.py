@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask
 
 from storage.db import data_dir
-from storage.private import private_folder
+from storage.privacy.private import private_folder
 
 DEFAULTS: dict[str, Any] = {
     "DATA": None,                       # the data folder (generated secret, SQLite); None: ./data

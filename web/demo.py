@@ -18,13 +18,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from policy.engine import Policy
-from policy.principals import Groups
+from policy.engine.engine import Policy
+from policy.engine.principals import Groups
 from storage import audit
-from storage.accounts import find_user, new_user
 from storage.audit import AuditRecord
-from storage.private import private_folder
-from storage.usage import ActiveMinute, Attempt, QuotaCharge
+from storage.privacy.private import private_folder
+from storage.sign_in.accounts import find_user, new_user
+from storage.usage.tables import ActiveMinute, Attempt, QuotaCharge
 
 SEEDED = "demo data seeded"
 ACCOUNTS = (("admin", "admin"), ("carol.schmitt", "manager"), ("alice.krueger", "employee"))

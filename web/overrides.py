@@ -1,4 +1,4 @@
-"""The panel's effective policy: the rules in force plus the database's overrides (storage/overrides.py).
+"""The panel's effective policy: the rules in force plus the database's overrides (storage/changes/overrides.py).
 
 Compiling a policy with overrides costs a couple of milliseconds, so the result is kept per set of
 overrides and rebuilt only when the rules or the overrides change.
@@ -10,9 +10,9 @@ from datetime import datetime
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
-from policy.effective import Effective, EffectiveCache
-from policy.engine import Policy
-from storage.overrides import effective_at
+from policy.changes.effective import Effective, EffectiveCache
+from policy.engine.engine import Policy
+from storage.changes.overrides import effective_at
 from web.policy_source import current_policy
 
 EXTENSION = "watercooler.effective"

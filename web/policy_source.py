@@ -1,6 +1,6 @@
 """The policy the panel shows: loaded from the rules folder, reloaded when a file there changes.
 
-A change is noticed by the folder's fingerprint (policy/folder_state.py, as the proxy notices it),
+A change is noticed by the folder's fingerprint (policy/loading/folder_state.py, as the proxy notices it),
 checked at most once a second.
 A folder that stops loading (an edit in progress, a typo) keeps the last good policy in use and keeps
 the error for the status page — the same choice the proxy makes. Groups defined by the company
@@ -19,14 +19,14 @@ from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 import policy
-from policy.directory import Directory
-from policy.effective import filled
-from policy.engine import Policy
-from policy.folder_state import fingerprint as folder_fingerprint
-from policy.principals import Groups
-from policy.problems import PolicyError
+from policy.changes.directory import Directory
+from policy.changes.effective import filled
+from policy.engine.engine import Policy
+from policy.engine.principals import Groups
+from policy.loading.folder_state import fingerprint as folder_fingerprint
+from policy.loading.problems import PolicyError
 from storage.directory.snapshots import load as load_snapshot, newest_id
-from storage.membership import record_groups
+from storage.usage.membership import record_groups
 from web.clock import now
 from web.db import db, engine
 
@@ -105,7 +105,7 @@ def current_policy() -> Policy:
     """The policy in force; PolicyUnavailable when none has ever loaded.
 
     Each newly loaded policy's groups go to the membership history before anyone reads a summary with
-    it, so team figures count people only for the days they belonged (storage/membership.py).
+    it, so team figures count people only for the days they belonged (storage/usage/membership.py).
     """
     source = current_app.extensions[EXTENSION]
     loaded = source.current()

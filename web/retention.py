@@ -1,7 +1,7 @@
 """The panel applies retention by itself: once at start and then every day, in a background thread.
 
 The periods are `RETENTION_DAYS` (usage), `REQUEST_RETENTION_DAYS`, `AUDIT_RETENTION_DAYS` and
-`AUDIT_ADDRESS_DAYS` (see `storage.retention`); `watercooler purge` does the same from a shell. Started
+`AUDIT_ADDRESS_DAYS` (see `storage.privacy.retention`); `watercooler purge` does the same from a shell. Started
 by `watercooler panel`, not by the app factory, so tests and `flask run` start no threads.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import threading
 
 from flask import Flask
 
-from storage.retention import Retention, purge
+from storage.privacy.retention import Retention, purge
 from web.db import EXTENSION
 
 logger = logging.getLogger("watercooler.panel")

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from policy.directory import Directory, DirectoryGroup, normalise_dn
+from policy.changes.directory import Directory, DirectoryGroup, normalise_dn
 from storage.directory.ldap import bound, search
 from storage.directory.settings import DirectorySettings
 

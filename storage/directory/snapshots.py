@@ -15,9 +15,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, delete, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from policy.directory import Directory, DirectoryGroup
+from policy.changes.directory import Directory, DirectoryGroup
 from storage.base import Base
-from storage.usage import BigId
+from storage.usage.tables import BigId
 from storage.utc import UTCDateTime
 
 DN = 1024

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from policy.directory import Directory
+from policy.changes.directory import Directory
 from storage.directory import snapshots
 from storage.directory.ldap import DirectoryError
 from storage.directory.reader import read_directory

@@ -85,9 +85,9 @@ def test_hostile_files_are_refused_without_harm(tmp_path):
 
 
 def test_what_the_proxy_would_refuse_is_an_error_here_too(tmp_path):
-    from policy.loader import load_doc
-    from policy.manifest import manifest_path, record
-    from policy.removals import inventory
+    from policy.loading.loader import load_doc
+    from policy.loading.manifest import manifest_path, record
+    from policy.review.removals import inventory
     folder = write_rules(tmp_path / "rules", catalogue=HEADER + SITE,
                          rules="rules:\n  - {name: block-s, sites: [s], action: block}\n")
     record(manifest_path(tmp_path / "confdir"), folder, inventory(load_doc(folder)))   # as the proxy does

@@ -6,11 +6,11 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session
 
-from storage.access import Grant
-from storage.adjustments import Adjustment
+from storage.changes.access import Grant
+from storage.changes.adjustments import Adjustment
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.usage import QuotaCharge
+from storage.usage.tables import QuotaCharge
 from tests.support.cli_run import RULES, watercooler
 
 THURSDAY = date(2026, 11, 26)

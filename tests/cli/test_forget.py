@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from storage.audit import AuditRecord
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.usage import ActiveMinute
+from storage.usage.tables import ActiveMinute
 from tests.support.cli_run import ROOT, WATERCOOLER, watercooler
 
 NAME = "ulla.b"

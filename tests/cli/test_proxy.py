@@ -210,7 +210,7 @@ def test_rules_cut_short_or_deleted_keep_the_last_good_policy_and_a_start_withou
 
 
 def test_a_continue_with_too_many_fields_is_a_400_and_leaves_the_token_usable(tmp_path):
-    from tests.proxy_addons.test_continue_post import FORM, post_continue, warn_page
+    from tests.proxy_addons.enforcing.test_continue_post import FORM, post_continue, warn_page
     from tests.support.proxy_clients import https_via_proxy
     from tests.support.proxy_env import start_env
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from storage import audit
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.usage import ActiveMinute
+from storage.usage.tables import ActiveMinute
 from tests.support.cli_run import watercooler
 
 

@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from cli.main import main
-from storage.apply import apply_batches
 from storage.db import make_engine, write_connection
 from storage.migrate import upgrade
-from storage.records import AttemptRecord, MinuteRecord
+from storage.spool.records import AttemptRecord, MinuteRecord
+from storage.writer.apply import apply_batches
 from tests.support.cli_run import watercooler
 
 THU, FRI = date(2026, 11, 26), date(2026, 11, 27)

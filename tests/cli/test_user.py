@@ -5,10 +5,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.accounts import authenticate
 from storage.audit import AuditRecord
 from storage.db import make_engine
 from storage.migrate import upgrade
+from storage.sign_in.accounts import authenticate
 from tests.support.cli_run import watercooler
 
 PASSWORD = "correct horse battery"

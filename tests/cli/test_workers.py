@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from storage.usage import ActiveMinute, QuotaCharge
-from tests.proxy_addons.test_continue_post import post_continue, warn_page
+from storage.usage.tables import ActiveMinute, QuotaCharge
+from tests.proxy_addons.enforcing.test_continue_post import post_continue, warn_page
 from tests.support.databases import count_rows, sorted_rows
 from tests.support.net import free_ports, poll, port_open
 from tests.support.origin import Origin

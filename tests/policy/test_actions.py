@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from policy.actions import GENEROSITY, NAMES, OUTCOMES, REGISTRY, STATEFUL, Action, Outcome, Page, register, shown
-from policy.engine import Policy
+from policy.engine.engine import Policy
 from tests.support.policies import doc, rule, site
 
 ROOT = Path(__file__).resolve().parents[2]

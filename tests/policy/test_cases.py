@@ -9,7 +9,7 @@ import pytest
 
 import policy
 from policy.cases import DEFAULT, load_cases, run_case, run_folder
-from policy.problems import PolicyError
+from policy.loading.problems import PolicyError
 
 BERLIN = ZoneInfo("Europe/Berlin")
 RULES = Path(__file__).resolve().parents[2] / "rules"

@@ -88,7 +88,7 @@ def test_mistakes_are_reported_with_their_place_and_a_fix(tmp_path):
 
 
 def test_a_managers_adjustment_changes_who_is_unrestricted(tmp_path):
-    from policy.overrides import Adjustment
+    from policy.changes.overrides import Adjustment
     p = load(tmp_path, rules=RULES.replace("    quota: {minutes: 30}\n",
                                            "    quota: {minutes: 30}\n    adjustable: {action: [allow, quota]}\n"))
     assert action(p, "dave") == "block"

@@ -8,8 +8,8 @@ import json
 import socket
 from datetime import datetime, timedelta, timezone
 
-from proxy_addons.continued import ContinuedState
-from proxy_addons.tokens import TokenRefused, TokenSigner
+from proxy_addons.enforcing.continued import ContinuedState
+from proxy_addons.enforcing.tokens import TokenRefused, TokenSigner
 from proxy_addons.worker_channel import WorkerChannel
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.usage import ActiveMinute, Attempt, QuotaCharge
+from storage.usage.tables import ActiveMinute, Attempt, QuotaCharge
 from tests.support.databases import sorted_rows
 from tests.support.net import poll
 from tests.support.outage import database_outage
@@ -56,7 +56,7 @@ def test_two_proxies_on_one_database_keep_one_count_and_one_quota(db_url, tmp_pa
         second = start_env(tmp_path / "b", RULES, options)                        # scaled out, same minute
         second.proxy.wait_for_log("quota state loaded", timeout=20)
         # The minute is paid for on every proxy: the second lets her finish it and charges nothing more
-        # (the next minute is blocked on both: tests/proxy_addons/test_quota_gate.py).
+        # (the next minute is blocked on both: tests/proxy_addons/usage/test_quota_gate.py).
         assert http_via_proxy(second.port, page("www.reddit.com")).status == 200
         for env in (first, second):                                              # one colleague, two proxies
             assert http_via_proxy(env.port, page("forum.corp.example")).status == 200

@@ -7,9 +7,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.accounts import find_user, new_user
 from storage.db import StorageError, make_engine, write_connection
 from storage.migrate import current_revision, upgrade
+from storage.sign_in.accounts import find_user, new_user
 from storage.utc import utcnow
 
 HASH = new_user("seed", "employee", "a long and odd passphrase").password_hash

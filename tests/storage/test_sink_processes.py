@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.usage import ActiveMinute, Attempt, QuotaCharge
+from storage.usage.tables import ActiveMinute, Attempt, QuotaCharge
 from tests.support.net import poll
 from tests.support.outage import database_outage
 from tests.support.usage_process import UsageProcess

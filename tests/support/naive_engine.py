@@ -1,7 +1,7 @@
 """The obvious way to evaluate a policy: the oracle the engine's tests and `bench/decide.py` compare with.
 
 It lives with the tests, not in policy/, because the product never runs it: it is the reference the
-compiled engine must agree with (tests/policy/test_engine.py) and the baseline it is timed against
+compiled engine must agree with (tests/policy/engine/test_engine.py) and the baseline it is timed against
 (bench/decide.py imports it from here; tests never import bench/).
 
 Each request loops over the rules in order; hosts match with `fnmatch` against `domain` and

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from storage.accounts import new_user
+from storage.sign_in.accounts import new_user
 from tests.support.live_panel import serve
 from tests.support.proxy_env import start_env, write_rules
 from tests.web.conftest import PASSWORD, THURSDAY_10

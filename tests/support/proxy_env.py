@@ -154,7 +154,7 @@ def start_metered(workdir: Path, rules: str, speed: float) -> ProxyEnv:
 
 def charged_minutes(env: ProxyEnv, user: str, rule: str) -> int:
     """Minutes charged to `user` under quota `rule`, read once the proxy has stopped (its spool written)."""
-    from storage.usage import QuotaCharge
+    from storage.usage.tables import QuotaCharge
     from tests.support.databases import count_rows
 
     env.stop()

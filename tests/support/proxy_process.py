@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from proxy_addons.ca import ensure_ca
+from proxy_addons.tunnels.ca import ensure_ca
 from tests.support.net import free_port, poll, port_open
 
 REPO = Path(__file__).resolve().parents[2]

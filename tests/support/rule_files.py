@@ -4,9 +4,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from policy.loader import check_policy, load_doc
+from policy.loading.loader import check_policy, load_doc
+from policy.loading.problems import PolicyError
 from policy.model import PolicyDoc
-from policy.problems import PolicyError
 
 HEADER = "version: 1\ntimezone: Europe/Berlin\n"
 CATALOGUE = """

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def main() -> None:
-    from storage.sink import DatabaseUsageSink
+    from storage.writer.sink import DatabaseUsageSink
     url, data, node = sys.argv[1:4]
     sink = DatabaseUsageSink(url, data=Path(data), node=node,
                              max_delay=float(sys.argv[4]) if len(sys.argv) > 4 else 0.05)

@@ -60,9 +60,9 @@ def run(day: int, hour: int, site: str, count: int, category: str = "social") ->
 
 
 def sample_report(root: Path):
-    """The report of the draft over the usage worked out by hand in tests/policy/test_whatif.py."""
-    from policy.whatif import WhatIf
-    from policy.whatif_setup import hosts, replayer
+    """The report of the draft over the usage worked out by hand in tests/policy/whatif/test_compare.py."""
+    from policy.whatif.compare import WhatIf
+    from policy.whatif.setup import hosts, replayer
     current, draft = policies(root)
     sites = hosts(current.doc, draft.doc)
     whatif = WhatIf(replayer(current, [], [], sites), replayer(draft, [], [], sites), current.timezone,

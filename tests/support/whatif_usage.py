@@ -11,14 +11,14 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session
 
-from storage.access import Grant
-from storage.adjustments import Adjustment
-from storage.apply import apply_batches
 from storage.audit import AuditRecord
+from storage.changes.access import Grant
+from storage.changes.adjustments import Adjustment
 from storage.db import make_engine, write_connection
-from storage.membership import record_groups
 from storage.migrate import upgrade
-from storage.records import AttemptRecord, MinuteRecord
+from storage.spool.records import AttemptRecord, MinuteRecord
+from storage.usage.membership import record_groups
+from storage.writer.apply import apply_batches
 
 MON, TUE = date(2026, 11, 23), date(2026, 11, 24)
 RAISED = datetime(2026, 11, 23, 9, 25, tzinfo=timezone.utc)

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from storage.accounts import User, new_user
+from storage.sign_in.accounts import User, new_user
 from web import create_app
 from web.db import db
 

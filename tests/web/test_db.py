@@ -6,7 +6,7 @@ import pytest
 from flask import Flask, g
 from sqlalchemy import select
 
-from storage.accounts import User
+from storage.sign_in.accounts import User
 from web import db as panel_db
 
 

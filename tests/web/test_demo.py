@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 import policy
-from storage.accounts import authenticate
-from storage.usage import ActiveMinute, QuotaCharge
+from storage.sign_in.accounts import authenticate
+from storage.usage.tables import ActiveMinute, QuotaCharge
 from web.db import db
 from web.demo import is_seeded, seed_accounts, seed_usage
 from web.manager.trend import community_trend

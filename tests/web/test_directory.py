@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.membership import GroupMember
+from storage.usage.membership import GroupMember
 from tests.support.net import poll
 from web import create_app
 from web.db import db

@@ -106,7 +106,7 @@ def test_unknown_fields_change_nothing_they_name(app, client, auth):
               action="/requests/grant")
     from sqlalchemy import select
 
-    from storage.access import Grant
+    from storage.changes.access import Grant
     from web.db import db
     with app.app_context():
         [grant] = db().scalars(select(Grant)).all()

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from storage.usage import QuotaCharge
+from storage.usage.tables import QuotaCharge
 from tests.support.browser import DESKTOP, screenshot
 from tests.support.net import poll
 from tests.support.panel_proxy import panel_and_proxy, sign_in

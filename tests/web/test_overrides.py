@@ -1,7 +1,7 @@
 """The effective policy adds running grants to the rules; expired grants and unknown sites drop out."""
 from datetime import timedelta
 
-from storage.access import Grant
+from storage.changes.access import Grant
 from tests.web.conftest import THURSDAY_10
 from web.db import db
 from web.overrides import effective_policy

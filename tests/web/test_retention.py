@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from storage.usage import ActiveMinute
+from storage.usage.tables import ActiveMinute
 from tests.support.net import poll
 from web.db import db
 from web.retention import purge_once, start_purger

@@ -7,8 +7,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from storage import audit
-from storage.accounts import User, find_user, new_user
-from storage.sign_in_throttle import counters_for, lift
+from storage.sign_in.accounts import User, find_user, new_user
+from storage.sign_in.throttle import counters_for, lift
 from web.admin import bp
 from web.admin.forms import AccountForm, LiftThrottleForm, NewAccountForm, ResetPasswordForm
 from web.admin.known_names import NameInRules, known_names, name_in_rules
@@ -112,8 +112,8 @@ def lift_throttle(account_id: int):
     user = db().get(User, account_id) or abort(404)
     if not LiftThrottleForm().validate_on_submit():
         abort(400)
-    counted = {(c.address or "every address") if c.account else f"{c.address} (all names)":
-               {"failed checks": c.checks, "refused": c.refused} for c in counters_for(db(), user.name)}
+    counted = {c.address or "every address": {"failed checks": c.checks, "refused": c.refused}
+               for c in counters_for(db(), user.name)}
     db().commit()   # end the reads: on SQLite the write below must start its own transaction
     lift(db(), user.name)
     _audit("sign-in throttle lifted", user, before=counted or None, after={})

@@ -9,9 +9,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from policy.overrides import Adjustment as PolicyAdjustment
-from storage.adjustments import all_adjustments
+from policy.changes.overrides import Adjustment as PolicyAdjustment
 from storage.audit import AuditRecord
+from storage.changes.adjustments import all_adjustments
 from web.admin import bp
 from web.admin.audit_words import describe, values
 from web.clock import now

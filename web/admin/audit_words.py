@@ -5,7 +5,7 @@ adjustment; every other record keeps its action and target, its values as "key: 
 """
 from __future__ import annotations
 
-from policy.engine import Policy
+from policy.engine.engine import Policy
 from policy.model import Rule
 from storage.audit import AuditRecord
 from web.manager.wording import action_word

@@ -8,7 +8,7 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Regexp
 
-from storage.accounts import NAME_PATTERN, ROLES
+from storage.sign_in.accounts import NAME_PATTERN, ROLES
 from web.auth.forms import new_password_field
 
 ROLE_CHOICES = [SelectChoice(role, role.capitalize()) for role in ROLES]

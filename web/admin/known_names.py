@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import get_close_matches
 
-from policy.engine import Policy
-from policy.principals import Groups
+from policy.engine.engine import Policy
+from policy.engine.principals import Groups
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from policy.actions import REGISTRY
-from policy.engine import Policy
+from policy.engine.engine import Policy
 from policy.model import Rule
 
 

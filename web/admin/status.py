@@ -13,11 +13,11 @@ from pathlib import Path
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from policy.loader import check_policy
+from policy.loading.loader import check_policy
 from storage.db import data_dir
-from storage.health_report import read_reports
 from storage.outbox import waiting
-from storage.usage import ProxyNode
+from storage.usage.tables import ProxyNode
+from storage.writer.health_report import read_reports
 from web.admin import bp
 from web.admin.rule_words import describe_default, describe_rule
 from web.clock import now

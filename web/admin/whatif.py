@@ -13,11 +13,11 @@ from flask import current_app, render_template, request
 from flask_login import current_user
 
 import policy
-from policy.problems import PolicyError
-from policy.whatif_figures import BLOCKED_MORE, CHANGES
-from policy.whatif_report import HEADINGS, LIMITS, RULE_COLUMNS, most_changed, rule_rows, shown, verdict
+from policy.loading.problems import PolicyError
+from policy.whatif.figures import BLOCKED_MORE, CHANGES
+from policy.whatif.report import HEADINGS, LIMITS, RULE_COLUMNS, most_changed, rule_rows, shown, verdict
 from storage import audit
-from storage.whatif_run import replay_usage
+from storage.whatif.run import replay_usage
 from web.admin import bp
 from web.admin.whatif_chart import daily_chart
 from web.clock import now

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from policy.whatif_figures import Report
+from policy.whatif.figures import Report
 from web.manager.charts import PALETTE, Rect, stacked_bars
 
 

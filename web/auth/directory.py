@@ -13,10 +13,10 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from storage.accounts import NAME_PATTERN, User, find_user
 from storage.directory import snapshots
 from storage.directory.login import check_person
 from storage.directory.settings import DirectorySettings
+from storage.sign_in.accounts import NAME_PATTERN, User, find_user
 from web.policy_source import PolicyUnavailable, current_policy
 
 DIRECTORY_ACCOUNT = "!directory"   # in place of a password hash: never matches a password

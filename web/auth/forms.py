@@ -5,13 +5,13 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from storage.passwords import MAX_PASSWORD, RULE, check_password_rules
+from storage.sign_in.passwords import MAX_PASSWORD, RULE, check_password_rules
 
 PASSWORD_RULE = RULE
 
 
 class PasswordRules:
-    """The password policy (storage/passwords.py) as a form validator. The account's name comes from
+    """The password policy (storage/sign_in/passwords.py) as a form validator. The account's name comes from
     the form's `name` field, or from `form.account_name` set by the view."""
 
     def __call__(self, form, field) -> None:

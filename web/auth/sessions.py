@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_login import LoginManager
 
-from storage.accounts import User
+from storage.sign_in.accounts import User
 from web.db import db
 
 login_manager = LoginManager()

@@ -1,4 +1,4 @@
-"""The panel's side of sign-in throttling (storage/sign_in_throttle.py): limits from the settings,
+"""The panel's side of sign-in throttling (storage/sign_in/throttle.py): limits from the settings,
 one call before a password check and one after it, for sign-in and the current-password check alike.
 """
 from __future__ import annotations
@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from flask import current_app
 
-from storage import sign_in_reports
 from storage.audit import SIGN_IN_FAILED, SIGN_IN_THROTTLED
-from storage.sign_in_throttle import Limits, Verdict, forget_ended, give_back, refusal_counter, reserve_check
+from storage.sign_in import reports as sign_in_reports
+from storage.sign_in.throttle import Limits, Verdict, forget_ended, give_back, refusal_counter, reserve_check
 from web.db import engine
 
 # What each refusal says; none tells whether the account exists.

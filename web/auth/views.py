@@ -5,9 +5,9 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_required, login_user, logout_user
 
 from storage import audit
-from storage.accounts import authenticate
 from storage.directory.ldap import DirectoryError
-from storage.sign_in_throttle import Verdict
+from storage.sign_in.accounts import authenticate
+from storage.sign_in.throttle import Verdict
 from web.auth import bp
 from web.auth.directory import directory_sign_in, is_directory_account
 from web.auth.forms import PasswordChangeForm, SignInForm

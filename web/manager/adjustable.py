@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from policy.engine import Policy
-from policy.messages import fill
+from policy.changes.overrides import Adjustment as PolicyAdjustment
+from policy.engine.engine import Policy
+from policy.engine.principals import Groups
 from policy.model import Adjustable, Rule
-from policy.overrides import Adjustment as PolicyAdjustment
-from policy.principals import Groups
-from policy.reach import first_decider
-from storage.accounts import User
-from storage.adjustments import Adjustment
+from policy.review.reach import first_decider
+from policy.words.messages import fill
+from storage.changes.adjustments import Adjustment
+from storage.sign_in.accounts import User
 from web.clock import now
 
 
@@ -37,7 +37,7 @@ class Tunable:
 
     @property
     def message(self) -> str | None:
-        """The rule's message as the group reads it: its minutes in force (policy/messages.py)."""
+        """The rule's message as the group reads it: its minutes in force (policy/words/messages.py)."""
         if self.rule.message is None:
             return None
         minutes, per = self.value("minutes"), self.rule.quota.per if self.rule.quota else "day"

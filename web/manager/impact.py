@@ -4,7 +4,7 @@
 - Quota minutes lowered: people who used more than the new limit on some day (or week).
 - Action or schedules changed: people who used the rule's sites, or met the rule, last week.
 
-Last week's people are those who belonged to the group on each day (`storage.membership`), so an
+Last week's people are those who belonged to the group on each day (`storage.usage.membership`), so an
 edit of the groups does not change the answer about a past week. Privacy first: a count under
 `MIN_GROUP_SIZE` is None ("fewer than 5 people"), so a count can never point at one person; how
 often it may be asked is limited and audited (`web.manager.previews`).
@@ -16,9 +16,9 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from policy.engine import Policy
-from storage.membership import belonged, members_by_day
-from storage.usage import ActiveMinute, Attempt, QuotaCharge
+from policy.engine.engine import Policy
+from storage.usage.membership import belonged, members_by_day
+from storage.usage.tables import ActiveMinute, Attempt, QuotaCharge
 from web.manager.adjustable import Tunable
 from web.me.usage import week_start
 

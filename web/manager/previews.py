@@ -20,7 +20,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from storage import audit
-from storage.accounts import User
+from storage.sign_in.accounts import User
 from web.db import begin_write, db
 from web.manager.adjustable import Tunable
 

@@ -14,7 +14,7 @@ from sqlalchemy import Delete, Update, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.adjustments import Adjustment
+from storage.changes.adjustments import Adjustment
 from storage.db import changed_rows
 
 NONE = "none"

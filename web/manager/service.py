@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from storage import audit
-from storage.adjustments import Adjustment
+from storage.changes.adjustments import Adjustment
 from web.manager.adjustable import Tunable
 from web.manager.saving import save
 from web.manager.wording import describe

@@ -1,7 +1,7 @@
 """A team's week from the proxies' records: minutes by site and category per day, a week-by-hour heat
 map, blocked and warned attempts, quota run-outs. Only ever for a whole group, never per person.
 
-A person's records count for a group on the days they belonged to it (`storage.membership`), so an
+A person's records count for a group on the days they belonged to it (`storage.usage.membership`), so an
 edit of the rules' groups never changes a past week. Every number comes from at least the minimum
 of people or is None ("fewer than 5 people"), and totals add up shown numbers only
 (`web.manager.suppression`). The queries group in the database by person at most, never by minute;
@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from policy.engine import Policy
-from storage.membership import belonged, members_by_day
-from storage.usage import ActiveMinute, Attempt
+from policy.engine.engine import Policy
+from storage.usage.membership import belonged, members_by_day
+from storage.usage.tables import ActiveMinute, Attempt
 from web.manager.suppression import Cell, hidden_together, shown, shown_total
 
 DAYS = 7

@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from policy.engine import Policy
-from storage.membership import belonged, members_by_day
-from storage.usage import ActiveMinute
+from policy.engine.engine import Policy
+from storage.usage.membership import belonged, members_by_day
+from storage.usage.tables import ActiveMinute
 from web.manager.summaries import site_days
 from web.manager.suppression import shown
 

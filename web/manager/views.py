@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from policy.overrides import Adjustment as PolicyAdjustment
+from policy.changes.overrides import Adjustment as PolicyAdjustment
 from storage import audit
-from storage.adjustments import all_adjustments
+from storage.changes.adjustments import all_adjustments
 from web.clock import now
 from web.db import begin_write, db
 from web.manager import bp, previews

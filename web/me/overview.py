@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from policy.actions import budget_figures, shown
-from policy.budgets import Budget
-from policy.decision import Decision, QuotaStatus
-from policy.engine import Policy
-from policy.friendly_time import friendly_moment
+from policy.engine.decision import Decision, QuotaStatus
+from policy.engine.engine import Policy
+from policy.words.budgets import Budget
+from policy.words.friendly_time import friendly_moment
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.access import AccessRequest, Grant
+from storage.changes.access import AccessRequest, Grant
 
 SHOWN = 10
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.usage import ActiveMinute
+from storage.usage.tables import ActiveMinute
 
 
 @dataclass(frozen=True)

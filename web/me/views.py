@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user, login_required
 
-from storage.quota_reads import used_minutes
+from storage.quota.reads import used_minutes
 from web.clock import now
 from web.db import db
 from web.me import bp

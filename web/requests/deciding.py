@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, url_for
 from flask_login import current_user
 
-from storage.access import AccessRequest
+from storage.changes.access import AccessRequest
 from web.clock import now
 from web.db import begin_write, db
 from web.policy_source import current_policy

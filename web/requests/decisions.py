@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from policy.engine import Policy
-from policy.overrides import Grant as PolicyGrant
+from policy.changes.overrides import Grant as PolicyGrant
+from policy.engine.engine import Policy
 from storage import audit
-from storage.access import AccessRequest, Grant
+from storage.changes.access import AccessRequest, Grant
 from web.notify.events import Event, Tell
 from web.requests.extra import end_of_day
 from web.requests.steps import (

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from policy.engine import Policy
+from policy.engine.engine import Policy
 from storage import audit
-from storage.access import AccessRequest, Grant
+from storage.changes.access import AccessRequest, Grant
 from storage.db import changed_rows
 from web.notify.events import Event, Tell
 from web.requests.steps import Actor, NotYours, Refused, label_of

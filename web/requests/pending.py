@@ -5,7 +5,7 @@ from flask import Flask
 from flask_login import current_user
 from sqlalchemy import select
 
-from storage.access import AccessRequest
+from storage.changes.access import AccessRequest
 from web.db import db
 from web.policy_source import PolicyUnavailable, current_policy
 from web.requests.teams import may_decide_for

@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from policy.engine import Policy
-from policy.overrides import Grant as PolicyGrant
+from policy.changes.overrides import Grant as PolicyGrant
+from policy.engine.engine import Policy
 from storage import audit
-from storage.access import AccessRequest
-from storage.accounts import User
+from storage.changes.access import AccessRequest
 from storage.db import changed_rows
+from storage.sign_in.accounts import User
 from web.notify.events import Event, Tell
 from web.requests.teams import deciders_of
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from policy.engine import Policy
+from policy.engine.engine import Policy
 
 
 class Account(Protocol):
-    """Who acts: a signed-in `storage.accounts.User`, or a step's `Actor`."""
+    """Who acts: a signed-in `storage.sign_in.accounts.User`, or a step's `Actor`."""
     @property
     def name(self) -> str: ...
     @property

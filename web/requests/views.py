@@ -1,6 +1,6 @@
 """Asking for access and withdrawing a request; the managers' inbox. The steps are in web/requests/steps.py.
 
-Only what the rules' `adjustable.grant` allows is offered or saved (policy/grants.py); nobody decides
+Only what the rules' `adjustable.grant` allows is offered or saved (policy/changes/grants.py); nobody decides
 their own request or grants to themselves.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from storage import audit
-from storage.access import AccessRequest, Grant
+from storage.changes.access import AccessRequest, Grant
 from web.clock import now
 from web.db import begin_write, db
 from web.manager.adjustable import managed_groups, members

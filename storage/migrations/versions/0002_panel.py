@@ -114,7 +114,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_adjustments")),
         sa.UniqueConstraint("rule", "group_name", name=op.f("uq_adjustments_rule_group_name")),
     )
-    # Team summaries read a few people's rows over a week (storage/usage_indexes.py).
+    # Team summaries read a few people's rows over a week (storage/usage/indexes.py).
     op.create_index("ix_active_minutes_user_name_day", "active_minutes", ["user_name", "day"],
                     postgresql_include=["site", "category", "minute"])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 
-from policy.directory import normalise_dn
+from policy.changes.directory import normalise_dn
 from storage.directory.reader import read_directory
 from storage.directory.settings import from_environ
 from tests.support.slapd import GROUPS, PEOPLE, SUFFIX, group_dn, group_ldif, person_ldif

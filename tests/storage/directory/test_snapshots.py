@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
-from policy.directory import Directory, DirectoryGroup
+from policy.changes.directory import Directory, DirectoryGroup
 from storage.directory import snapshots
 from storage.directory.snapshots import DirectoryMember, DirectorySnapshot
 
@@ -49,7 +49,7 @@ def test_a_failure_is_recorded_beside_the_snapshot_in_use(db):
 
 
 def test_forgetting_a_person_removes_them_from_the_snapshots(db, usage_engine):
-    from storage.forget import forget
+    from storage.privacy.forget import forget
     snapshots.store(db, directory("alice", "bob"), T0)
     db.commit()
     _, counts = forget(usage_engine, "alice", source="test")

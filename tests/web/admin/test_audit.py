@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from storage.adjustments import Adjustment
 from storage.audit import AuditRecord
+from storage.changes.adjustments import Adjustment
 from tests.web.conftest import AuthActions, csrf_token
 from tests.web.manager.test_views import BUDGET, _post
 from web.db import db

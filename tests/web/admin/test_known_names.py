@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from policy.engine import Policy
-from policy.loader import load_doc
+from policy.engine.engine import Policy
+from policy.loading.loader import load_doc
 from tests.web.conftest import RULES, post_form
 from web.admin.known_names import name_in_rules
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 import web.policy_source as source_module
-from storage.usage import ProxyNode
+from storage.usage.tables import ProxyNode
 from tests.support.tls_certs import make_pki
 from tests.web.conftest import RULES, THURSDAY_10
 from web.db import db

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from policy.whatif_figures import Cell, Report
+from policy.whatif.figures import Cell, Report
 from web.admin.whatif_chart import daily_chart
 
 MON, TUE = date(2026, 11, 23), date(2026, 11, 24)

@@ -6,11 +6,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from storage.accounts import User
 from storage.directory.ldap import DirectoryError
 from storage.directory.settings import from_environ
 from storage.directory.sync import sync_once
-from storage.sign_in_throttle import SignInCounter
+from storage.sign_in.accounts import User
+from storage.sign_in.throttle import SignInCounter
 from tests.support.browser import DESKTOP
 from tests.support.live_panel import serve
 from tests.support.slapd import password_of, person_ldif

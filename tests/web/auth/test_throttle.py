@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.accounts import User
 from storage.audit import AuditRecord
 from storage.db import make_engine
-from storage.sign_in_throttle import SignInCounter
+from storage.sign_in.accounts import User
+from storage.sign_in.throttle import SignInCounter
 from tests.support.databases import BACKENDS, schema_url
 from tests.support.live_panel import serve
 from tests.support.net import poll

@@ -168,7 +168,7 @@ def test_a_signed_in_visit_to_the_sign_in_page_goes_home(client, auth):
 
 
 def test_disabled_accounts_cannot_sign_in(app, auth):
-    from storage.accounts import find_user
+    from storage.sign_in.accounts import find_user
     with app.app_context():
         find_user(db(), "erin").active = False
         db().commit()

@@ -9,9 +9,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from storage.accounts import User
-from storage.membership import GroupMember
-from storage.usage import ActiveMinute, Attempt
+from storage.sign_in.accounts import User
+from storage.usage.membership import GroupMember
+from storage.usage.tables import ActiveMinute, Attempt
 from tests.support.net import poll
 from tests.web.conftest import ACCOUNTS, RULES, THURSDAY_10, AuthActions
 from web import create_app

@@ -2,8 +2,8 @@
 import pytest
 
 import policy
-from storage.accounts import User
-from storage.adjustments import Adjustment
+from storage.changes.adjustments import Adjustment
+from storage.sign_in.accounts import User
 from tests.web.conftest import RULES
 from web.manager.adjustable import managed_groups, tunables
 

@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy import select
 
 from storage.audit import AuditRecord
-from storage.usage import QuotaCharge
+from storage.usage.tables import QuotaCharge
 from tests.support.live_panel import form_token, serve, signed_in
 from tests.web.conftest import PASSWORD, AuthActions, csrf_token
 from tests.web.manager.conftest import SIX, change_marketing

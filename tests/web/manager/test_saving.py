@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from storage.adjustments import Adjustment
 from storage.audit import AuditRecord
+from storage.changes.adjustments import Adjustment
 from storage.db import make_engine
 from storage.migrate import upgrade
 from tests.support.databases import BACKENDS

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 import policy
-from storage.adjustments import Adjustment, all_adjustments
 from storage.audit import AuditRecord
+from storage.changes.adjustments import Adjustment, all_adjustments
 from tests.web.conftest import RULES
 from web.manager.adjustable import tunables
 from web.manager.saving import NONE, version_of

@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 import policy
-from storage.membership import record_groups
-from storage.usage import ActiveMinute, Attempt
+from storage.usage.membership import record_groups
+from storage.usage.tables import ActiveMinute, Attempt
 from tests.web.conftest import RULES
 from web.manager.summaries import team_week
 from web.manager.trend import community_trend

@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from storage.adjustments import Adjustment
 from storage.audit import AuditRecord
-from storage.usage import QuotaCharge
+from storage.changes.adjustments import Adjustment
+from storage.usage.tables import QuotaCharge
 from tests.support.cli_run import ROOT
 from tests.web.conftest import AuthActions, csrf_token, make_app
 from web.db import db

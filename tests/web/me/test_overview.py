@@ -55,7 +55,7 @@ def test_the_rule_message_is_what_people_read():
 
 
 def test_a_change_from_one_refusal_to_another_is_no_opening():
-    from policy.engine import Policy
+    from policy.engine.engine import Policy
     from tests.support.policies import doc, rule, schedule, site, window
     two_refusals = Policy.from_doc(doc(
         sites=[site("facebook", "facebook.com", label="Facebook")],

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from storage.access import AccessRequest, Grant
+from storage.changes.access import AccessRequest, Grant
 from web.me.requests import SHOWN, my_requests
 
 NOON = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from storage.usage import ActiveMinute
+from storage.usage.tables import ActiveMinute
 from web.db import db
 from web.me.usage import week_start, week_usage
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from storage.usage import ActiveMinute, QuotaCharge
+from storage.usage.tables import ActiveMinute, QuotaCharge
 from web.db import db
 
 
@@ -62,7 +62,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
 
 
 def test_a_budget_shared_by_many_sites_is_shown_once(tmp_path, password_hash):
-    from storage.accounts import User
+    from storage.sign_in.accounts import User
     from tests.support.cli_run import RULES
     from tests.web.conftest import PASSWORD, make_app
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from policy.engine import Policy
-from policy.loader import load_doc
-from storage.accounts import User
+from policy.engine.engine import Policy
+from policy.loading.loader import load_doc
+from storage.sign_in.accounts import User
 from tests.web.conftest import RULES
 
 

@@ -6,8 +6,8 @@ import re
 
 from sqlalchemy import select
 
-from storage.access import AccessRequest, Grant
 from storage.audit import AuditRecord
+from storage.changes.access import AccessRequest, Grant
 from tests.web.conftest import AuthActions, csrf_token, post_form
 from tests.web.requests.test_views import _ask, _request_id, _text
 from web.clock import now

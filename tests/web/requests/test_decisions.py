@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from storage.access import AccessRequest, Grant
+from storage.changes.access import AccessRequest, Grant
 from tests.web.requests.test_steps import CAROL, ERIN, GRACE, NOW, Told, _actions
 from web.requests.decisions import approve, decline, grant_directly
 from web.requests.steps import Actor, AlreadyDecided, NotYours, OutOfBounds, ask, ask_more

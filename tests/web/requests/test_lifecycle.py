@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from storage.access import AccessRequest, Grant
 from storage.audit import AuditRecord
+from storage.changes.access import AccessRequest, Grant
 from tests.web.requests.test_steps import CAROL, ERIN, GRACE, NOW, Told
 from web.requests.decisions import grant_directly
 from web.requests.lifecycle import end_grant, expire_overdue, remind_ending

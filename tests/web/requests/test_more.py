@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from storage.usage import QuotaCharge
+from storage.usage.tables import QuotaCharge
 from tests.web.conftest import AuthActions, csrf_token
 from tests.web.requests.test_views import _request_id, _text
 from web.db import db

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from storage.access import AccessRequest
 from storage.audit import AuditRecord
+from storage.changes.access import AccessRequest
 from tests.web.conftest import THURSDAY_10
 from web.requests.decisions import approve
 from web.requests.steps import Actor, AlreadyDecided, NotYours, Refused, ask, ask_more, withdraw

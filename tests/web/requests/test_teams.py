@@ -1,6 +1,6 @@
 """Managers decide for the members of the groups they manage — at any depth — and for nobody else."""
 import policy
-from storage.accounts import User
+from storage.sign_in.accounts import User
 from tests.web.conftest import RULES
 from web.requests.teams import deciders_of, may_decide_for, site_choices
 

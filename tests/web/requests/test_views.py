@@ -9,8 +9,8 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from storage.access import AccessRequest, Grant
 from storage.audit import AuditRecord
+from storage.changes.access import AccessRequest, Grant
 from tests.support.databases import BACKENDS
 from tests.support.live_panel import form_token, serve, signed_in
 from tests.web.conftest import PASSWORD, RULES, THURSDAY_10, AuthActions, csrf_token, make_app, post_form

@@ -1,0 +1,71 @@
+"""mitmproxy options that would let bytes reach a site before (or without) Watercooler deciding.
+
+Checked against mitmproxy 12.3.1's source. Options that only make sense to bypass Watercooler are
+refused at start (ValueError, shown by mitmproxy as an OptionsError naming the option and the fix);
+options with a safe value Watercooler can work with are switched to it, with a warning in the log.
+`stream_large_bodies` is taken over by `streaming.py`. Options not named here (`upstream_cert`,
+`request_client_cert`, `block_global`, `block_private`, `body_size_limit`, `http3`, `rawtcp`, ...)
+never send a byte to a site before the decision in regular mode.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from mitmproxy.proxy.mode_specs import ProxyMode, RegularMode
+
+from proxy_addons.logs.summary import DISTINCT
+
+logger = logging.getLogger("watercooler")
+
+# option -> why it is refused and what to do instead (only when set to a non-empty value)
+REFUSED = {
+    "ignore_hosts": "it relays matching connections untouched, without Watercooler deciding them; remove it "
+                    "(Watercooler already tunnels plainly allowed HTTPS sites without decrypting them)",
+    "allow_hosts": "it relays every other connection untouched, without Watercooler deciding it; remove it "
+                   "(Watercooler already tunnels plainly allowed HTTPS sites without decrypting them)",
+    "tcp_hosts": "it turns matching connections into raw TCP, whose requests Watercooler cannot see; remove it",
+    "udp_hosts": "it relays matching UDP untouched, without Watercooler deciding it; remove it",
+    "map_remote": "it sends requests to another host after Watercooler has decided where they go; remove it "
+                  "and write the sites in the rules instead",
+}
+
+# option -> (the value Watercooler needs, what the other value would do)
+OVERRIDDEN = {
+    "connection_strategy": ("lazy", "eager connects to the site before the request is decided, so a "
+                                    "blocked site would be contacted"),
+    "validate_inbound_headers": (True, "without it a request with ambiguous framing (Content-Length and "
+                                       "Transfer-Encoding) reaches the site, and a second request hidden "
+                                       "in its body is never decided"),
+    "websocket": (True, "without it WebSocket messages are relayed as raw bytes and never decided"),
+}
+
+
+def refuse_bypasses(options: Any, updated: set[str]) -> None:
+    """ValueError naming the first option that would let traffic past Watercooler, and the fix."""
+    if "mode" in updated:
+        for spec in options.mode:
+            try:
+                mode = ProxyMode.parse(spec)
+            except ValueError:
+                continue                   # mitmproxy's own check refuses it with its own message
+            if not isinstance(mode, RegularMode):
+                raise ValueError(
+                    f"mode {spec!r}: Watercooler decides web traffic as an HTTP proxy only (mode regular, "
+                    f"the default); {mode.type_name} mode carries traffic it does not decide (connections "
+                    "without CONNECT that are neither HTTP nor TLS, UDP and QUIC) or was not built for. "
+                    "Remove the mode setting and point devices at the proxy (system proxy setting or a "
+                    "PAC file, see docs/deploy.md)")
+    for name, why in REFUSED.items():
+        if name in updated and name in options and getattr(options, name):
+            raise ValueError(f"{name} is not allowed with Watercooler: {why}")
+
+
+def safe_values(options: Any, updated: set[str]) -> dict[str, Any]:
+    """The options to switch to a safe value, each with a warning in the log."""
+    changes = {}
+    for name, (safe, why) in OVERRIDDEN.items():
+        if name in updated and name in options and getattr(options, name) != safe:
+            logger.warning("%s=%s is switched to %s: %s", name, getattr(options, name), safe, why, extra=DISTINCT)
+            changes[name] = safe
+    return changes

@@ -1,0 +1,1 @@
+"""Deciding each HTTP request and WebSocket message, and the warn page's Continue."""

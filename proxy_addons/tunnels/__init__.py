@@ -1,0 +1,1 @@
+"""HTTPS before decryption: deciding at CONNECT and ClientHello, the client connections, the CA."""

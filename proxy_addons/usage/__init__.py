@@ -1,0 +1,1 @@
+"""Counting active minutes and quota use, and the sinks that keep them."""

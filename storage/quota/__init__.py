@@ -1,0 +1,1 @@
+"""Quota charges: claimed in the database, read back, and cached in memory per person and budget."""

@@ -1,0 +1,1 @@
+"""Panel accounts, their passwords, and sign-in throttling and its reports."""

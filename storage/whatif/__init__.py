@@ -1,0 +1,1 @@
+"""What a what-if replay reads from the database, streamed person by person."""
