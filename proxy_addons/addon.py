@@ -87,6 +87,8 @@ class Watercooler:
         if self._watch_task is None:
             if self.guard:
                 install_guard(self)
+                if self.parts.connections.take_over():      # loaded again: the rules may have changed meanwhile
+                    self.parts.redecide()
             self._log_settings()
             self._watch_task = asyncio_utils.create_task(self.parts.holder.watch(), name="watercooler rules watcher",
                                                          keep_ref=True)
@@ -111,6 +113,8 @@ class Watercooler:
             self._directory_task = None
         self.parts.close()
         self.logins.done()
+        if self.guard:          # a script unloaded by the reloader: connections opened under it stay decided
+            self.parts.connections.hand_over()
 
     def _log_settings(self) -> None:
         holder = self.parts.holder

@@ -171,9 +171,12 @@ class Parts:
 
     def _policy_swapped(self, policy: Policy) -> None:
         """A new policy is enforced: open connections whose allow it no longer gives are closed now."""
-        decider = getattr(self, "decider", None)
-        if decider is None:                  # the first policy, before anything is wired or open
-            return
+        if getattr(self, "decider", None) is not None:     # else the first policy, before anything is open
+            self.redecide()
+
+    def redecide(self) -> None:
+        """Decide every allow the open connections carry again; close those the policy no longer gives."""
+        decider = self.decider
         def again(who: Who, url: str, method: str, unnamed: bool) -> Decision:
             return decider.decide_unnamed(who, url) if unnamed else decider.decide(who, url, method)
         closed = self.connections.redecide(again)

@@ -90,3 +90,31 @@ def test_a_deleted_script_fails_closed_and_a_restored_one_is_loaded_again(tmp_pa
         assert "the Watercooler script" in env.proxy.log()[offset:] and "is back: loading it" in env.proxy.log()
     finally:
         env.stop()
+
+
+@pytest.mark.e2e
+def test_connections_opened_before_the_script_was_deleted_are_decided_again_once_it_is_back(tmp_path):
+    from tests.support.net import closed
+    from tests.support.proxy_clients import keep_alive_tunnel
+    from tests.support.proxy_env import TEST_RULES, write_rules
+
+    script = tmp_path / "watercooler.py"
+    shutil.copy(SCRIPT, script)
+    env = start_env(tmp_path, script=script)                 # Thursday 10:00: Instagram is allowed
+    try:
+        tunnel = keep_alive_tunnel(env.port, "www.instagram.com", env.pki.ca_pem)
+        untouched = keep_alive_tunnel(env.port, "www.example.org", env.pki.ca_pem)
+        offset = len(env.proxy.log())
+        script.unlink()
+        env.proxy.wait_for_log(f"the Watercooler script {script} was removed", after=offset)
+        write_rules(env.rules, TEST_RULES.replace(           # tightened while no script is loaded
+            "  - name: linkedin-read-only\n",
+            "  - name: no-instagram\n    sites: [instagram]\n    action: block\n  - name: linkedin-read-only\n"))
+        shutil.copy(SCRIPT, script)
+        poll(lambda: closed(tunnel), timeout=10, what="the Instagram tunnel opened before to be closed")
+        assert not closed(untouched)
+        assert "the policy changed for www.instagram.com" in env.proxy.log()[offset:]
+        tunnel.close()
+        untouched.close()
+    finally:
+        env.stop()
