@@ -165,14 +165,25 @@ def give_back(engine: Engine, name: str, address: str | None, *, signed_in: bool
 
 
 def counters_for(session: Session, name: str) -> list[SignInCounter]:
-    """The counters of one account (each address, and all addresses together), newest window first."""
-    return list(session.scalars(select(SignInCounter).where(SignInCounter.account == name.lower())
+    """The counters of one account (each address, and all addresses together), and those of the
+    addresses it was tried from across all names (account EVERY), newest window first."""
+    return list(session.scalars(select(SignInCounter).where(_of_account(session, name))
                                         .order_by(SignInCounter.window_started.desc())))
 
 
 def lift(session: Session, name: str) -> int:
-    """Forget every counter of this account: its throttles end now. Returns how many there were."""
-    return changed_rows(session.execute(delete(SignInCounter).where(SignInCounter.account == name.lower())))
+    """Forget every counter of this account, and the across-names counters of the addresses it was
+    tried from: its throttles end now, even where a stranger's guesses at other names made its
+    address wait. Returns how many counters there were."""
+    return changed_rows(session.execute(delete(SignInCounter).where(_of_account(session, name))))
+
+
+def _of_account(session: Session, name: str) -> ColumnElement[bool]:
+    account = name.strip().lower()
+    addresses = session.scalars(select(SignInCounter.address).where(
+        SignInCounter.account == account, SignInCounter.address != EVERY)).all()
+    return (SignInCounter.account == account) | (
+        (SignInCounter.account == EVERY) & SignInCounter.address.in_(addresses))
 
 
 def forget_counters(conn: Connection, name: str, addresses: set[str]) -> int:

@@ -112,8 +112,8 @@ def lift_throttle(account_id: int):
     user = db().get(User, account_id) or abort(404)
     if not LiftThrottleForm().validate_on_submit():
         abort(400)
-    counted = {c.address or "every address": {"failed checks": c.checks, "refused": c.refused}
-               for c in counters_for(db(), user.name)}
+    counted = {(c.address or "every address") if c.account else f"{c.address} (all names)":
+               {"failed checks": c.checks, "refused": c.refused} for c in counters_for(db(), user.name)}
     db().commit()   # end the reads: on SQLite the write below must start its own transaction
     lift(db(), user.name)
     _audit("sign-in throttle lifted", user, before=counted or None, after={})

@@ -71,9 +71,10 @@ def test_a_success_gives_its_count_back_and_an_admin_can_lift_the_rest(usage_eng
     assert _guess(usage_engine, 5) == [Verdict.CHECK] * 5
     assert reserve_check(usage_engine, "erin", "10.0.0.9", LIMITS) is Verdict.THROTTLED
     with Session(usage_engine) as db:
-        counted = {(c.address, c.checks, c.refused) for c in counters_for(db, "Erin")}
-        assert counted == {("10.0.0.9", 5, 1), (EVERY, 8, 0)}  # 4 - 1 given back + 5
-        assert lift(db, "erin") == 2
+        counted = {(c.account, c.address, c.checks, c.refused) for c in counters_for(db, "Erin")}
+        assert counted == {("erin", "10.0.0.9", 5, 1), ("erin", EVERY, 8, 0),     # 4 - 1 given back + 5
+                           (EVERY, "10.0.0.9", 8, 0)}                               # that address, all names
+        assert lift(db, "erin") == 3
         db.commit()
     assert reserve_check(usage_engine, "erin", "10.0.0.9", LIMITS) is Verdict.CHECK
 
@@ -100,4 +101,16 @@ def test_a_check_that_could_not_be_made_gives_one_back_and_keeps_the_failures_be
     give_back(usage_engine, "erin", "10.0.0.9", signed_in=False)    # ... that the directory was away for
     assert _guess(usage_engine, 2) == [Verdict.CHECK, Verdict.THROTTLED]
     with Session(usage_engine) as db:
-        assert {(c.address, c.checks) for c in counters_for(db, "erin")} == {("10.0.0.9", 5), (EVERY, 5)}
+        assert {(c.account, c.address, c.checks) for c in counters_for(db, "erin")} == {
+            ("erin", "10.0.0.9", 5), ("erin", EVERY, 5), (EVERY, "10.0.0.9", 5)}
+
+
+def test_lifting_an_accounts_throttle_lifts_its_address_waiting_for_a_strangers_other_names(usage_engine):
+    for n in range(20):                                               # a stranger at the shared address
+        reserve_check(usage_engine, f"name{n}", "10.0.0.9", LIMITS)
+    assert reserve_check(usage_engine, "erin", "10.0.0.9", LIMITS) is Verdict.ADDRESS_THROTTLED
+    with Session(usage_engine) as db:
+        assert lift(db, "erin") == 3                                  # erin's two, and the address's
+        db.commit()
+    assert reserve_check(usage_engine, "erin", "10.0.0.9", LIMITS) is Verdict.CHECK
+    assert reserve_check(usage_engine, "carol", "10.0.0.7", LIMITS) is Verdict.CHECK

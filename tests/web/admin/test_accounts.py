@@ -127,8 +127,23 @@ def test_an_admin_lifts_a_throttle_strangers_caused_and_it_is_audited(app, clien
     lifted = [a for a in _audit(app) if a[1] == "sign-in throttle lifted"]
     assert lifted == [("ada", "sign-in throttle lifted", "account:erin",
                        {"10.0.0.66": {"failed checks": 5, "refused": 1},
-                        "every address": {"failed checks": 5, "refused": 0}}, {})]
+                        "every address": {"failed checks": 5, "refused": 0},
+                        "10.0.0.66 (all names)": {"failed checks": 5, "refused": 0}}, {})]
     assert AuthActions(stranger).login("erin", PASSWORD).status_code == 302
+
+
+def test_lifting_a_throttle_frees_the_owners_address_a_stranger_made_wait_with_other_names(app, client, auth):
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 3
+    shared = app.test_client()
+    shared.environ_base["REMOTE_ADDR"] = "10.0.0.66"       # one office address, a stranger and erin behind it
+    for name in ("n1", "n2", "n3"):
+        AuthActions(shared).login(name, "not the password")
+    assert AuthActions(shared).login("erin", PASSWORD).status_code == 429
+    auth.login("ada")
+    erin = _account_id(app, "erin")
+    assert "10.0.0.66 (all names)" in client.get(f"/admin/accounts/{erin}").get_data(as_text=True)
+    post_form(client, f"/admin/accounts/{erin}", {}, action=f"/admin/accounts/{erin}/throttle")
+    assert AuthActions(shared).login("erin", PASSWORD).status_code == 302
 
 
 def test_unknown_accounts_are_not_found(client, auth):
