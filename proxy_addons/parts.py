@@ -38,13 +38,13 @@ from proxy_addons.usage.counter import UsageCounter
 from proxy_addons.usage.quota_gate import QuotaGate
 from proxy_addons.usage.sinks import make_sink, tell_sink_about_policy
 
-logger = logging.getLogger("watercooler.connections")
 SINK_OPTIONS = ("watercooler_db", "watercooler_db_connect_timeout", "watercooler_db_statement_timeout",
                 "watercooler_db_stall_after")
 SECRET_OPTIONS = {"watercooler_secret", "confdir"}
 LIMIT_OPTIONS = {"watercooler_max_connections", "watercooler_max_per_client", "watercooler_head_timeout",
                  "watercooler_hello_timeout"}
 logger = logging.getLogger("watercooler.limits")
+connections_logger = logging.getLogger("watercooler.connections")
 CHOICES = {"watercooler_fail": ("closed", "open"), "watercooler_test_fault": ("", "decide")}
 
 
@@ -181,7 +181,7 @@ class Parts:
             return decider.decide_unnamed(who, url) if unnamed else decider.decide(who, url, method)
         closed = self.connections.redecide(again)
         if closed:
-            logger.info("policy changed: closed %s open connection(s) it no longer allows", closed)
+            connections_logger.info("policy changed: closed %s open connection(s) it no longer allows", closed)
 
     def close(self) -> None:
         self.quota_gate.close()
