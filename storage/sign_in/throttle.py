@@ -154,10 +154,10 @@ def give_back(engine: Engine, name: str, address: str | None, *, signed_in: bool
     pair = pair_key(name, address)
     try:
         with write_connection(engine) as conn, conn.begin():
-            if signed_in:
-                conn.execute(delete(table).where(table.c.account == pair[0], table.c.address == pair[1]))
-            for account, where in keys:
-                if (account, where) != pair or not signed_in:
+            for account, where in keys:      # in key order, as reserve_check locks them: no deadlocks
+                if (account, where) == pair and signed_in:
+                    conn.execute(delete(table).where(table.c.account == account, table.c.address == where))
+                else:
                     conn.execute(update(table).where(table.c.account == account, table.c.address == where,
                                                      table.c.checks > 0).values(checks=table.c.checks - 1))
     except DBAPIError:   # the count stays a little high until its window ends: errs on the safe side
