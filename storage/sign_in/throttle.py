@@ -10,8 +10,10 @@ Three counters, each a row of `sign_in_counters` keyed by (account, address):
 A window starts at a counter's first check and lasts `window`; refused attempts are counted but move
 nothing, so guessing on does not extend a wait. A successful check gives its count back. The row
 lock makes the count hold under any concurrency: SQLite takes its write lock up front (BEGIN
-IMMEDIATE), PostgreSQL locks the rows (SELECT … FOR UPDATE after an INSERT … ON CONFLICT DO NOTHING,
-always in key order). A transaction that cannot get its lock in time answers BUSY: nothing checked.
+IMMEDIATE), PostgreSQL locks the rows (SELECT … FOR UPDATE, always in key order, of rows an INSERT … ON
+CONFLICT DO NOTHING committed just before; a success resets its row rather than deleting it, so the
+lock meets committed rows only). A transaction that cannot get its lock in time answers BUSY: nothing
+checked.
 Names are counted lower-cased, like the accounts they name; names that do not exist count alike.
 """
 from __future__ import annotations
@@ -82,41 +84,65 @@ def reserve_check(engine: Engine, name: str, address: str | None, limits: Limits
     now = now or utcnow()
     keys = _keys(name, address)
     try:
-        with write_connection(engine) as conn, conn.begin():
-            rows = _locked_rows(conn, keys, now, limits.window)
-            account, where = pair_key(name, address)
-            pair, per_address, per_account = rows[(account, where)], rows[(EVERY, where)], rows[(account, EVERY)]
-            if pair.checks >= limits.per_pair:
-                verdict = Verdict.THROTTLED
-            elif per_address.checks >= limits.per_address:
-                verdict = Verdict.ADDRESS_THROTTLED
-            elif (per_account.checks >= limits.per_account and per_account.last_check is not None
-                  and now - per_account.last_check < limits.spacing):
-                verdict = Verdict.SLOWED
-            else:
-                verdict = Verdict.CHECK
-            for row in rows.values():
-                values = ({"checks": row.checks + 1, "last_check": now} if verdict is Verdict.CHECK
-                          else {"refused": row.refused + 1} if row is pair else None)
-                if values:
-                    conn.execute(update(SignInCounter).where(SignInCounter.account == row.account,
-                                                             SignInCounter.address == row.address).values(**values))
+        for _ in range(3):   # a counter deleted (an admin's lift) between making it and locking it: again
+            verdict = _count(engine, keys, pair_key(name, address), limits, now)
+            if verdict is not None:
+                return verdict
     except DBAPIError:   # lock wait ran out, deadlock, lost connection: refuse rather than check
-        return Verdict.BUSY
+        pass
+    return Verdict.BUSY
+
+
+def _count(engine: Engine, keys: tuple[tuple[str, str], ...], pair_keyed: tuple[str, str], limits: Limits,
+           now: datetime) -> Verdict | None:
+    """One locked transaction: the verdict, with its counts written; None when a counter was missing."""
+    if engine.dialect.name == "postgresql":
+        with write_connection(engine) as conn, conn.begin():
+            _make(conn, keys, now)
+    with write_connection(engine) as conn, conn.begin():
+        if conn.dialect.name != "postgresql":   # BEGIN IMMEDIATE: nobody else writes meanwhile
+            _make(conn, keys, now)
+        rows = _locked_rows(conn, keys, now, limits.window)
+        if len(rows) < len(keys):
+            return None
+        account, where = pair_keyed
+        pair, per_address, per_account = rows[(account, where)], rows[(EVERY, where)], rows[(account, EVERY)]
+        if pair.checks >= limits.per_pair:
+            verdict = Verdict.THROTTLED
+        elif per_address.checks >= limits.per_address:
+            verdict = Verdict.ADDRESS_THROTTLED
+        elif (per_account.checks >= limits.per_account and per_account.last_check is not None
+              and now - per_account.last_check < limits.spacing):
+            verdict = Verdict.SLOWED
+        else:
+            verdict = Verdict.CHECK
+        for row in rows.values():
+            values = ({"checks": row.checks + 1, "last_check": now} if verdict is Verdict.CHECK
+                      else {"refused": row.refused + 1} if row is pair else None)
+            if values:
+                conn.execute(update(SignInCounter).where(SignInCounter.account == row.account,
+                                                         SignInCounter.address == row.address).values(**values))
     return verdict
+
+
+def _make(conn: Connection, keys: tuple[tuple[str, str], ...], now: datetime) -> None:
+    """Create the missing counters. On PostgreSQL in a transaction of their own, committed before the
+    locking one begins: that one then meets committed rows only, takes its locks in key order and never
+    waits on another's fresh insert (which would take a row out of order, and deadlock)."""
+    fresh = [{"account": a, "address": w, "window_started": now, "checks": 0, "refused": 0, "reported": 0}
+             for a, w in keys]
+    if conn.dialect.name == "postgresql":
+        conn.execute(pg_insert(COUNTERS).values(fresh).on_conflict_do_nothing())
+    else:
+        conn.execute(insert(COUNTERS).values(fresh).prefix_with("OR IGNORE"))
 
 
 def _locked_rows(conn: Connection, keys: tuple[tuple[str, str], ...], now: datetime,
                  window: timedelta) -> dict[tuple[str, str], SimpleNamespace]:
     table = COUNTERS
-    fresh = [{"account": a, "address": w, "window_started": now, "checks": 0, "refused": 0, "reported": 0}
-             for a, w in keys]
+    query = select(table).where(_any_key(keys)).order_by(table.c.account, table.c.address)
     if conn.dialect.name == "postgresql":
-        conn.execute(pg_insert(table).values(fresh).on_conflict_do_nothing())
-        query = select(table).where(_any_key(keys)).order_by(table.c.account, table.c.address).with_for_update()
-    else:   # BEGIN IMMEDIATE already holds the only write lock
-        conn.execute(insert(table).values(fresh).prefix_with("OR IGNORE"))
-        query = select(table).where(_any_key(keys))
+        query = query.with_for_update()    # SQLite: BEGIN IMMEDIATE already holds the only write lock
     rows: dict[tuple[str, str], SimpleNamespace] = {}
     for found in conn.execute(query).mappings().all():
         row = SimpleNamespace(**found)
@@ -155,8 +181,9 @@ def give_back(engine: Engine, name: str, address: str | None, *, signed_in: bool
     try:
         with write_connection(engine) as conn, conn.begin():
             for account, where in keys:      # in key order, as reserve_check locks them: no deadlocks
-                if (account, where) == pair and signed_in:
-                    conn.execute(delete(table).where(table.c.account == account, table.c.address == where))
+                if (account, where) == pair and signed_in:   # reset, not deleted: see _make
+                    conn.execute(update(table).where(table.c.account == account, table.c.address == where)
+                                 .values(window_started=utcnow(), checks=0, refused=0, reported=0, last_check=None))
                 else:
                     conn.execute(update(table).where(table.c.account == account, table.c.address == where,
                                                      table.c.checks > 0).values(checks=table.c.checks - 1))
@@ -167,7 +194,8 @@ def give_back(engine: Engine, name: str, address: str | None, *, signed_in: bool
 def counters_for(session: Session, name: str) -> list[SignInCounter]:
     """The counters of one account (each address, and all addresses together), and those of the
     addresses it was tried from across all names (account EVERY), newest window first."""
-    return list(session.scalars(select(SignInCounter).where(_of_account(session, name))
+    counted = (SignInCounter.checks > 0) | (SignInCounter.refused > 0)
+    return list(session.scalars(select(SignInCounter).where(_of_account(session, name), counted)
                                         .order_by(SignInCounter.window_started.desc())))
 
 

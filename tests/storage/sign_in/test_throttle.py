@@ -114,3 +114,22 @@ def test_lifting_an_accounts_throttle_lifts_its_address_waiting_for_a_strangers_
         db.commit()
     assert reserve_check(usage_engine, "erin", "10.0.0.9", LIMITS) is Verdict.CHECK
     assert reserve_check(usage_engine, "carol", "10.0.0.7", LIMITS) is Verdict.CHECK
+
+
+def test_sign_ins_and_guesses_for_one_name_at_once_never_find_the_counters_busy(usage_engine):
+    limits = Limits(per_pair=1000, per_address=1000, per_account=1000, window=timedelta(minutes=15))
+    start, verdicts = threading.Barrier(8), []
+
+    def sign_in(right: bool):
+        start.wait(timeout=30)
+        for _ in range(15):
+            verdicts.append(reserve_check(usage_engine, "erin", "10.0.0.9", limits))
+            if right:
+                give_back(usage_engine, "erin", "10.0.0.9")
+
+    threads = [threading.Thread(target=sign_in, args=(n % 2 == 0,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert verdicts == [Verdict.CHECK] * 8 * 15
