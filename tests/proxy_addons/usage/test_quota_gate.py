@@ -1,8 +1,8 @@
-"""When a new quota minute waits for the database, and one budget per person across two real proxies
-on one PostgreSQL with a 1-minute daily budget: a proxy that never served the person, one that forgot
-them after 15 idle minutes, and a person switching proxies in their last minute all see the same
-budget; a database that cannot be reached stops the minute as `watercooler_fail` says, never hands
-it out for free."""
+"""When a new quota minute waits for the database, and one budget per person across two
+`watercooler proxy` processes on one PostgreSQL with a 1-minute daily budget: a proxy that never
+served the person, one that forgot them after 15 idle minutes, and a person switching proxies in
+their last minute all see the same budget; a database that cannot be reached stops the minute as
+`watercooler_fail` says, never hands it out for free."""
 from __future__ import annotations
 
 import asyncio
@@ -137,7 +137,7 @@ def visit(env: ProxyEnv, path: str = "/", dest: str = "document") -> Seen:
 
 def start_node(tmp_path, name: str, db: str, clock: str, **options: str) -> ProxyEnv:
     env = start_env(tmp_path / name, RULES, {"watercooler_db": db, "watercooler_test_clock": clock,
-                                              "proxyauth": "any", **options})
+                                              "proxyauth": "any", **options}, program="watercooler")
     env.proxy.wait_for_log("quota state loaded", timeout=20)
     return env
 
