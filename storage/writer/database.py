@@ -3,15 +3,19 @@
 Transient trouble (unreachable, locked, timed out, connection cut) means: note it, wait a little
 longer each time (up to 5 s), try again; the spool keeps everything meanwhile. A batch the database
 keeps rejecting for what it contains is set aside in `rejected.jsonl` after a few tries, so one bad
-record cannot stop the rest from being stored.
+record cannot stop the rest from being stored; while the disk will not take that file (full,
+read-only) the batch stays first in the spool and the thread goes on trying, never stops.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import Connection, Engine, exc as sa_exc
@@ -22,7 +26,7 @@ from storage.privacy.private import open_private
 from storage.spool.folder import Spool
 from storage.spool.records import to_line
 from storage.spool.replay import count_unapplied
-from storage.spool.segments import Chunk
+from storage.spool.segments import Chunk, write_at
 from storage.writer.apply import apply_batches, forget_old_batches
 from storage.writer.health import DbHealth, describe_error
 
@@ -144,9 +148,15 @@ class DatabaseLoop(threading.Thread):
 
     def _set_aside(self, chunk: Chunk) -> None:
         path = self.spool.folder / "rejected.jsonl"
-        with open(path, "a", encoding="utf-8", opener=open_private) as f:
-            for batch, records in chunk.batches.items():
-                f.writelines(json.dumps(to_line(batch, r)) + "\n" for r in records)
+        data = "".join(json.dumps(to_line(batch, r)) + "\n"
+                       for batch, records in chunk.batches.items() for r in records).encode()
+        try:
+            append_whole(path, data)
+        except OSError as exc:    # a full disk or a read-only folder: the batch stays first in the spool
+            log.error("cannot set aside %d usage records the database keeps refusing in %s (%s); tried "
+                      "again after the next refusals. Free space on that disk or make the folder writable.",
+                      chunk.records, path, exc.strerror or exc)
+            return
         log.error("set aside %d usage records the database keeps refusing in %s", chunk.records, path)
         self.spool.consumed(chunk)
         self._failures = 0
@@ -164,3 +174,20 @@ class DatabaseLoop(threading.Thread):
             if not self._woken and not self._stopping.is_set():
                 self._cond.wait(seconds)
             self._woken = False
+
+
+def append_whole(path: Path, data: bytes) -> None:
+    """Append `data` to `path` and fsync it, or raise OSError with the file as it was (a write the disk
+    cut short is cut off again, so a later try does not leave a torn copy before the whole one)."""
+    fd = open_private(path, os.O_WRONLY | os.O_CREAT)
+    try:
+        size = os.fstat(fd).st_size
+        try:
+            write_at(fd, data, size)
+            os.fsync(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, size)
+            raise
+    finally:
+        os.close(fd)

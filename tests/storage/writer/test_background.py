@@ -2,6 +2,7 @@
 goes away under load, and everything left in the spool picked up by the next writer."""
 from __future__ import annotations
 
+import errno
 import threading
 from datetime import date, datetime, timedelta, timezone
 
@@ -15,6 +16,7 @@ from storage.spool.folder import Spool
 from storage.spool.records import AttemptRecord, ChargeRecord, MinuteRecord
 from storage.usage.tables import ActiveMinute, AppliedBatch, Attempt, QuotaCharge
 from storage.writer.background import UsageWriter
+from storage.writer.database import append_whole
 from tests.support.net import poll
 from tests.support.outage import database_outage
 from tests.support.small_disk import read_only, small_disk
@@ -286,3 +288,43 @@ def test_a_database_that_accepts_connections_and_never_answers_is_down_within_th
             relay.resume()
             writer.close()
             engine.dispose()
+
+
+def test_a_refused_batch_that_cannot_be_set_aside_yet_stops_nothing(pg_url, tmp_path, monkeypatch, caplog):
+    # The folder turns read-only while the database refuses a batch: `rejected.jsonl` cannot be made.
+    monkeypatch.setattr(storage.writer.database, "REJECT_AFTER", 2)
+    monkeypatch.setattr(storage.writer.database, "MAX_BACKOFF", 0.1)
+    engine = make_engine(pg_url)
+    try:
+        upgrade(engine)
+        writer = UsageWriter(engine, Spool(tmp_path, "node-a"), max_delay=30)
+        writer.put(minute(0))
+        assert writer.flush(timeout=30)                # the segment is open: it stays writable
+        rejected = tmp_path / "node-a" / "rejected.jsonl"
+        with read_only(writer.spool.folder):
+            writer.put(minute(1, user="x" * 300))      # longer than the column: PostgreSQL refuses it
+            assert not writer.flush(timeout=2)
+            poll(lambda: "cannot set aside" in caplog.text, timeout=20, what="the set-aside to fail")
+            assert not rejected.exists()
+        poll(rejected.exists, timeout=20, what="the refused batch to be set aside once the folder lets it")
+        writer.put(minute(2))
+        assert writer.flush(timeout=30)                # and the database thread goes on
+        writer.close()
+        assert rows(engine, ActiveMinute) == 2
+        assert rejected.read_text().count("x" * 300) == 1
+    finally:
+        engine.dispose()
+
+
+def test_a_set_aside_the_full_disk_cuts_short_leaves_the_file_as_it_was(tmp_path):
+    with small_disk(tmp_path / "disk") as disk:
+        path = disk.folder / "rejected.jsonl"
+        append_whole(path, b'{"first":1}\n')
+        disk.fill()
+        with pytest.raises(OSError) as refused:
+            append_whole(path, b"x" * 64 * 1024)        # more than the page's slack: fails part-way
+        assert refused.value.errno in (errno.ENOSPC, errno.EFBIG)
+        assert path.read_bytes() == b'{"first":1}\n'
+        disk.free()
+        append_whole(path, b'{"second":2}\n')
+        assert path.read_bytes() == b'{"first":1}\n{"second":2}\n'
