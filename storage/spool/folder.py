@@ -46,6 +46,8 @@ class Spool:
         self.read_total = 0             # of those, records the database has
         self._cursor = 0            # byte offset read so far in the first segment
         self._fd: int | None = None  # the active segment, written at explicit offsets only
+        self.torn = False           # the last refused append may have left part of its batch on disk
+        self.room = 0               # bytes of it the disk took before refusing the rest
 
     @property
     def backlog(self) -> int:
@@ -54,20 +56,29 @@ class Spool:
 
     def append(self, batch: str, records: list[Record]) -> None:
         """Write one batch and fsync it; raises OSError (disk full, read-only...) and then holds nothing
-        of it: the segment is back at its last whole batch and is not written to again."""
+        of it: the segment is back at its last whole batch and is not written to again. `torn` then
+        says whether a copy of it may be on disk all the same (the cut or the fsync failed), `room`
+        how many of its bytes the disk took before it refused (a smaller batch may fit there)."""
         lines = [to_line(batch, r) for r in records]
         if lines:
             lines[0]["n"] = len(lines)   # the reader takes the batch only whole
         data = "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in lines).encode()
         with self._lock:
+            self.torn, self.room = False, 0
             active = self._active_segment()
             start = active.size
             try:
                 fd = self._open_fd()
                 write_at(fd, data, start)
+            except OSError:
+                self.room = _size(fd) - start
+                self.torn = not self._abandon_active(start)
+                raise
+            try:
                 os.fsync(fd)
             except OSError:
                 self._abandon_active(start)
+                self.torn = True      # what reached the disk before the error is not known
                 raise
             active.size, active.records = start + len(data), active.records + len(records)
             self.appended += len(records)
@@ -127,8 +138,9 @@ class Spool:
         path, fd, self._next_number = create_segment(self.folder, self._next_number)
         return path, fd
 
-    def _abandon_active(self, good_size: int) -> None:
-        """After a failed write: cut the segment back to its whole batches and write to it no more."""
+    def _abandon_active(self, good_size: int) -> bool:
+        """After a failed write: cut the segment back to its whole batches and write to it no more.
+        False when the cut failed (bytes of the failed batch stay past `good_size`)."""
         active = self._segments[-1]
         try:
             os.ftruncate(self._open_fd(), good_size)
@@ -136,13 +148,15 @@ class Spool:
             # The reader never looks past `good_size` in this process; say where the torn bytes are.
             log.error("could not cut the usage spool file %s back to %d bytes after a failed write (%s)",
                       active.path, good_size, exc.strerror or exc)
-        else:
-            if good_size == 0:        # nothing in it: no empty file per retry while the disk is full
-                self._segments.pop()
-                self._close_fd()
-                self._bin.delete(active.path)
-                return
+            self._close_active()
+            return False
+        if good_size == 0:        # nothing in it: no empty file per retry while the disk is full
+            self._segments.pop()
+            self._close_fd()
+            self._bin.delete(active.path)
+            return True
         self._close_active()
+        return True
 
     def _close_active(self) -> None:
         self._segments[-1].closed = True
@@ -165,6 +179,13 @@ class Spool:
         segment = self._segments.pop(0)
         self._cursor = 0
         self._bin.delete(segment.path)
+
+
+def _size(fd: int) -> int:
+    try:
+        return os.fstat(fd).st_size
+    except OSError:
+        return 0
 
 
 def _claim_slot(root: Path, node: str) -> tuple[str, Path, TextIO]:

@@ -1,13 +1,17 @@
 """Batches on their way into the spool, held in bounded memory while the disk refuses them.
 
 A batch gets its id once, when it is cut, and keeps it on every try: whatever copy reaches the
-database is applied once. While the spool cannot be written (disk full, folder read-only) batches
-wait here in order, up to `MAX_HELD` records; what comes beyond that is dropped, counted and logged
-as an error, because the alternative is the proxy running out of memory. The writer tries again
-every second, so usage flows again as soon as the disk takes it, without a restart.
+database is applied once. A batch bigger than the room a small disk has left (the disk took part of
+it) is halved until the halves fit, each half a batch with an id of its own; only a batch of which
+the failed write left nothing on disk is halved, so no copy of it under its old id can ever be
+applied as well. While the spool cannot be written (disk full, folder read-only) batches wait here
+in order, up to `MAX_HELD` records; what comes beyond that is dropped, counted and logged as an
+error, because the alternative is the proxy running out of memory. The writer tries again every
+second, so usage flows again as soon as the disk takes it, without a restart.
 """
 from __future__ import annotations
 
+import errno
 import logging
 import time
 import uuid
@@ -20,6 +24,7 @@ log = logging.getLogger("watercooler.storage")
 MAX_HELD = 100_000      # records: about 20 MB (bench/spool_memory.py measures about 210 bytes each)
 RETRY_EVERY = 1.0       # seconds between tries while the spool refuses
 LOG_EVERY = 60.0        # seconds between repeated errors of one kind: a nearly full disk flaps
+NO_ROOM = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)   # a smaller batch may fit where this one did not
 
 
 class SpoolHandOff:
@@ -52,6 +57,9 @@ class SpoolHandOff:
             try:
                 self.spool.append(batch_id, records)
             except OSError as exc:
+                if exc.errno in NO_ROOM and self.spool.room > 0 and not self.spool.torn and len(records) > 1:
+                    self._halve()
+                    continue
                 self._refused(exc)
                 return False
             self._batches.popleft()
@@ -62,6 +70,15 @@ class SpoolHandOff:
             self._recovery_due = False
         self.error = None
         return True
+
+    def _halve(self) -> None:
+        """The first batch does not fit in the room the disk has left (it took part of it): it goes as
+        two batches of its own. Only for a batch of which nothing is on disk (the failed write was
+        undone whole), so no copy under its old id can ever be applied next to the halves."""
+        _, records = self._batches.popleft()
+        half = len(records) // 2
+        self._batches.appendleft((uuid.uuid4().hex, records[half:]))
+        self._batches.appendleft((uuid.uuid4().hex, records[:half]))
 
     def give_up(self) -> None:
         """At shutdown with the spool still refusing: what is held is lost; say so, loudly."""

@@ -7,7 +7,9 @@ with ENOSPC) and `free()` removes it. Where mounting is not allowed, the same ca
 process's RLIMIT_FSIZE to 0 and restore it (SIGXFSZ ignored): every write to a regular file then
 fails with EFBIG, which the spool must survive the same way. That cannot model a disk the reader
 frees, so `cap()` (a no-op on the tmpfs, which is that small already) lowers the limit too, and only
-`free()` lifts it. `WATERCOOLER_TEST_NO_MOUNT=1` forces the fallback.
+`free()` lifts it; `shrink()` (a no-op on the tmpfs too) lets no file grow beyond `size`, so a write
+bigger than that gets part of the way, as on a disk with a little room left.
+`WATERCOOLER_TEST_NO_MOUNT=1` forces the fallback.
 
 `read_only(folder)` sets the immutable attribute on a folder: nothing can be created in it or deleted
 from it, even by root, while files already open stay writable: what `chmod 0500` on the spool
@@ -49,6 +51,9 @@ class _Tmpfs:
     def cap(self) -> None:
         pass
 
+    def shrink(self) -> None:
+        pass
+
     def free(self) -> None:
         self._filler.unlink(missing_ok=True)
 
@@ -56,8 +61,8 @@ class _Tmpfs:
 class _FileSizeLimit:
     kind = "RLIMIT_FSIZE"
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, folder: Path, size: int) -> None:
+        self.folder, self.size = folder, size
         self._limits = resource.getrlimit(resource.RLIMIT_FSIZE)
         self._handler = signal.getsignal(signal.SIGXFSZ)
 
@@ -66,6 +71,10 @@ class _FileSizeLimit:
         resource.setrlimit(resource.RLIMIT_FSIZE, (0, self._limits[1]))
 
     cap = fill
+
+    def shrink(self) -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (self.size, self._limits[1]))
 
     def free(self) -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, self._limits)
@@ -82,7 +91,7 @@ def small_disk(folder: Path, size: int = 256 * 1024) -> Iterator[_Tmpfs | _FileS
         finally:
             subprocess.run(["umount", "--lazy", str(folder)], check=True)
         return
-    disk = _FileSizeLimit(folder)
+    disk = _FileSizeLimit(folder, size)
     try:
         yield disk
     finally:

@@ -2,6 +2,8 @@
 disk takes it again; beyond the memory bound records are dropped, counted and logged."""
 from __future__ import annotations
 
+import errno
+import os
 from datetime import date, datetime, timedelta, timezone
 
 from storage.spool.folder import Spool
@@ -72,3 +74,39 @@ def test_shutting_down_with_usage_the_spool_refused_says_it_is_lost(tmp_path, ca
         handoff.give_up()
         spool.close()
     assert "shutting down with 60 usage records that could not be written to the spool" in caplog.text
+
+
+def test_a_batch_bigger_than_the_room_left_goes_in_halves_each_once(tmp_path):
+    with small_disk(tmp_path / "disk", size=64 * 1024) as disk:
+        disk.shrink()
+        spool = Spool(disk.folder, "node-a")
+        handoff = SpoolHandOff(spool)
+        handoff.add(minutes(0, 1000))             # about 180 KB: more than the whole disk takes
+        batches = []
+        for _ in range(50):                       # what fits goes in; the database takes it: room again
+            if handoff.write():
+                break
+            batches += spooled(spool)
+        batches += spooled(spool)
+        assert handoff.held == 0
+        assert len(batches) > 1 and len({batch for batch, _ in batches}) == len(batches)
+        assert sum(n for _, n in batches) == 1000 and handoff.dropped == 0
+        spool.close()
+
+
+def test_a_batch_whose_failed_write_may_be_on_disk_keeps_its_id_and_stays_whole(tmp_path, monkeypatch):
+    spool = Spool(tmp_path, "node-a")
+    handoff = SpoolHandOff(spool)
+    handoff.add(minutes(0, 1))
+    assert handoff.write()
+    real_fsync = os.fsync
+
+    def no_room(fd: int) -> None:             # the disk says so only when asked to make it durable
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(os, "fsync", no_room)
+    handoff.add(minutes(1, 10))
+    assert not handoff.write() and spool.torn
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert handoff.write()
+    assert [n for _, n in spooled(spool)] == [1, 10]
+    spool.close()
