@@ -7,7 +7,8 @@ the failed write left nothing on disk is halved, so no copy of it under its old 
 applied as well. While the spool cannot be written (disk full, folder read-only) batches wait here
 in order, up to `MAX_HELD` records; what comes beyond that is dropped, counted and logged as an
 error, because the alternative is the proxy running out of memory. The writer tries again every
-second, so usage flows again as soon as the disk takes it, without a restart.
+second, and whenever the database has taken spooled records, so usage flows again as soon as the
+disk takes it, without a restart.
 """
 from __future__ import annotations
 

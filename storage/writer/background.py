@@ -4,7 +4,9 @@
 seconds or `max_rows` records) and fsyncs each to the spool; a database thread applies the spool in
 order, in its own time: a slow or absent database delays the database, never a request, and never
 risks more than the batch being cut when the process is killed. A spool that refuses writes (disk
-full, folder read-only) is tried again every second; meanwhile batches wait in bounded memory.
+full, folder read-only) is tried again every second, and at once whenever the database has taken
+spooled records (on a small disk that is when room comes back); meanwhile batches wait in bounded
+memory.
 """
 from __future__ import annotations
 
@@ -34,6 +36,10 @@ class _Flush:
         self.target = 0             # spool position (records appended) the database must reach
 
 
+class _Room:
+    """Queued by the database thread once it has taken spooled records: try the held ones now."""
+
+
 class UsageWriter:
     def __init__(self, engine: Engine, spool: Spool, *, max_delay: float = 1.0, max_rows: int = 500,
                  jobs: Callable[[Connection], None] | None = None, handoff: SpoolHandOff | None = None,
@@ -41,10 +47,10 @@ class UsageWriter:
         self.spool, self.max_delay, self.max_rows = spool, max_delay, max_rows
         self.handoff = handoff or SpoolHandOff(spool)
         self.health = DbHealth(describe(engine.url), str(spool.folder), stall_after)
-        self._queue: queue.SimpleQueue[Record | _Flush | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Record | _Flush | _Room | None] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._due = threading.Event()        # a batch is due before its second is up
-        self.db = DatabaseLoop(engine, spool, self.health, self._stop, jobs)
+        self.db = DatabaseLoop(engine, spool, self.health, self._stop, jobs, self._room)
         self._spooler = threading.Thread(target=self._spool_loop, name="watercooler-spool", daemon=True)
         self.watch = HealthWatch(self.health, lambda: self.spool.backlog, spool.folder, spool.node)
         self._spooler.start()
@@ -79,6 +85,14 @@ class UsageWriter:
                         "the spool %s and are replayed at the next start", self.health.where,
                         self.spool.backlog, self.spool.folder)
         return drained
+
+    def _room(self) -> None:
+        """From the database thread, after it took spooled records: on a small disk that is the room
+        held usage waits for, so it is tried at once, not at the next retry."""
+        if self.handoff.held:
+            self.handoff.retry_at = 0.0
+            self._queue.put(_Room())
+            self._due.set()
 
     def status(self) -> dict[str, Any]:
         return {"database": self.health.state, "database_error": self.health.error,
@@ -145,11 +159,11 @@ class UsageWriter:
         return False
 
     @staticmethod
-    def _take(item: Record | _Flush | None, batch: list[Record], waiters: list[_Flush]) -> bool:
+    def _take(item: Record | _Flush | _Room | None, batch: list[Record], waiters: list[_Flush]) -> bool:
         if item is None:
             return True
         if isinstance(item, _Flush):
             waiters.append(item)
-        else:
+        elif not isinstance(item, _Room):      # a wake-up only: the loop sees the retry is due
             batch.append(item)
         return False

@@ -47,8 +47,9 @@ class Waiter(Protocol):
 
 class DatabaseLoop(threading.Thread):
     def __init__(self, engine: Engine, spool: Spool, health: DbHealth, stop: threading.Event,
-                 jobs: Callable[[Connection], None] | None) -> None:
+                 jobs: Callable[[Connection], None] | None, taken: Callable[[], None] | None = None) -> None:
         super().__init__(name="watercooler-db", daemon=True)
+        self._taken = taken or (lambda: None)     # told after each chunk the database took
         self.engine, self.spool, self.health, self._stopping, self._jobs = engine, spool, health, stop, jobs
         self._cond = threading.Condition()
         self._woken = False
@@ -134,6 +135,7 @@ class DatabaseLoop(threading.Thread):
             written = apply_batches(conn, self.spool.node, chunk.batches)
         self.health.up(self.spool.backlog)     # before this chunk leaves it: what there is to catch up on
         self.spool.consumed(chunk)
+        self._taken()
         self._failures = 0
         self.health.wrote(written)
         with self._cond:

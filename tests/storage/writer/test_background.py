@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select, text
 
+import storage.spool.handoff
 import storage.writer.database
 from storage.db import DbTimeouts, make_engine
 from storage.migrate import upgrade
@@ -53,10 +54,12 @@ def totals(engine) -> tuple[int, int, int]:
 
 
 class SteadyLoad:
-    """A thread putting a minute, a charge and an attempt every few milliseconds, as a busy proxy does."""
+    """A thread putting a minute, a charge and an attempt every few milliseconds, as a busy proxy does;
+    with `people`, each time for someone else, so no two attempts merge and batches are as large as
+    a proxy serving many people cuts them."""
 
-    def __init__(self, writer: UsageWriter) -> None:
-        self.writer, self.sent, self._stop = writer, 0, threading.Event()
+    def __init__(self, writer: UsageWriter, people: bool = False) -> None:
+        self.writer, self.people, self.sent, self._stop = writer, people, 0, threading.Event()
         self._thread = threading.Thread(target=self._run)
 
     def __enter__(self) -> SteadyLoad:
@@ -73,7 +76,8 @@ class SteadyLoad:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            for record in (minute(self.sent), charge(self.sent), attempt()):
+            who = f"person-{self.sent}" if self.people else "alice"
+            for record in (minute(self.sent, who), charge(self.sent, who), attempt(who)):
                 self.writer.put(record)
             self.sent += 1
             self._stop.wait(0.002)
@@ -197,7 +201,7 @@ def test_a_tiny_disk_under_the_spool_with_the_database_away_loses_nothing(db_url
     with small_disk(tmp_path / "disk", size=64 * 1024) as disk, database_outage(db_url) as (writer_url, outage):
         engine = make_engine(writer_url)
         writer = UsageWriter(engine, Spool(disk.folder, "node-a"), max_delay=0.05)
-        with SteadyLoad(writer) as load:
+        with SteadyLoad(writer, people=True) as load:
             poll(lambda: writer.status()["written"] > 100, what="records to flow")
             outage.cut()
             poll(lambda: writer.status()["database"] == "down", timeout=20, what="the writer to notice")
@@ -214,6 +218,33 @@ def test_a_tiny_disk_under_the_spool_with_the_database_away_loses_nothing(db_url
         assert writer.status()["dropped"] == 0
         writer.close()
         assert totals(engine) == (load.sent, load.sent, load.sent)   # every one, once
+        engine.dispose()
+
+
+def test_room_the_database_frees_on_a_tiny_disk_takes_the_held_usage_at_once(db_url, tmp_path, monkeypatch):
+    # Far more waits in memory than the disk holds: it goes a spool-full at a time, each as soon as
+    # the database has taken the one before, not once per retry (which a busy proxy would outrun).
+    monkeypatch.setattr(storage.writer.database, "MAX_BACKOFF", 0.5)
+    monkeypatch.setattr(storage.spool.handoff, "RETRY_EVERY", 3600.0)
+    upgrade(db_url)
+    with small_disk(tmp_path / "disk", size=64 * 1024) as disk, database_outage(db_url) as (writer_url, outage):
+        engine = make_engine(writer_url)
+        writer = UsageWriter(engine, Spool(disk.folder, "node-a"))    # batches of a second, as the proxy's
+        with SteadyLoad(writer, people=True) as load:
+            poll(lambda: writer.status()["written"] > 100, what="records to flow")
+            outage.cut()
+            poll(lambda: writer.status()["database"] == "down" and writer.status()["spooled"] > 0,
+                 timeout=20, what="the writer to spool what the database does not take")
+            disk.cap()
+            poll(lambda: writer.status()["held"] > 3000, timeout=30, what="several disks' worth to wait")
+        outage.restore()
+        disk.free()
+        poll(lambda: writer.status()["held"] == 0 and writer.status()["spool_error"] is None,
+             timeout=30, what="the held usage to reach the spool")
+        assert writer.flush(timeout=30)
+        assert writer.status()["dropped"] == 0
+        writer.close()
+        assert totals(engine) == (load.sent, load.sent, load.sent)
         engine.dispose()
 
 
