@@ -29,7 +29,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import IntegrityError, OperationalError
     from sqlalchemy.orm import Session
 
     from storage import audit
@@ -42,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
         check_name(args.name)
         password = _read_password(args.password_stdin)
         check_password_rules(password, args.name)
-        engine = make_engine(args.db)
+        # Writes take SQLite's lock as they begin: a second `user add` of the name waits, then finds it.
+        engine = make_engine(args.db).execution_options(sqlite_immediate=True)
         with Session(engine, expire_on_commit=False) as db:
             user = find_user(db, args.name)
             if args.user_action == "add":
@@ -61,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
             db.commit()
     except (ValueError, StorageError) as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
+        return 1
+    except IntegrityError:       # created meanwhile, under this name in some spelling: names ignore case
+        print(f"{prog}: account {args.name} exists (created just now, in some spelling); "
+              f"use `watercooler user passwd {args.name}`", file=sys.stderr)
         return 1
     except OperationalError as exc:
         print(f"{prog}: cannot use the database ({str(exc.orig).strip().splitlines()[0]}); "

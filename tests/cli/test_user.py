@@ -1,6 +1,8 @@
 """`watercooler user add|passwd`, run as an admin would on the panel's host."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,6 +12,7 @@ from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.sign_in.accounts import authenticate
 from tests.support.cli_run import watercooler
+from tests.support.databases import BACKENDS, schema_url
 
 PASSWORD = "correct horse battery"
 
@@ -77,3 +80,36 @@ def test_an_unmigrated_database_says_what_to_run(tmp_path):
                          "--db", f"sqlite:///{tmp_path / 'empty.db'}", stdin=PASSWORD)
     assert result.returncode == 1
     assert "no such table: accounts" in result.stderr and "run `watercooler db upgrade` first" in result.stderr
+
+
+@pytest.fixture(params=BACKENDS)
+def either_db(request, tmp_path):
+    """A migrated database: a SQLite file, then a PostgreSQL schema."""
+    schema = None if request.param == "sqlite" else schema_url(request.getfixturevalue("pg_database"))
+    url = f"sqlite:///{tmp_path / 'panel.db'}" if schema is None else next(schema)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
+    if schema is not None:
+        schema.close()
+
+
+def test_two_admins_adding_one_name_in_two_spellings_at_once_get_one_account_and_a_sentence(either_db):
+    db_url = either_db
+    results = {}
+
+    def add(name):
+        results[name] = watercooler("user", "add", name, "--role", "employee", "--password-stdin", "--db", db_url,
+                                    stdin=PASSWORD + "\n")     # the helper fails on any traceback
+
+    threads = [threading.Thread(target=add, args=(name,)) for name in ("alice", "Alice")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(result.returncode for result in results.values()) == [0, 1]
+    refused = next(result for result in results.values() if result.returncode == 1)
+    assert "exists" in refused.stderr and "use `watercooler user passwd" in refused.stderr
+    with _session(db_url) as db:
+        assert len(db.scalars(select(AuditRecord)).all()) == 1
