@@ -55,6 +55,7 @@ class Watercooler:
         self.logins = PanelAuth()   # watercooler_auth=panel
         self.streaming = BodyStreaming()   # stream_large_bodies, applied after deciding
         self.guard = guard        # only a script (`mitmdump -s`) can be unloaded under us: see guard.py
+        self._adopted: int | None = None     # open connections taken over from the script loaded before
         self._watch_task: asyncio.Task[Any] | None = None
         self._overrides_task: asyncio.Task[Any] | None = None
         self._directory_task: asyncio.Task[Any] | None = None
@@ -66,6 +67,8 @@ class Watercooler:
         client_addresses.install(show=False)   # from the first connection on, until an option says otherwise
 
     def configure(self, updated: set[str]) -> None:
+        if self._adopted is None:
+            self._adopted = self.parts.take_over(getattr(ctx, "master", None)) if self.guard else 0
         self.logins.configure(updated)
         if "watercooler_log_addresses" in updated:
             client_addresses.install(show=ctx.options.watercooler_log_addresses)
@@ -87,8 +90,8 @@ class Watercooler:
         if self._watch_task is None:
             if self.guard:
                 install_guard(self)
-                if self.parts.connections.take_over():      # loaded again: the rules may have changed meanwhile
-                    self.parts.redecide()
+            if self._adopted:           # loaded again by the reloader: the rules may have changed meanwhile
+                self.parts.redecide()
             self._log_settings()
             self._watch_task = asyncio_utils.create_task(self.parts.holder.watch(), name="watercooler rules watcher",
                                                          keep_ref=True)
@@ -111,10 +114,10 @@ class Watercooler:
         if self._directory_task is not None:
             self._directory_task.cancel()
             self._directory_task = None
+        if self.guard:          # a script that the reloader may run again: what it knew is not forgotten
+            self.parts.hand_over(getattr(ctx, "master", None))
         self.parts.close()
         self.logins.done()
-        if self.guard:          # a script unloaded by the reloader: connections opened under it stay decided
-            self.parts.connections.hand_over()
 
     def _log_settings(self) -> None:
         holder = self.parts.holder

@@ -1,13 +1,15 @@
 """The addon's working parts, rebuilt from mitmproxy options: only what an option change touches.
 
 State that must outlive a rebuild — who continued, which notices were shown, used warn tokens —
-lives in objects created once per addon instance.
+lives in objects created once per addon instance; what lives in memory alone is handed to the next
+instance when mitmproxy's reloader runs the script again.
 """
 from __future__ import annotations
 
 import logging
 import os
 import threading
+import weakref
 from typing import Any
 
 from policy.engine.decision import Decision
@@ -35,6 +37,7 @@ from proxy_addons.tunnels.connections import Connections
 from proxy_addons.tunnels.https import TunnelDecider
 from proxy_addons.usage.contract import UsageSink
 from proxy_addons.usage.counter import UsageCounter
+from proxy_addons.usage.memory_sink import MemorySink
 from proxy_addons.usage.quota_gate import QuotaGate
 from proxy_addons.usage.sinks import make_sink, tell_sink_about_policy
 
@@ -46,6 +49,10 @@ LIMIT_OPTIONS = {"watercooler_max_connections", "watercooler_max_per_client", "w
 logger = logging.getLogger("watercooler.limits")
 connections_logger = logging.getLogger("watercooler.connections")
 CHOICES = {"watercooler_fail": ("closed", "open"), "watercooler_test_fault": ("", "decide")}
+# What the addon of a script unloaded by mitmproxy's reloader (a save, or the file deleted) leaves to
+# the one loaded next in the same proxy (this module stays imported; the script is run again): what
+# lives in memory alone: (the proxy's master, the parts, their sink).
+_LEFT_BEHIND: list[tuple[weakref.ref[Any], Parts, Any]] = []
 
 
 class Parts:
@@ -68,6 +75,7 @@ class Parts:
         self.signer: TokenSigner | None = None
         self.no_ca = False
         self.login_only = False     # watercooler_login_only: addresses say nothing (login_only.py)
+        self._inherited_sink: MemorySink | None = None
         self.counter: UsageCounter
         self.decider: Decider
         self.enforcer: Enforcer
@@ -122,10 +130,10 @@ class Parts:
                 if getattr(opts, name) < 1:
                     raise ValueError(f"{name} must be at least 1 (seconds), not {getattr(opts, name)}")
             try:
-                new_sink = make_sink(opts.watercooler_db, self._zone(),
-                                     connect_timeout=opts.watercooler_db_connect_timeout,
-                                     statement_timeout=opts.watercooler_db_statement_timeout,
-                                     stall_after=opts.watercooler_db_stall_after)
+                new_sink = self._inherited_sink if not opts.watercooler_db and self._inherited_sink else \
+                    make_sink(opts.watercooler_db, self._zone(), connect_timeout=opts.watercooler_db_connect_timeout,
+                              statement_timeout=opts.watercooler_db_statement_timeout,
+                              stall_after=opts.watercooler_db_stall_after)
             except Exception as exc:
                 raise ValueError(f"watercooler_db: {exc}") from None
             old, self.sink, self._sink_settings = self.sink, new_sink, sink_settings
@@ -141,6 +149,7 @@ class Parts:
                     self.directory_settings, self.overrides_reader.engine if self.overrides_reader else None,
                     lambda: getattr(self.sink, "schema_ready", True))
             self._policy_changed(self.holder.policy)
+        self._inherited_sink = None
         self.no_ca = bool(opts.watercooler_no_ca)
         self._wire(opts)
         return any(name.startswith("watercooler_") or name == "proxyauth" for name in updated)
@@ -182,6 +191,22 @@ class Parts:
         closed = self.connections.redecide(again)
         if closed:
             connections_logger.info("policy changed: closed %s open connection(s) it no longer allows", closed)
+
+    def hand_over(self, master: Any) -> None:
+        """The script holding this addon is being unloaded: leave what lives in memory alone to the next."""
+        _LEFT_BEHIND[:] = [(weakref.ref(master), self, self.sink)] if master is not None else []
+
+    def take_over(self, master: Any) -> int:
+        """Before the first configure: adopt what the addon unloaded before this one in the same proxy left
+        (open connections, usage kept without a database, who continued, notices shown); how many open
+        connections it had, to be decided again once this addon runs."""
+        left = _LEFT_BEHIND.pop() if _LEFT_BEHIND else None
+        if left is None or master is None or left[0]() is not master:
+            return 0
+        before, sink = left[1], left[2]
+        self.continued, self.notices = before.continued, before.notices
+        self._inherited_sink = sink if isinstance(sink, MemorySink) else None
+        return self.connections.adopt(before.connections)
 
     def close(self) -> None:
         self.quota_gate.close()

@@ -9,9 +9,9 @@ When the script file is deleted, mitmproxy 12's reloader goes further: it takes 
 `scripts` option and stops watching it, so a restored file would never be loaded again. The guard
 remembers which `-s` entry holds Watercooler, notices it leave `scripts`, waits (off the event loop)
 for the file to exist again and puts the entry back, which makes mitmproxy load it as at start.
-Connections opened under the unloaded script are handed to the one loaded next (connections.py),
-which decides them again. A script broken at start makes mitmdump exit ("Error logged during
-startup"); `watercooler proxy` has no reloader at all.
+What the unloaded script's addon kept in memory alone (open connections, usage without a database)
+is handed to the one loaded next (parts.py), which decides the connections again. A script broken at
+start makes mitmdump exit ("Error logged during startup"); `watercooler proxy` has no reloader at all.
 """
 from __future__ import annotations
 

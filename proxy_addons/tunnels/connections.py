@@ -41,9 +41,6 @@ class ClientState:
 
 
 MAX_HELD = 32       # a plain-HTTP proxy connection can carry many hosts; its next request is decided anyway
-# The connections of a Watercooler script that mitmproxy's reloader unloaded (saved, or deleted), kept for
-# the instance loaded next: this module is imported once per process, while the script is run again.
-_LEFT_BEHIND: list[Connections] = []
 
 
 class Connections:
@@ -53,16 +50,9 @@ class Connections:
         self._close = close or close_client
         self._states: weakref.WeakKeyDictionary[connection.Client, ClientState] = weakref.WeakKeyDictionary()
 
-    def hand_over(self) -> None:
-        """This addon instance is being unloaded: its open connections go to the next one."""
-        _LEFT_BEHIND[:] = [self]
-
-    def take_over(self) -> int:
-        """Adopt the connections of the instance unloaded before this one (their closing times included),
-        so that a policy change still reaches them; how many were adopted."""
-        if not _LEFT_BEHIND:
-            return 0
-        before = _LEFT_BEHIND.pop()
+    def adopt(self, before: Connections) -> int:
+        """Take over the connections `before` knows (their closing times included), so that a policy change
+        reaches them through this registry; how many."""
         adopted, before._states = dict(before._states), weakref.WeakKeyDictionary()
         self._states.update(adopted)
         return len(adopted)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 
 import pytest
 from mitmproxy.test import tflow, tutils
@@ -116,5 +117,30 @@ def test_connections_opened_before_the_script_was_deleted_are_decided_again_once
         assert "the policy changed for www.instagram.com" in env.proxy.log()[offset:]
         tunnel.close()
         untouched.close()
+    finally:
+        env.stop()
+
+
+@pytest.mark.e2e
+def test_a_budget_used_up_stays_used_up_when_the_script_is_saved_again(tmp_path):
+    script = tmp_path / "watercooler.py"
+    shutil.copy(SCRIPT, script)
+    # Usage in memory (no database); a real second is a minute on the proxy's clock, anchored to now so
+    # that the script loaded again goes on from the same moment.
+    clock = f"2026-11-26T10:00:00+01:00x60@{time.time()}"
+    env = start_env(tmp_path, script=script, options={"watercooler_test_clock": clock})
+
+    def reddit():
+        return http_via_proxy(env.port, b"GET http://www.reddit.com/r/python HTTP/1.1\r\nHost: www.reddit.com\r\n"
+                                        b"Accept: text/html\r\nConnection: close\r\n\r\n")
+    try:
+        poll(lambda: reddit().status == 403, timeout=30, interval=0.2, what="the Reddit budget to run out")
+        offset = len(env.proxy.log())
+        script.write_text(SCRIPT.read_text() + "\n# saved again\n")
+        env.proxy.wait_for_log("Watercooler is enforcing", after=offset)
+        env.http_origin.clear()
+        again = reddit()
+        assert again.status == 403 and "5 of 5 minutes used today" in again.text
+        assert env.http_origin.seen == []
     finally:
         env.stop()
