@@ -82,9 +82,10 @@ def test_a_deleted_rules_folder_keeps_the_last_good_policy(env):
 
 
 @pytest.mark.e2e
-def test_a_file_caught_half_written_is_never_enforced(tmp_path):
+@pytest.mark.parametrize("program", ["mitmdump", "watercooler"])
+def test_a_file_caught_half_written_is_never_enforced(tmp_path, program):
     # Everything not named is blocked; a prefix without the last line would allow it, losing no name.
-    env = start_env(tmp_path, rules=TEST_RULES.replace("default: allow", "default: block"))
+    env = start_env(tmp_path, rules=TEST_RULES.replace("default: allow", "default: block"), program=program)
     try:
         policy_file = env.rules / "policy.yaml"
         whole = policy_file.read_text()
