@@ -11,9 +11,9 @@ A window starts at a counter's first check and lasts `window`; refused attempts 
 nothing, so guessing on does not extend a wait. A successful check gives its count back. The row
 lock makes the count hold under any concurrency: SQLite takes its write lock up front (BEGIN
 IMMEDIATE), PostgreSQL locks the rows (SELECT … FOR UPDATE, always in key order, of rows an INSERT … ON
-CONFLICT DO NOTHING committed just before; a success resets its row rather than deleting it, so the
-lock meets committed rows only). A transaction that cannot get its lock in time answers BUSY: nothing
-checked.
+CONFLICT DO NOTHING committed just before, so the lock never waits on another's fresh insert; a row a
+success deleted meanwhile is made again). A transaction that cannot get its lock in time answers BUSY:
+nothing checked.
 Names are counted lower-cased, like the accounts they name; names that do not exist count alike.
 """
 from __future__ import annotations
@@ -24,7 +24,19 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import cast
 
-from sqlalchemy import ColumnElement, Connection, Engine, Integer, String, Table, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Integer,
+    RowMapping,
+    String,
+    Table,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -84,7 +96,7 @@ def reserve_check(engine: Engine, name: str, address: str | None, limits: Limits
     now = now or utcnow()
     keys = _keys(name, address)
     try:
-        for _ in range(3):   # a counter deleted (an admin's lift) between making it and locking it: again
+        for _ in range(3):   # a counter deleted (a success, a lift) between making it and locking it: again
             verdict = _count(engine, keys, pair_key(name, address), limits, now)
             if verdict is not None:
                 return verdict
@@ -128,7 +140,8 @@ def _count(engine: Engine, keys: tuple[tuple[str, str], ...], pair_keyed: tuple[
 def _make(conn: Connection, keys: tuple[tuple[str, str], ...], now: datetime) -> None:
     """Create the missing counters. On PostgreSQL in a transaction of their own, committed before the
     locking one begins: that one then meets committed rows only, takes its locks in key order and never
-    waits on another's fresh insert (which would take a row out of order, and deadlock)."""
+    waits on another's fresh insert (which would take a row out of order, and deadlock). A row a success
+    deleted in between is made again inside the locking transaction, after the others are locked."""
     fresh = [{"account": a, "address": w, "window_started": now, "checks": 0, "refused": 0, "reported": 0}
              for a, w in keys]
     if conn.dialect.name == "postgresql":
@@ -140,11 +153,14 @@ def _make(conn: Connection, keys: tuple[tuple[str, str], ...], now: datetime) ->
 def _locked_rows(conn: Connection, keys: tuple[tuple[str, str], ...], now: datetime,
                  window: timedelta) -> dict[tuple[str, str], SimpleNamespace]:
     table = COUNTERS
-    query = select(table).where(_any_key(keys)).order_by(table.c.account, table.c.address)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()    # SQLite: BEGIN IMMEDIATE already holds the only write lock
+    locked = _lock(conn, keys)
+    missing = tuple(key for key in keys if key not in {(row["account"], row["address"]) for row in locked})
+    if missing and conn.dialect.name == "postgresql":
+        # A success deleted them since they were made: made again here, after the others are locked.
+        _make(conn, missing, now)
+        locked = [*locked, *_lock(conn, missing)]
     rows: dict[tuple[str, str], SimpleNamespace] = {}
-    for found in conn.execute(query).mappings().all():
+    for found in locked:
         row = SimpleNamespace(**found)
         if row.window_started + window <= now:   # that window is over: a new one starts with this attempt
             restart = {"window_started": now, "checks": 0, "refused": 0, "reported": 0, "last_check": None}
@@ -153,6 +169,14 @@ def _locked_rows(conn: Connection, keys: tuple[tuple[str, str], ...], now: datet
             row = SimpleNamespace(**{**found, **restart})
         rows[(row.account, row.address)] = row
     return rows
+
+
+def _lock(conn: Connection, keys: tuple[tuple[str, str], ...]) -> list[RowMapping]:
+    table = COUNTERS
+    query = select(table).where(_any_key(keys)).order_by(table.c.account, table.c.address)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()    # SQLite: BEGIN IMMEDIATE already holds the only write lock
+    return list(conn.execute(query).mappings().all())
 
 
 def refusal_counter(verdict: Verdict, name: str, address: str | None) -> tuple[str, str]:
@@ -181,9 +205,8 @@ def give_back(engine: Engine, name: str, address: str | None, *, signed_in: bool
     try:
         with write_connection(engine) as conn, conn.begin():
             for account, where in keys:      # in key order, as reserve_check locks them: no deadlocks
-                if (account, where) == pair and signed_in:   # reset, not deleted: see _make
-                    conn.execute(update(table).where(table.c.account == account, table.c.address == where)
-                                 .values(window_started=utcnow(), checks=0, refused=0, reported=0, last_check=None))
+                if (account, where) == pair and signed_in:   # gone: no trace of a sign-in that worked
+                    conn.execute(delete(table).where(table.c.account == account, table.c.address == where))
                 else:
                     conn.execute(update(table).where(table.c.account == account, table.c.address == where,
                                                      table.c.checks > 0).values(checks=table.c.checks - 1))
