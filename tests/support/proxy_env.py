@@ -135,14 +135,15 @@ def start_env(workdir: Path, rules: str = TEST_RULES, options: dict | None = Non
     return ProxyEnv(pki, http_origin, https_origin, folder, proxy)
 
 
-def start_metered(workdir: Path, rules: str, speed: float) -> ProxyEnv:
+def start_metered(workdir: Path, rules: str, speed: float, program: str = "mitmdump") -> ProxyEnv:
     """A proxy with logins (any password), usage stored in SQLite, and a clock `speed` times fast."""
     url = f"sqlite:///{workdir / 'watercooler.db'}"
     previous = os.environ.get("WATERCOOLER_DATA")
     os.environ["WATERCOOLER_DATA"] = str(workdir / "data")          # the proxy's spool, inherited at start
     try:
         env = start_env(workdir / "proxy", rules, {"proxyauth": "any", "watercooler_db": url,
-                                                   "watercooler_test_clock": f"2026-11-26T10:00:00+01:00x{speed}"})
+                                                   "watercooler_test_clock": f"2026-11-26T10:00:00+01:00x{speed}"},
+                        program=program)
     finally:
         if previous is None:
             del os.environ["WATERCOOLER_DATA"]

@@ -11,6 +11,7 @@ from tests.support.proxy_clients import http_via_proxy, https_via_proxy
 from tests.support.proxy_env import write_rules
 
 PROXY_OPTIONS = {"stream_large_bodies": "1m"}
+PROXY_PROGRAMS = ("watercooler", "mitmdump")
 LARGE = b"x" * (2 * 1024 * 1024)          # over the 1m limit
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 

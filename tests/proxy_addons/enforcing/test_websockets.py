@@ -9,6 +9,7 @@ from tests.support.proxy_env import charged_minutes
 from tests.support.ws_client import BROWSER_WEBSOCKET, WsClient
 
 pytestmark = pytest.mark.e2e
+PROXY_PROGRAMS = ("watercooler", "mitmdump")
 
 
 def test_a_read_only_site_can_be_read_over_a_websocket_but_not_written_to(origins):

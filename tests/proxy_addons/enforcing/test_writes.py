@@ -7,6 +7,8 @@ from mitmproxy.test import tutils
 from proxy_addons.enforcing.writes import carries_body, judged_method
 from tests.support.proxy_clients import http_via_proxy, https_via_proxy
 
+PROXY_PROGRAMS = ("watercooler", "mitmdump")
+
 
 def request(method="GET", path="/feed", content: bytes | None = b"", **headers):
     return tutils.treq(method=method.encode(), path=path.encode(), content=content,

@@ -27,11 +27,14 @@ RULES = TEST_RULES.replace("  comms: {members: [carol]}\n",
     "    adjustable: {action: [warn, allow, block]}\n  - name: video-nudge\n")
 
 
+PROXY_PROGRAMS = ("watercooler", "mitmdump")
+
+
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
+def env(tmp_path_factory, program):
     workdir = tmp_path_factory.mktemp("db")
     url = f"sqlite:///{workdir / 'watercooler.db'}"
-    started = start_env(workdir, RULES, options={"proxyauth": "any", "watercooler_db": url})
+    started = start_env(workdir, RULES, options={"proxyauth": "any", "watercooler_db": url}, program=program)
     started.db_url = url
     yield started
     started.stop()

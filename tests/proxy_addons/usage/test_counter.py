@@ -17,6 +17,7 @@ from tests.support.proxy_env import charged_minutes
 
 T0 = datetime(2026, 11, 26, 9, 0, 10, tzinfo=timezone.utc)
 PROXY_OPTIONS = {"watercooler_test_clock": "2026-11-26T10:00:00+01:00x60"}   # a real second is a minute
+PROXY_PROGRAMS = ("watercooler",)                  # counting is the same code however the proxy runs
 
 
 def request(method="GET", **headers):
