@@ -125,13 +125,15 @@ class TunnelDecider:
         state = self.connections.get(flow.client_conn)
         if state is None or state.connect_host is None:
             return
-        url = _https_url(state.connect_host, 443)
-        if is_address(state.connect_host):          # nothing inside names a site
-            decision = self.decider.decide_unnamed(state.who, url)
-        else:
-            decision = self.decider.decide(state.who, url)
+        port = flow.server_conn.address[1] if flow.server_conn.address else 443
+        url = _https_url(state.connect_host, port)
+        unnamed = is_address(state.connect_host)    # nothing inside names a site
+        decision = self.decider.decide_unnamed(state.who, url) if unnamed else self.decider.decide(state.who, url)
         if state.unavailable or decision.action != "allow" or decision.needs_interception:
             flow.server_conn.error = "refused by Watercooler: not an HTTP request to a site allowed right now"
+            return
+        # Relayed from now on, unseen: closed at its decision's end, or when the policy withdraws it.
+        self.connections.hold(flow.client_conn, state.who, url, decision.until, unnamed=unnamed, plain=True)
 
 
 def _same_host(a: str, b: str) -> bool:

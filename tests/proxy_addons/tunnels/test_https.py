@@ -1,13 +1,17 @@
 """HTTPS decided before decryption: allowed sites tunnelled untouched, the rest intercepted for a page."""
 from __future__ import annotations
 
+import socketserver
 import ssl
+import threading
 
 import pytest
 
-from tests.support.net import poll
+from tests.support.net import closed, poll
 from tests.support.proxy_clients import https_via_proxy, open_tunnel
-from tests.support.proxy_env import start_env
+from tests.support.proxy_env import TEST_RULES, start_env, write_rules
+
+PROXY_PROGRAMS = ("watercooler", "mitmdump")
 
 
 @pytest.mark.e2e
@@ -66,6 +70,37 @@ def test_without_the_ca_blocked_https_is_refused_at_connect_with_a_reason(tmp_pa
         env.stop()
 
 
+class _Echo(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        while data := self.request.recv(4096):
+            self.request.sendall(data)
+
+
+@pytest.mark.e2e
+def test_a_raw_stream_is_closed_when_new_rules_withdraw_its_allow(tmp_path):
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Echo) as echo:
+        echo.daemon_threads = True
+        threading.Thread(target=echo.serve_forever, daemon=True).start()
+        env = start_env(tmp_path, program="watercooler",
+                        options={"watercooler_map_hosts": f"*:2222=127.0.0.1:{echo.server_address[1]}"})
+        try:
+            sock, status, _ = open_tunnel(env.port, "www.example.org", 2222)
+            assert status == 200
+            sock.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")      # not TLS, not HTTP: relayed as a raw stream
+            assert sock.recv(100) == b"SSH-2.0-OpenSSH_9.6\r\n"
+            offset = len(env.proxy.log())
+            write_rules(env.rules, TEST_RULES.replace(
+                "  - name: linkedin-read-only\n",
+                "  - name: no-example\n    sites: [domain:example.org]\n    action: block\n"
+                "  - name: linkedin-read-only\n"))
+            poll(lambda: closed(sock), timeout=10, what="the raw stream to www.example.org to be closed")
+            assert "the policy changed for www.example.org" in env.proxy.log()[offset:]
+            sock.close()
+        finally:
+            env.stop()
+            echo.shutdown()
+
+
 # --- connections to a bare address: nothing in the handshake says which site they reach ---------------
 def via_address(env, host_header: str, user: str | None = None, cafiles=None):
     """CONNECT 127.0.0.1:ORIGIN-PORT, no SNI, then one request whose Host names `host_header`."""
@@ -75,8 +110,9 @@ def via_address(env, host_header: str, user: str | None = None, cafiles=None):
 
 
 @pytest.mark.e2e
-def test_with_the_ca_a_bare_address_is_intercepted_and_each_request_decided_on_its_host(tmp_path):
-    env = start_env(tmp_path, options={"proxyauth": "any"})
+@pytest.mark.parametrize("program", ["watercooler", "mitmdump"])
+def test_with_the_ca_a_bare_address_is_intercepted_and_each_request_decided_on_its_host(tmp_path, program):
+    env = start_env(tmp_path, program=program, options={"proxyauth": "any"})
     try:
         blocked = via_address(env, "www.facebook.com", "alice")
         assert blocked.status == 403 and "Facebook is closed right now" in blocked.text
@@ -92,8 +128,9 @@ def test_with_the_ca_a_bare_address_is_intercepted_and_each_request_decided_on_i
 
 
 @pytest.mark.e2e
-def test_without_the_ca_a_bare_address_is_open_only_to_people_no_rule_limits(tmp_path):
-    env = start_env(tmp_path, options={"proxyauth": "any", "watercooler_no_ca": "true"})
+@pytest.mark.parametrize("program", ["watercooler", "mitmdump"])
+def test_without_the_ca_a_bare_address_is_open_only_to_people_no_rule_limits(tmp_path, program):
+    env = start_env(tmp_path, program=program, options={"proxyauth": "any", "watercooler_no_ca": "true"})
     try:
         for address in ("127.0.0.1", "[::1]", "2130706433"):          # IPv4, IPv6, IPv4 spelt as a number
             sock, status, head = open_tunnel(env.port, address, env.https_origin.port, auth=("alice", "pw"))
@@ -104,6 +141,44 @@ def test_without_the_ca_a_bare_address_is_open_only_to_people_no_rule_limits(tmp
         seen = via_address(env, "www.facebook.com", "carol", cafiles=[env.pki.ca_pem])
         assert seen.status == 200 and "origin page for www.facebook.com" in seen.text
         assert seen.cert_fingerprint == env.pki.fingerprint               # tunnelled: the origin's own
+    finally:
+        env.stop()
+
+
+@pytest.mark.e2e
+def test_the_unnamed_setting_decides_bare_addresses_without_the_ca_and_a_change_closes_open_ones(tmp_path):
+    env = start_env(tmp_path, options={"proxyauth": "any", "watercooler_no_ca": "true"}, program="watercooler")
+
+    def connect(user: str):
+        """A TLS connection to the address (no SNI) through the proxy, or None when CONNECT is refused."""
+        sock, status, head = open_tunnel(env.port, "127.0.0.1", env.https_origin.port, auth=(user, "pw"))
+        if status != 200:
+            sock.close()
+            assert status == 403 and b"does not say which site it is" in head
+            return None
+        context = ssl.create_default_context(cafile=str(env.pki.ca_pem))
+        context.check_hostname = False
+        return context.wrap_socket(sock)          # the origin's own certificate: tunnelled
+
+    def reload(setting: str) -> None:
+        offset = len(env.proxy.log())
+        write_rules(env.rules, TEST_RULES.replace("default: allow", f"default: allow\nunnamed: {setting}"))
+        env.proxy.wait_for_log("rules reloaded from", after=offset)
+
+    try:
+        carols = connect("carol")                 # the default, unrestricted: no rule limits carol
+        assert carols is not None and connect("alice") is None
+        reload("block")                           # nobody: carol's open connection is closed too
+        poll(lambda: closed(carols), timeout=10, what="carol's open connection to the address to be closed")
+        assert connect("carol") is None
+        assert "the policy changed for 127.0.0.1" in env.proxy.log()
+        reload("{allow: [user:alice]}")           # only alice, limited as she is
+        alices = connect("alice")
+        assert alices is not None and connect("carol") is None
+        alices.close()
+        reload("allow")                           # everybody
+        assert all(connect(user) is not None for user in ("alice", "carol", "dan"))
+        assert env.https_origin.accepted == 5     # carol, alice, then the three: the refused never reached it
     finally:
         env.stop()
 
