@@ -34,10 +34,11 @@ def test_tunnels_and_websockets_allowed_until_a_boundary_are_closed_at_it(env):
     websocket.close()
 
 
-def test_tightened_rules_close_the_tunnels_and_websockets_they_no_longer_allow(tmp_path):
+@pytest.mark.parametrize("program", ["watercooler", "mitmdump"])
+def test_tightened_rules_close_the_tunnels_and_websockets_they_no_longer_allow(tmp_path, program):
     from tests.support.proxy_env import TEST_RULES, start_env, write_rules
 
-    env = start_env(tmp_path)                                       # Thursday 10:00: Instagram is allowed
+    env = start_env(tmp_path, program=program)                      # Thursday 10:00: Instagram is allowed
     try:
         # a plain tunnel, with the origin's certificate
         tunnel = keep_alive_tunnel(env.port, "www.instagram.com", env.pki.ca_pem)
@@ -56,6 +57,60 @@ def test_tightened_rules_close_the_tunnels_and_websockets_they_no_longer_allow(t
         for sock in (tunnel, untouched, websocket):
             sock.close()
     finally:
+        env.stop()
+
+
+def test_a_grant_that_ends_or_is_taken_back_closes_the_tunnels_it_opened(tmp_path):
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from storage.access import Grant
+    from tests.support.proxy_env import start_env
+
+    url = f"sqlite:///{tmp_path / 'watercooler.db'}"
+    # Thursday 10:00 in Berlin (09:00 UTC), a real second is 15: Facebook is blocked until lunch.
+    env = start_env(tmp_path, options={"proxyauth": "any", "watercooler_db": url,
+                                       "watercooler_test_clock": "2026-11-26T10:00:00+01:00x15"},
+                    program="watercooler")
+    engine = create_engine(url)
+    try:
+        def grant(ends: dict[str, datetime]) -> None:
+            with Session(engine) as db:           # what the panel writes when a manager approves
+                db.add_all(Grant(user_name=user, site="facebook", granted_by="mia",
+                                 starts_at=datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc), expires_at=end)
+                           for user, end in ends.items())
+                db.commit()
+
+        def tunnel(user: str):
+            seen = https_via_proxy(env.port, "www.facebook.com", cafiles=[env.pki.ca_pem, env.proxy.ca_pem],
+                                   auth=(user, "pw"))
+            if seen.status != 200:
+                return None
+            assert seen.cert_fingerprint == env.pki.fingerprint         # granted: a plain tunnel
+            return keep_alive_tunnel(env.port, "www.facebook.com", env.pki.ca_pem, auth=(user, "pw"))
+
+        # ada's grant ends at 09:03 UTC, about twelve real seconds from the start; ben's runs all day.
+        grant({"ada": datetime(2026, 11, 26, 9, 3, tzinfo=timezone.utc),
+               "ben": datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc)})   # within the 8 h the rule allows
+        ada = poll(lambda: tunnel("ada"), timeout=8, interval=0.2, what="ada's grant to reach the proxy")
+        ben = tunnel("ben")
+        assert ben is not None
+        with Session(engine) as db:               # the manager takes ben's grant back
+            db.query(Grant).filter_by(user_name="ben").delete()
+            db.commit()
+        poll(lambda: closed(ben), timeout=8, what="ben's tunnel to be closed once his grant is taken back")
+        assert not closed(ada)                    # hers still runs
+        poll(lambda: closed(ada), timeout=20, what="ada's tunnel to be closed when her grant ends")
+        log = env.proxy.log()
+        assert "the policy changed for www.facebook.com" in log and "its decision expired" in log
+        for user in ("ada", "ben"):
+            after = https_via_proxy(env.port, "www.facebook.com", cafiles=[env.proxy.ca_pem], auth=(user, "pw"))
+            assert after.status == 403 and "Facebook is closed right now" in after.text
+        assert len(env.https_origin.seen_for("www.facebook.com")) == 4       # the two granted visits each
+        ada.close()
+        ben.close()
+    finally:
+        engine.dispose()
         env.stop()
 
 
