@@ -148,8 +148,10 @@ def _parse_headers(head: bytes) -> dict[str, str]:
     return headers
 
 
-def h2_via_proxy(proxy_port: int, host: str, headers: list[tuple[str, str]], *, cafiles: list[Path]) -> int:
-    """One HTTP/2 request (the given pseudo-headers and headers, in order) through CONNECT; its status."""
+def h2_via_proxy(proxy_port: int, host: str, headers: list[tuple[str, str]], *, cafiles: list[Path],
+                 body: bytes = b"") -> int:
+    """One HTTP/2 request (the given pseudo-headers and headers, in order, then `body` in DATA frames
+    whatever the headers announce) through CONNECT; its status."""
     import h2.config
     import h2.connection
     import h2.events
@@ -165,7 +167,9 @@ def h2_via_proxy(proxy_port: int, host: str, headers: list[tuple[str, str]], *, 
     conn = h2.connection.H2Connection(config=h2.config.H2Configuration(client_side=True,
                                                                        validate_outbound_headers=False))
     conn.initiate_connection()
-    conn.send_headers(1, headers, end_stream=True)
+    conn.send_headers(1, headers, end_stream=not body)
+    if body:
+        conn.send_data(1, body, end_stream=True)
     tls.sendall(conn.data_to_send())
     try:
         while True:

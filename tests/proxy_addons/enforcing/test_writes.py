@@ -5,7 +5,7 @@ import pytest
 from mitmproxy.test import tutils
 
 from proxy_addons.enforcing.writes import carries_body, judged_method
-from tests.support.proxy_clients import http_via_proxy, https_via_proxy
+from tests.support.proxy_clients import h2_via_proxy, http_via_proxy, https_via_proxy
 
 PROXY_PROGRAMS = ("watercooler", "mitmdump")
 
@@ -90,3 +90,12 @@ def test_a_chunked_get_over_plain_http_is_refused_and_elsewhere_overrides_are_no
                                            b"Host: www.example.org\r\nX-HTTP-Method-Override: POST\r\n"
                                            b"Connection: close\r\n\r\n")
     assert allowed.status == 200 and [s.path for s in origins.http_origin.seen] == ["/feed?_method=POST"]
+
+
+@pytest.mark.e2e
+def test_an_http2_read_whose_body_no_header_announces_never_reaches_a_read_only_site(origins):
+    base = [(":method", "GET"), (":scheme", "https"), (":authority", "www.linkedin.com"), (":path", "/feed")]
+    cafiles = [origins.proxy.ca_pem]
+    assert h2_via_proxy(origins.port, "www.linkedin.com", base, cafiles=cafiles, body=b"text=hello") == 403
+    assert origins.https_origin.seen == []
+    assert h2_via_proxy(origins.port, "www.linkedin.com", base, cafiles=cafiles) == 200      # a plain read
