@@ -127,6 +127,26 @@ def test_with_the_ca_a_bare_address_is_intercepted_and_each_request_decided_on_i
         env.stop()
 
 
+def hello_with_address_as_sni() -> bytes:
+    """A ClientHello naming 157.240.101.135 as its SNI (Python never sends an address there; some clients do)."""
+    return client_hello_bytes("www.example.xyz").replace(b"www.example.xyz", b"157.240.101.135")
+
+
+@pytest.mark.e2e
+def test_an_address_as_sni_never_tunnels_a_connection_to_an_address(origins):
+    sock, status, _ = open_tunnel(origins.port, "127.0.0.1", origins.https_origin.port)
+    assert status == 200
+    sock.sendall(hello_with_address_as_sni())
+    assert sock.recv(5)[:1] == b"\x16"                   # the proxy's own ServerHello: intercepted
+    sock.close()
+    assert origins.https_origin.accepted == 0              # the address was not contacted
+    # The same handshake in a CONNECT to a plainly allowed name is tunnelled on that name.
+    sock, status, _ = open_tunnel(origins.port, "www.example.org")
+    sock.sendall(hello_with_address_as_sni())
+    poll(lambda: origins.https_origin.accepted == 1, what="the tunnel to www.example.org to reach the origin")
+    sock.close()
+
+
 @pytest.mark.e2e
 @pytest.mark.parametrize("program", ["watercooler", "mitmdump"])
 def test_without_the_ca_a_bare_address_is_open_only_to_people_no_rule_limits(tmp_path, program):
