@@ -3,7 +3,9 @@
 Checked against mitmproxy 12.3.1's source. Options that only make sense to bypass Watercooler are
 refused at start (ValueError, shown by mitmproxy as an OptionsError naming the option and the fix);
 options with a safe value Watercooler can work with are switched to it, with a warning in the log.
-`stream_large_bodies` is taken over by `streaming.py`. Options not named here (`upstream_cert`,
+`stream_large_bodies` is taken over by `streaming.py`. A `modify_headers` entry for `Host` is refused:
+under `mitmdump -s` mitmproxy applies it after the script's `requestheaders` hook, so the site's server
+would be asked for another site than the one decided. Options not named here (`upstream_cert`,
 `request_client_cert`, `block_global`, `block_private`, `body_size_limit`, `http3`, `rawtcp`, ...)
 never send a byte to a site before the decision in regular mode.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from mitmproxy.addons.modifyheaders import parse_modify_spec
 from mitmproxy.proxy.mode_specs import ProxyMode, RegularMode
 
 from proxy_addons.logs.summary import DISTINCT
@@ -59,6 +62,20 @@ def refuse_bypasses(options: Any, updated: set[str]) -> None:
     for name, why in REFUSED.items():
         if name in updated and name in options and getattr(options, name):
             raise ValueError(f"{name} is not allowed with Watercooler: {why}")
+    if "modify_headers" in updated and "modify_headers" in options:
+        for spec in options.modify_headers:
+            if _names_the_host(spec):
+                raise ValueError(f"modify_headers {spec!r} is not allowed with Watercooler: it rewrites the Host "
+                                 "header after Watercooler has decided the request (under mitmdump -s), so the "
+                                 "site's server may serve another site; remove that entry")
+
+
+def _names_the_host(spec: str) -> bool:
+    """Whether a `modify_headers` entry (`[/filter]/name/value`) sets or removes the Host header."""
+    try:
+        return parse_modify_spec(spec, False).subject.strip().lower() in (b"host", b":authority")
+    except ValueError:
+        return False                       # mitmproxy's own check refuses it with its own message
 
 
 def safe_values(options: Any, updated: set[str]) -> dict[str, Any]:

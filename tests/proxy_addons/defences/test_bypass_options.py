@@ -5,7 +5,7 @@ import logging
 
 import pytest
 from mitmproxy import exceptions
-from mitmproxy.addons import maplocal, mapremote, proxyserver
+from mitmproxy.addons import maplocal, mapremote, modifyheaders, proxyserver
 from mitmproxy.test import taddons
 
 from proxy_addons.addon import Watercooler
@@ -19,7 +19,8 @@ from tests.support.ws_client import WsClient
 @pytest.fixture
 def tctx(tmp_path):
     addon = Watercooler()
-    with taddons.context(proxyserver.Proxyserver(), mapremote.MapRemote(), maplocal.MapLocal(), addon) as context:
+    with taddons.context(proxyserver.Proxyserver(), mapremote.MapRemote(), maplocal.MapLocal(),
+                          modifyheaders.ModifyHeaders(), addon) as context:
         context.configure(addon, confdir=str(tmp_path / "conf"), watercooler_rules=str(write_rules(tmp_path / "r")),
                           watercooler_test_clock="2026-11-26T10:00:00+01:00")
         yield context, addon
@@ -32,6 +33,9 @@ def tctx(tmp_path):
     ("udp_hosts", [".*"], "udp_hosts is not allowed with Watercooler"),
     ("map_remote", ["|example.org|facebook.com"], "map_remote is not allowed with Watercooler: it sends requests "
                                                   "to another host after"),
+    ("modify_headers", ["/~q/Host/www.facebook.com"], "modify_headers '/~q/Host/www.facebook.com' is not allowed "
+                                                      "with Watercooler: it rewrites the Host header"),
+    ("modify_headers", ["|~q|host|"], "modify_headers '|~q|host|' is not allowed"),
     ("mode", ["socks5"], "mode 'socks5': Watercooler decides web traffic as an HTTP proxy only"),
     ("mode", ["regular", "transparent@8081"], "mode 'transparent@8081'"),
     ("mode", ["wireguard"], "wireguard mode carries traffic it does not decide .* Remove the mode setting"),
@@ -46,6 +50,11 @@ def test_options_that_bypass_the_decision_are_refused_with_the_fix(tctx, option,
 def test_regular_mode_on_several_ports_is_fine(tctx):
     context, addon = tctx
     context.configure(addon, mode=["regular", "regular@8081"])
+
+
+def test_modify_headers_for_other_headers_is_fine(tctx):
+    context, addon = tctx
+    context.configure(addon, modify_headers=["/~q/X-Hostname/proxy-1", "/~s/Server/"])
 
 
 @pytest.mark.parametrize("option, value, safe", [
@@ -69,11 +78,20 @@ def test_mitmdump_refuses_to_start_with_a_bypass(tmp_path):
 
 
 @pytest.mark.e2e
-def test_watercooler_proxy_refuses_to_start_with_a_bypass(tmp_path):
-    done = watercooler("proxy", "--rules", str(RULES), "--listen", f"127.0.0.1:{free_port()}", "--set", "mode=socks5",
+@pytest.mark.parametrize("setting, words", [
+    ("mode=socks5", "mode 'socks5': Watercooler decides web traffic as an HTTP proxy only"),
+    (r"ignore_hosts=.*\.facebook\.com", "ignore_hosts is not allowed with Watercooler"),
+    (r"allow_hosts=example\.org", "allow_hosts is not allowed with Watercooler"),
+    ("tcp_hosts=.*", "tcp_hosts is not allowed with Watercooler"),
+    ("udp_hosts=.*", "udp_hosts is not allowed with Watercooler"),
+    ("map_remote=|example.org|facebook.com", "map_remote is not allowed with Watercooler"),
+    ("modify_headers=/~q/Host/www.facebook.com", "it rewrites the Host header after Watercooler has decided"),
+])
+def test_watercooler_proxy_refuses_to_start_with_a_bypass(tmp_path, setting, words):
+    done = watercooler("proxy", "--rules", str(RULES), "--listen", f"127.0.0.1:{free_port()}", "--set", setting,
                        env={"WATERCOOLER_DATA": str(tmp_path)})
     assert done.returncode == 2
-    assert "mode 'socks5': Watercooler decides web traffic as an HTTP proxy only" in done.stdout + done.stderr
+    assert words in done.stdout + done.stderr and "Traceback" not in done.stdout + done.stderr
 
 
 @pytest.fixture(scope="module")
