@@ -94,19 +94,23 @@ def test_watercooler_proxy_refuses_to_start_with_a_bypass(tmp_path, setting, wor
     assert words in done.stdout + done.stderr and "Traceback" not in done.stdout + done.stderr
 
 
-@pytest.fixture(scope="module")
-def unsafe_env(tmp_path_factory):
+@pytest.fixture(scope="module", params=["mitmdump", "watercooler"])
+def unsafe_env(tmp_path_factory, request):
     workdir = tmp_path_factory.mktemp("unsafe")
-    # Eager set the way many installations set options: mitmproxy's config.yaml in the confdir.
-    (workdir / "confdir").mkdir()
-    (workdir / "confdir" / "config.yaml").write_text("connection_strategy: eager\n")
-    env = start_env(workdir, options={"validate_inbound_headers": "false", "websocket": "false"})
+    options = {"validate_inbound_headers": "false", "websocket": "false"}
+    if request.param == "mitmdump":
+        # Eager set the way many installations set options: mitmproxy's config.yaml in the confdir.
+        (workdir / "confdir").mkdir()
+        (workdir / "confdir" / "config.yaml").write_text("connection_strategy: eager\n")
+    else:                                         # `watercooler proxy` reads no config.yaml: a flag
+        options["connection_strategy"] = "eager"
+    env = start_env(workdir, options=options, program=request.param)
     yield env
     env.stop()
 
 
 @pytest.mark.e2e
-def test_eager_from_config_yaml_never_contacts_a_blocked_site(unsafe_env):
+def test_eager_however_set_never_contacts_a_blocked_site(unsafe_env):
     unsafe_env.https_origin.clear()
     seen = https_via_proxy(unsafe_env.port, "www.facebook.com", cafiles=[unsafe_env.proxy.ca_pem])
     assert seen.status == 403 and "Facebook is closed right now" in seen.text
