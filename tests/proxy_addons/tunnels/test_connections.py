@@ -64,7 +64,7 @@ def test_a_grant_that_ends_or_is_taken_back_closes_the_tunnels_it_opened(tmp_pat
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
-    from storage.access import Grant
+    from storage.changes.access import Grant
     from tests.support.proxy_env import start_env
 
     url = f"sqlite:///{tmp_path / 'watercooler.db'}"
