@@ -2,7 +2,8 @@
 
 The watcher polls the folder's policy files once a second in a worker thread and loads a changed
 folder in a worker thread too, so the proxy's event loop never waits for the disk. Changed files are
-read only once they have been left alone for a while (rules_settle), and new rules that lost a file
+read only once they have been left alone for a while (rules_settle), and not used when they changed
+again while being read; new rules that lost a file
 or a named entry without `confirm-removal:` are refused (policy/review/removals.py), as are rules whose
 files have no `rules:` key. A folder with errors, or a deleted folder, keeps the last good policy
 running; each problem is logged as FILE:LINE:COL. The last good policy per folder also lives at
@@ -134,6 +135,8 @@ class PolicyHolder:
             base, confirmed = await asyncio.to_thread(self._load_checked, folder)
             effective = await asyncio.to_thread(self._effective, base, overrides, directory)
         except Exception as exc:
+            if await self._changed_while_read(folder, seen):
+                return
             self._seen = seen
             self.last_error = describe_error(exc)
             for line in self.last_error:
@@ -141,12 +144,24 @@ class PolicyHolder:
             if self.on_change:
                 self.on_change(self.policy)
             return
+        if await self._changed_while_read(folder, seen):
+            return
         if folder == self.folder and overrides == self.overrides and directory is self.directory:
             self._swap(base, effective, seen)
             logger.info("rules reloaded from %s (%s file(s))", folder, self.files)
             await asyncio.to_thread(self._record, folder, base, confirmed)
         else:
             self._seen = None          # something changed meanwhile: the next poll reloads
+
+    async def _changed_while_read(self, folder: str, seen: Fingerprint) -> bool:
+        """A write that began after the files had settled may have been read half done: then nothing
+        read is used, and the files are read again once they have been left alone."""
+        if await asyncio.to_thread(fingerprint, folder) == seen:
+            return False
+        logger.info("rules in %s changed while being read; reading them once they have been left alone for %g s",
+                    folder, QUIET_SECONDS)
+        self._seen = None
+        return True
 
     def _load_checked(self, folder: str) -> tuple[Policy, list[str]]:
         cached = _LAST_GOOD.get(manifest.folder_key(folder))

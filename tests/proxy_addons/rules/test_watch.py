@@ -210,3 +210,29 @@ def test_every_new_enforced_policy_is_announced_once(tmp_path):
     (folder / "policy.yaml").write_text(TEST_RULES + "\n# saved again\n")
     asyncio.run(holder._reload(fingerprint(str(folder))))
     assert len(swapped) == 3 and swapped[-1] is holder.policy
+
+
+def test_files_that_change_while_being_read_are_read_again_once_left_alone(tmp_path, caplog):
+    import asyncio
+
+    import policy
+
+    folder = write_rules(tmp_path / "rules")
+    saves: list[str] = []
+
+    def loader(path: str):
+        loaded = policy.load(path)
+        if saves:                        # a save that began just after the files had settled
+            (folder / "policy.yaml").write_text(saves.pop())
+        return loaded
+    holder = PolicyHolder(loader=loader)
+    holder.load_now(str(folder))
+    in_force = holder.base
+    (folder / "policy.yaml").write_text(FACEBOOK_ALLOWED)
+    saves.append(TEST_RULES + "\n# saved again\n")
+    with caplog.at_level("INFO", logger="watercooler.rules"):
+        asyncio.run(holder._reload(fingerprint(str(folder))))       # as the watcher does once the files settle
+    assert holder.base is in_force and not holder.last_error
+    assert f"rules in {folder} changed while being read; reading them once they have been left alone" in caplog.text
+    asyncio.run(holder._reload(fingerprint(str(folder))))
+    assert holder.base is not in_force and not holder.last_error     # the finished save, read whole
