@@ -22,6 +22,7 @@ from typing import Any
 from policy.changes.effective import combine, filled
 from policy.engine.engine import Policy
 from policy.loading import manifest
+from policy.loading.problems import PolicyError, Problem
 from proxy_addons.logs.summary import DISTINCT
 from proxy_addons.rules.gate import load_checked, record_good
 from proxy_addons.rules.settle import (
@@ -45,6 +46,10 @@ _LAST_GOOD: dict[str, tuple[Fingerprint, Policy]] = {}
 def _default_loader(folder: str) -> Policy:
     import policy
     return policy.load(folder)
+
+
+class _ChangedWhileRead(Exception):
+    """The files changed between the fingerprint taken before reading them and the one after."""
 
 
 def describe_error(exc: Exception) -> list[str]:
@@ -73,7 +78,7 @@ class PolicyHolder:
         self._settle = Settle()
         self.last_error: list[str] = []
 
-    def load_now(self, folder: str) -> None:
+    def load_now(self, folder: str, tries: int = 3) -> None:
         """At start or when the option changes: load synchronously; raise when nothing good is known."""
         self.folder = str(folder)
         cached = _LAST_GOOD.get(manifest.folder_key(self.folder))
@@ -86,9 +91,20 @@ class PolicyHolder:
         seen = wait_until_settled(self.folder) if cached is None else fingerprint(self.folder)
         try:
             base, confirmed = self._load_checked(self.folder)
+            if fingerprint(self.folder) != seen:        # a save began while the files were read
+                raise _ChangedWhileRead
             self._swap(base, self._effective(base, self.overrides, self.directory), seen)
             self._record(self.folder, base, confirmed)
         except Exception as exc:
+            if fingerprint(self.folder) != seen:        # nothing read is used, not even its errors
+                if cached is not None:
+                    self._seen, self.last_error = None, []
+                    self._keep(cached)
+                    return
+                if tries > 1:
+                    return self.load_now(folder, tries - 1)
+                raise PolicyError([Problem(self.folder, 0, 0, "files kept changing while being read",
+                                           "start the proxy once the rules are written completely")]) from None
             self._seen = seen
             self.last_error = describe_error(exc)
             if cached is None:

@@ -3,6 +3,7 @@ that lost a file or entries without `confirm-removal` keep the last good policy.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -236,3 +237,26 @@ def test_files_that_change_while_being_read_are_read_again_once_left_alone(tmp_p
     assert f"rules in {folder} changed while being read; reading them once they have been left alone" in caplog.text
     asyncio.run(holder._reload(fingerprint(str(folder))))
     assert holder.base is not in_force and not holder.last_error     # the finished save, read whole
+
+
+def test_at_start_files_that_change_while_being_read_are_read_again(tmp_path):
+    import policy
+
+    folder = write_rules(tmp_path / "rules", FACEBOOK_ALLOWED)
+    saves, reads = [TEST_RULES], []
+
+    def loader(path: str):
+        reads.append(policy.load(path))
+        if saves:                        # a save that began just after the files had settled
+            (Path(path) / "policy.yaml").write_text(saves.pop())
+        return reads[-1]
+    holder = PolicyHolder(loader=loader)
+    holder.load_now(str(folder))
+    assert len(reads) == 2 and holder.base is reads[1]            # the finished save, read whole
+
+    folder = write_rules(tmp_path / "other", FACEBOOK_ALLOWED)
+    saves[:] = [TEST_RULES + f"\n# save {n}\n" for n in range(3)]   # saved again during every read
+    with pytest.raises(Exception) as refused:
+        PolicyHolder(loader=loader).load_now(str(folder))
+    assert f"{folder}: files kept changing while being read; start the proxy once the rules are written " \
+           "completely" in str(refused.value)
