@@ -16,8 +16,11 @@ from policy.engine.localtime import instant
 from policy.whatif.figures import (
     ATTEMPTS_FREED,
     BLOCKED_MORE,
+    EARLIER,
     FREED,
+    LATER,
     RUNS_OUT,
+    UNKNOWN_SITES,
     UNWARNED,
     WARNED_MORE,
     Cell,
@@ -47,12 +50,21 @@ class WhatIf:
         for drafted, counts in ((False, Counter(before)), (True, Counter(after))):
             for (action, rule, charged), n in counts.items():
                 if action == UNKNOWN:
-                    report.unknown += n if drafted else 0
+                    if drafted:
+                        report.unknown += n
+                        report.counts[UNKNOWN_SITES].add(user, n)
                     continue
                 figures = self._rule(drafted, rule)
                 figures.cell(action).add(user, n)
                 if charged:
                     figures.charged.add(user, n)
+        for ((action, rule, charged), site, category), n in Counter(
+                (outcome, site, category) for outcome, (_, site, category) in zip(after, minutes[first:], strict=True)
+        ).items():
+            if action != UNKNOWN:
+                report.add_by_site((category, site, rule, RuleFigures.name_of(action)), user, n)
+                if charged:
+                    report.add_by_site((category, site, rule, "charged"), user, n)
         report.minutes += len(minutes) - first
         report.changed += len(changed)
         for i in changed:
@@ -76,6 +88,7 @@ class WhatIf:
         day = datetime.fromtimestamp(ts, self.zone).date()
         report = self.report
         groups = list(self.groups_of(user, day))
+        report.add_finest((frozenset(groups), category, site, new.outcomes[i][1], day, change), user)
         for bucket in [report.everyone, report.bucket("sites", site), report.bucket("categories", category),
                        *(report.bucket("groups", group) for group in groups)]:
             bucket.add(change, user)
@@ -101,15 +114,21 @@ class WhatIf:
             if runs_out is not None and after is not None and after >= since:
                 self._rule(True, key[0]).runouts.add(user)
                 day = datetime.fromtimestamp(after, self.zone).date()
+                groups = list(self.groups_of(user, day))
+                finest = (frozenset(groups), runs_out[2], runs_out[1], key[0], day, RUNS_OUT)
+                if user not in report.finest.get(finest, Cell()).people:
+                    report.add_finest(finest, user)
                 for bucket in [report.everyone, report.bucket("sites", runs_out[1]),
                                report.bucket("categories", runs_out[2]),
-                               *(report.bucket("groups", group) for group in self.groups_of(user, day))]:
+                               *(report.bucket("groups", group) for group in groups)]:
                     if user not in bucket.cells[RUNS_OUT].people:
                         bucket.add(RUNS_OUT, user)      # people, however many of their budgets ran out
             if after is not None and (before is None or after < before):
                 report.earlier += 1
+                report.counts[EARLIER].add(user)
             elif before is not None and (after is None or after > before):
                 report.later += 1
+                report.counts[LATER].add(user)
 
     def _attempt(self, user: str, attempt: Attempt, new: PersonReplay) -> None:
         site, rule, day, count = attempt
@@ -124,10 +143,12 @@ class WhatIf:
         deciding = next((r for a, b, _, r in drafted if any(a < y and x < b for x, y in blocked)), None)
         if deciding is not None:
             self._rule(True, deciding).attempts.add(user, count)
+            report.add_by_site((None, site, deciding, "attempts"), user, count)
         still = any(action == "block" and a < y and x < b for a, b, action, _ in drafted for x, y in blocked)
         if not blocked or still:
             return
         groups = list(self.groups_of(user, day))
+        report.add_finest((frozenset(groups), None, site, deciding or "", day, ATTEMPTS_FREED), user, count)
         for bucket in [report.everyone, report.bucket("sites", site),
                        *(report.bucket("groups", group) for group in groups)]:
             bucket.add(ATTEMPTS_FREED, user, count)

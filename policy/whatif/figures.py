@@ -11,6 +11,14 @@ UNWARNED = "unwarned"              # warned before, allowed under the draft
 ATTEMPTS_FREED = "attempts_freed"  # blocked attempts the draft would not have blocked
 RUNS_OUT = "runs_out"              # people whose budget would run out under the draft
 CHANGES = (BLOCKED_MORE, FREED, WARNED_MORE, UNWARNED, ATTEMPTS_FREED, RUNS_OUT)
+EARLIER, LATER, UNKNOWN_SITES = "earlier", "later", "unknown"   # the summary's counts, with their people
+
+# The finest cut of what changes: (groups of the person that day, category (None for attempts), site,
+# rule of the draft that decided, day, change). Every figure the panel shows adds up shown ones of these.
+Key = tuple[frozenset[str], str | None, str, str, date, str]
+# What each rule of the draft decided, per site: (category (None for attempts), site, rule, figure), the
+# figure one of "allowed", "blocked", "warned", "charged", "attempts" (as in RuleFigures).
+SiteKey = tuple[str | None, str, str, str]
 
 
 @dataclass
@@ -44,7 +52,11 @@ class RuleFigures:
     attempts: Cell = field(default_factory=Cell)  # blocked attempts it decided (current: recorded ones)
 
     def cell(self, action: str) -> Cell:
-        return self.allowed if action == "allow" else self.blocked if action == "block" else self.warned
+        return getattr(self, self.name_of(action))  # type: ignore[no-any-return]
+
+    @staticmethod
+    def name_of(action: str) -> str:
+        return "allowed" if action == "allow" else "blocked" if action == "block" else "warned"
 
     @property
     def matched(self) -> bool:
@@ -68,6 +80,15 @@ class Report:
     sites: dict[str, Bucket] = field(default_factory=dict)
     categories: dict[str, Bucket] = field(default_factory=dict)
     daily: dict[tuple[date, str], Cell] = field(default_factory=dict)   # (day, group) → minutes blocked more
+    finest: dict[Key, Cell] = field(default_factory=dict)               # what changes, cut finest
+    by_site: dict[SiteKey, Cell] = field(default_factory=dict)           # the draft's rules, per site
+    counts: dict[str, Cell] = field(default_factory=lambda: {n: Cell() for n in (EARLIER, LATER, UNKNOWN_SITES)})
+
+    def add_finest(self, key: Key, person: str, value: int = 1) -> None:
+        _add(self.finest, key, person, value)
+
+    def add_by_site(self, key: SiteKey, person: str, value: int = 1) -> None:
+        _add(self.by_site, key, person, value)
 
     def bucket(self, kind: str, name: str) -> Bucket:
         table: dict[str, Bucket] = getattr(self, kind)
@@ -80,3 +101,10 @@ class Report:
     def changed_share(self) -> float:
         """Per cent of the replayed minutes whose outcome changes."""
         return 100.0 * self.changed / self.minutes if self.minutes else 0.0
+
+
+def _add[K](table: dict[K, Cell], key: K, person: str, value: int) -> None:
+    found = table.get(key)
+    if found is None:
+        found = table[key] = Cell()
+    found.add(person, value)
