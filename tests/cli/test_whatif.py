@@ -28,23 +28,36 @@ def test_the_report_starts_with_the_verdict(setup):
     result = whatif(setup, env={"WATERCOOLER_MIN_GROUP_SIZE": "5"})
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == ("This draft would have blocked 30 more minutes for 6 people (marketing) and freed none.")
-    assert "280 recorded minutes" in result.stdout and "10.7% change outcome" in result.stdout
+    # m6, in no group on Monday morning, is one of the 6 but marketing's 25 minutes would tell m6's 5 apart
+    assert lines[0] == "This draft would have blocked 30 more minutes for 6 people and freed none that can be shown."
+    assert "240 recorded minutes" in result.stdout and "12.5% change outcome" in result.stdout
     assert any(line.startswith("Limits: ") and "estimates" in line for line in lines)
+    assert "Never matched, or no figure of 5 or more people: video (" in result.stdout
+
+
+def test_all_figures_on_request_and_labelled(setup):
+    result = whatif(setup, "--all-figures")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("All figures, none hidden, those of a single person too")
+    assert lines[2] == "This draft would have blocked 30 more minutes for 6 people (marketing) and freed none."
+    assert "280 recorded minutes" in result.stdout and "10.7% change outcome" in result.stdout
     assert "Never matched: video (" in result.stdout      # nobody watched a video in these two days
+    assert json.loads(whatif(setup, "--all-figures", "--json").stdout)["all_figures"] is True
 
 
 def test_json_for_scripts(setup):
     data = json.loads(whatif(setup, "--json").stdout)
-    assert (data["minutes"], data["changed"]) == (280, 30)
-    assert data["groups"]["marketing"]["blocked_more"] == 25
-    assert data["never_matched"] == ["video"]
+    assert (data["minutes"], data["changed"], data["all_figures"]) == (240, 30, False)
+    assert data["everyone"]["blocked_more"] == 30 and data["groups"] == {}
+    assert data["never_matched"] == ["video", "sales-free"]
 
 
 def test_fail_on_change_exits_1_past_the_share(setup):
     failed = whatif(setup, "--fail-on-change", "5")
     assert failed.returncode == 1
-    assert "10.7% of minutes change outcome, more than --fail-on-change 5%" in failed.stderr
+    assert "more than --fail-on-change 5% of the replayed minutes change outcome\n" in failed.stderr
+    assert "(10.7%)" in whatif(setup, "--fail-on-change", "5", "--all-figures").stderr
     assert whatif(setup, "--fail-on-change", "20").returncode == 0
 
 

@@ -2,7 +2,8 @@
 
 Only the folders listed in the `DRAFTS` setting can be chosen (the page never reads a path it is
 given), and the replay runs on the panel's own database and rules. The figures follow the panel's
-`MIN_GROUP_SIZE`, like every other page.
+`MIN_GROUP_SIZE`, like every other page: `public` keeps only figures of that many people and adds up
+only those, so nothing on the page, nor any sum or difference of it, gives back a hidden figure.
 """
 from __future__ import annotations
 
@@ -15,7 +16,17 @@ from flask_login import current_user
 import policy
 from policy.loading.problems import PolicyError
 from policy.whatif.figures import BLOCKED_MORE, CHANGES
-from policy.whatif.report import HEADINGS, LIMITS, RULE_COLUMNS, most_changed, rule_rows, shown, verdict
+from policy.whatif.report import (
+    HEADINGS,
+    LIMITS,
+    RULE_COLUMNS,
+    most_changed,
+    never_label,
+    rule_rows,
+    shown,
+    verdict,
+)
+from policy.whatif.shown import public
 from storage import audit
 from storage.whatif.run import replay_usage
 from web.admin import bp
@@ -48,7 +59,8 @@ def whatif():
     audit.record(db(), actor=current_user.name, action="draft previewed", target=f"draft:{chosen}",
                  after={"since": since.isoformat(), "until": until.isoformat()}, source=request.remote_addr)
     db().commit()
-    minimum = int(current_app.config["MIN_GROUP_SIZE"])
+    minimum = max(1, int(current_app.config["MIN_GROUP_SIZE"]))
+    report = public(report, minimum)
 
     def value(cell):
         return shown(cell, minimum)
@@ -60,5 +72,5 @@ def whatif():
     return render_template(
         "admin/whatif.html", **page, report=report, verdict=verdict(report, minimum), limits=LIMITS,
         minimum=minimum, rules=rule_rows(report, draft.doc), rule_columns=RULE_COLUMNS, value=value,
-        never=never, most=most_changed(report), tables=tables, changes=CHANGES, headings=HEADINGS,
-        chart=daily_chart(report, since, until, minimum), blocked_more=BLOCKED_MORE)
+        never=never, never_label=never_label(minimum), most=most_changed(report), tables=tables, changes=CHANGES,
+        headings=HEADINGS, chart=daily_chart(report, since, until, minimum), blocked_more=BLOCKED_MORE)
