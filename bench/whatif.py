@@ -6,7 +6,8 @@ Generates (once, then reuses) a database with one week of usage: 2,000 people ea
 favourite sites of the benchmark policy (`bench/policy_gen.py`: 10,000 domains, 500 rules) in sessions
 of 5 to 40 minutes, about 140 minutes a day each (≈ 2 million minute records), with blocked attempts.
 Then replays the week through the policy and a draft of it (budgets halved, some actions changed)
-and prints the time, minutes per second, and the peak resident memory of the process.
+and prints the time, minutes per second, and the peak resident memory of the process, then how long
+the panel's view of the report takes and how much of it can be shown.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from sqlalchemy import func, insert, select
 from bench.policy_gen import generate_doc
 from policy.engine.engine import Policy
 from policy.model import Quota
+from policy.whatif.shown import public
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.usage.tables import ActiveMinute, Attempt
@@ -109,6 +111,13 @@ def main() -> int:
     print(f"replayed {report.minutes:,} minutes in {took:.1f} s ({report.minutes / took:,.0f} minutes/s; "
           f"{cpu:.1f} s of CPU in this process, the database's own work on SQLite included); "
           f"{report.changed:,} change outcome ({report.changed_share:.1f}%), {report.attempts:,} attempts")
+    started = time.perf_counter()
+    view = public(report, 5)
+    took = time.perf_counter() - started
+    print(f"the panel's view (figures of 5 or more people, totals of shown ones) in {took:.2f} s: "
+          f"{view.changed:,} of {report.changed:,} changed minutes behind shown figures, "
+          f"{sum(1 for b in view.groups.values() if any(c.value for c in b.cells.values()))} of "
+          f"{len(report.groups)} groups with a row")
     print(f"peak RSS {peak_mib():.0f} MiB (before the replay: {before:.0f} MiB)")
     return 0
 
