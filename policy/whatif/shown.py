@@ -17,11 +17,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from policy.whatif.figures import ATTEMPTS_FREED, CHANGES, RUNS_OUT, Bucket, Cell, Key, Report, RuleFigures
+from policy.whatif.figures import (
+    ATTEMPTS_FREED,
+    BLOCKED_MORE,
+    CHANGES,
+    RUNS_OUT,
+    Bucket,
+    Cell,
+    Key,
+    Report,
+    RuleFigures,
+)
 
 ACTIONS = ("allowed", "blocked", "warned")
 MINUTE_CHANGES = tuple(c for c in CHANGES if c not in (ATTEMPTS_FREED, RUNS_OUT))
-BLOCKED_MORE = CHANGES[0]
 NO_GROUP = "\0"      # people in none of the groups: never a row, but the company-wide figure counts them
 
 
