@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from mitmproxy import connection, ctx, exceptions, http, tcp, tls
@@ -59,6 +60,9 @@ class Watercooler:
         self._watch_task: asyncio.Task[Any] | None = None
         self._overrides_task: asyncio.Task[Any] | None = None
         self._directory_task: asyncio.Task[Any] | None = None
+        # mitmproxy looks each hook up on the addon for every event and calls what it finds, which costs
+        # a plain HTTP request about ten calls: the response-headers hook is there only while bodies stream.
+        self.responseheaders: Callable[[http.HTTPFlow], None] | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------
     def load(self, loader) -> None:
@@ -76,6 +80,7 @@ class Watercooler:
             bypass_options.refuse_bypasses(ctx.options, updated)
             if "stream_large_bodies" in updated:
                 self.streaming.take(ctx.options)
+                self.responseheaders = self.streaming.response if self.streaming.limit is not None else None
             changed = self.parts.configure(ctx.options, updated, ctx.master.addons.get("proxyauth"))
         except ValueError as exc:
             raise exceptions.OptionsError(str(exc)) from None
@@ -161,7 +166,8 @@ class Watercooler:
             return self._decide_after_claim(needed.claim, flow)
         except Exception as exc:
             self._undecided(flow, exc)
-        self._stream_or_keep(flow)
+        if flow.response is not None or KEEP_BODY in flow.metadata or self.streaming.limit is not None:
+            self._stream_or_keep(flow)          # (a plain allow with nothing streamed has nothing to do)
         return None
 
     async def _decide_after_claim(self, claim: PendingClaim, flow: http.HTTPFlow) -> None:
@@ -235,10 +241,6 @@ class Watercooler:
             self.parts.enforcer.body(flow, self._who(flow.metadata, flow.client_conn))
         if failed.closed:
             flow.response = answers.unavailable(flow.request.host)
-
-    def responseheaders(self, flow: http.HTTPFlow) -> None:
-        if self.streaming.limit is not None:
-            self.streaming.response(flow)
 
     def websocket_message(self, flow: http.HTTPFlow):
         flow.metadata[MARK] = "websocket"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from mitmproxy import exceptions
 from mitmproxy.addons import proxyserver
+from mitmproxy.proxy.layers.http import HttpResponseHeadersHook
 from mitmproxy.test import taddons, tflow, tutils
 
 from proxy_addons.addon import Watercooler
@@ -76,6 +77,21 @@ def test_large_responses_stream_and_the_proxys_own_pages_do_not(tctx):
     addon.requestheaders(own)
     addon.responseheaders(own)
     assert not own.response.stream
+
+
+def test_mitmproxy_finds_a_response_hook_only_while_bodies_stream(tctx, tmp_path):
+    context, addon = tctx
+    flow = upload("www.example.org", 0)
+    flow.response = tutils.tresp(content=None, headers=((b"Content-Length", str(len(LARGE)).encode()),))
+    context.master.addons.trigger(HttpResponseHeadersHook(flow))      # as mitmproxy hands the event over
+    assert flow.response.stream is True
+    context.configure(addon, stream_large_bodies=None)
+    quiet = upload("www.example.org", 0)
+    quiet.response = tutils.tresp(content=None, headers=((b"Content-Length", str(len(LARGE)).encode()),))
+    context.master.addons.trigger(HttpResponseHeadersHook(quiet))
+    assert addon.streaming.limit is None and addon.responseheaders is None and not quiet.response.stream
+    plain = Watercooler()                                # never configured to stream: no hook for mitmproxy
+    assert plain.responseheaders is None
 
 
 def test_a_bad_size_is_refused(tctx):
