@@ -33,16 +33,18 @@ class Deadlines:
     def __init__(self, missed: Callable[[connection.Client, str, str], None]) -> None:
         self.missed = missed                         # (client, address, why): close it
         self.head_timeout = self.hello_timeout = 30.0
-        self._all: OrderedDict[str, Pending] = OrderedDict()               # by client id, oldest first
+        # By client id, oldest first; empty once every connection has started, so that a request on a
+        # kept-alive connection costs `limits` one truth test.
+        self.waiting: OrderedDict[str, Pending] = OrderedDict()
         self._by_address: dict[str, OrderedDict[str, Pending]] = {}
 
     def opened(self, client: connection.Client, address: str) -> None:
-        pending = self._all[client.id] = Pending(client, address)
+        pending = self.waiting[client.id] = Pending(client, address)
         self._by_address.setdefault(address, OrderedDict())[client.id] = pending
         self._arm(pending, self.head_timeout)
 
     def head_received(self, flow: http.HTTPFlow) -> None:
-        pending = self._all.get(flow.client_conn.id)
+        pending = self.waiting.get(flow.client_conn.id)
         if pending is None:
             return
         if flow.request.method == "CONNECT":        # again after a 407, too: the ClientHello is due
@@ -53,7 +55,7 @@ class Deadlines:
 
     def oldest(self, address: str | None) -> connection.Client | None:
         """The oldest connection (from `address`, or from anyone) that has not started; None if none."""
-        waiting = self._all if address is None else self._by_address.get(address, OrderedDict())
+        waiting = self.waiting if address is None else self._by_address.get(address, OrderedDict())
         while waiting:
             pending = next(iter(waiting.values()))
             if not (pending.stage is HELLO and _relaying(pending.client)):
@@ -62,7 +64,7 @@ class Deadlines:
         return None
 
     def forget(self, client: connection.Client) -> None:
-        pending = self._all.pop(client.id, None)
+        pending = self.waiting.pop(client.id, None)
         if pending is None:
             return
         if pending.timer is not None:
@@ -78,7 +80,7 @@ class Deadlines:
         pending.timer = asyncio.get_running_loop().call_later(seconds, self._expired, pending)
 
     def _expired(self, pending: Pending) -> None:
-        if self._all.get(pending.client.id) is not pending:
+        if self.waiting.get(pending.client.id) is not pending:
             return
         self.forget(pending.client)
         if pending.stage is HELLO and _relaying(pending.client):

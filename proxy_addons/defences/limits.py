@@ -75,7 +75,8 @@ class ConnectionLimits:
 
     def head_received(self, flow: http.HTTPFlow) -> None:
         """`requestheaders` and `http_connect`: the head is complete. A refused connection gets its 503."""
-        self.deadlines.head_received(flow)
+        if self.deadlines.waiting:
+            self.deadlines.head_received(flow)
         refused = self._refused.get(flow.client_conn.id) if self._refused else None
         if refused is not None and flow.response is None:
             flow.response = pages.plain_response(503, refused[0])

@@ -66,8 +66,9 @@ class Enforcer:
         now = self.decider.clock.now()
         # The policy decides on the host: the path never leaves this function (privacy, and speed);
         # on a read-only site `writes` searches the query for `_method` alone.
-        decision = self.decider.decide(who, site_url(request), method, now)
-        self._enforce(flow, who, self._judge_writes(who, request, decision, now), now)
+        url = site_url(request)
+        decision = self.decider.decide(who, url, method, now)
+        self._enforce(flow, who, self._judge_writes(who, request, url, decision, now), now, url)
 
     def body(self, flow: http.HTTPFlow, who: Who) -> None:
         """The request hook, for requests marked KEEP_BODY: the warn page's Continue form, and a read on a
@@ -80,11 +81,13 @@ class Enforcer:
             judged = judged_method(request)
             if judged != request.method:
                 now = self.decider.clock.now()
-                decision = self.decider.decide(who, site_url(request), judged, now)
+                url = site_url(request)
+                decision = self.decider.decide(who, url, judged, now)
                 if decision.action != "allow":
-                    self._enforce(flow, who, decision, now)
+                    self._enforce(flow, who, decision, now, url)
 
-    def _enforce(self, flow: http.HTTPFlow, who: Who, decision: Decision, now: datetime) -> None:
+    def _enforce(self, flow: http.HTTPFlow, who: Who, decision: Decision, now: datetime, url: str) -> None:
+        """Answer for a decision on this request (`url`: its `site_url`, worked out once per request)."""
         request, host = flow.request, flow.request.host
         flow.metadata["watercooler"] = decision.action
         if decision.action == "block":
@@ -95,21 +98,22 @@ class Enforcer:
             token = self.signer.issue(who.key, decision.site or decision.host, decision.rule or "", now)
             flow.response = answers.warn(decision, self._page(now, host, who), token, _return_path(request))
         else:
-            self._allow(flow, who, decision, now)
+            self._allow(flow, who, decision, now, url)
 
-    def _judge_writes(self, who: Who, request: http.Request, decision: Decision, now: datetime) -> Decision:
+    def _judge_writes(self, who: Who, request: http.Request, url: str, decision: Decision,
+                      now: datetime) -> Decision:
         """A read that a read-only rule let through may still write: decide again on what it does."""
         if decision.rule_action != "read-only" or decision.action != "allow":
             return decision
         judged = judged_method(request)
         if judged == request.method:
             return decision
-        return self.decider.decide(who, site_url(request), judged, now)
+        return self.decider.decide(who, url, judged, now)
 
     def _page(self, now: datetime, host: str, who: Who) -> PageContext:
         return PageContext(self.decider.policy, now, self.panel_url, host, signed_in=who.user is not None)
 
-    def _allow(self, flow: http.HTTPFlow, who: Who, decision: Decision, now: datetime) -> None:
+    def _allow(self, flow: http.HTTPFlow, who: Who, decision: Decision, now: datetime, url: str) -> None:
         if decision.rule_action == "read-only":
             flow.metadata[KEEP_BODY] = "read-only"     # its content is judged again in `body`
         if decision.site is not None and not decision.bundle and flow.websocket is None:
@@ -120,7 +124,7 @@ class Enforcer:
                                                _return_path(flow.request))
                 return
             self.counter.note(who.user, decision, now, signals)
-        self.connections.hold(flow.client_conn, who, site_url(flow.request), decision.until,
+        self.connections.hold(flow.client_conn, who, url, decision.until,
                               method=flow.request.method)
 
     def _notice_due(self, who: Who, decision: Decision) -> bool:
