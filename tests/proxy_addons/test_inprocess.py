@@ -1,7 +1,9 @@
-"""`watercooler proxy` in-process: it announces itself, and adds one entry to mitmproxy's addon chain."""
+"""`watercooler proxy` in-process: it announces itself, adds one entry to mitmproxy's addon chain, and keeps
+what start-up built out of the garbage collector's way."""
 from __future__ import annotations
 
 import asyncio
+import gc
 
 from mitmproxy import ctx, options
 from mitmproxy.tools.dump import DumpMaster
@@ -26,13 +28,19 @@ def test_once_running_watercooler_is_a_single_chain_entry(tmp_path):
     def announce(addresses):
         def look_then_stop():        # after `running` has gone round the whole chain
             seen["chain"] = list(ctx.master.addons.chain)
+            seen["frozen"] = gc.get_freeze_count()
             ctx.master.shutdown()
         asyncio.get_running_loop().call_soon(look_then_stop)
         return [f"listening on {addresses[0][1]}"]
 
     settings = {"listen_host": "127.0.0.1", "listen_port": 0, "confdir": str(tmp_path / "conf"),
                 "watercooler_rules": str(rules), "watercooler_db": ""}
-    assert asyncio.run(serve(settings, [], announce, on_error=print)) == 0
+    try:
+        assert asyncio.run(serve(settings, [], announce, on_error=print)) == 0
+    finally:
+        gc.unfreeze()                   # this test process goes on; the proxy's would not
     ours = [addon for addon in seen["chain"] if type(addon).__module__.startswith("proxy_addons")]
     assert [type(addon) for addon in ours] == [Watercooler]     # panel logins inside it; the announcer gone
     assert len(seen["chain"]) == default_chain_length() + 1
+    # Everything alive once it listens is frozen: full collections no longer walk it on the event loop.
+    assert seen["frozen"] > 10_000
